@@ -1,0 +1,92 @@
+"""Reading uploaded or pasted text into paragraphs, and writing documents out.
+
+Plain functions over bytes and strings; nothing here imports Django.
+"""
+
+import re
+
+from .bilingual import write_tmx, write_xliff
+from .docx import read_docx, write_docx
+from .errors import UnreadableFile, display_name
+from .html import read_html, write_html
+from .text import decode_text, split_markdown, split_plain, write_md, write_txt
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "UnreadableFile",
+    "read_pasted",
+    "read_upload",
+    "write_export",
+    "write_tmx",
+    "write_xliff",
+]
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+ACCEPTED = ".txt, .md, .docx or .html"
+
+_TEXT_READERS = {
+    "txt": lambda text, name: split_plain(text),
+    "md": lambda text, name: split_markdown(text),
+    "markdown": lambda text, name: split_markdown(text),
+    "html": read_html,
+    "htm": read_html,
+}
+
+
+def read_upload(data: bytes, filename: str, max_bytes: int = MAX_UPLOAD_BYTES) -> list[str]:
+    """Paragraphs of an uploaded file, chosen by its extension; UnreadableFile otherwise."""
+    name = display_name(filename)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension != "docx" and extension not in _TEXT_READERS:
+        raise UnreadableFile(f"{name} is not a file type we can read; upload {ACCEPTED}.")
+    if len(data) > max_bytes:
+        raise UnreadableFile(f"{name} is larger than the {max_bytes / 1024 / 1024:g} MB limit.")
+    if not data:
+        raise UnreadableFile(f"{name} has no text.")
+    if extension == "docx":
+        paragraphs = read_docx(data, name)
+    else:
+        paragraphs = _TEXT_READERS[extension](decode_text(data, name), name)
+    if not paragraphs:
+        raise UnreadableFile(f"{name} has no text.")
+    return paragraphs
+
+
+def read_pasted(text: str) -> list[str]:
+    """Paragraphs of pasted text: split on blank lines, or one per line if there are none."""
+    paragraphs = split_plain(text or "")
+    if not paragraphs:
+        raise UnreadableFile("The pasted text is empty.")
+    return paragraphs
+
+
+EXPORT_FORMATS = {
+    "txt": ("text/plain; charset=utf-8", "txt"),
+    "md": ("text/markdown; charset=utf-8", "md"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "html": ("text/html; charset=utf-8", "html"),
+}
+
+_WRITERS = {"txt": write_txt, "md": write_md, "docx": write_docx, "html": write_html}
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def _one_line(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def write_export(fmt: str, title: str, paragraphs: list[str], credit: str) -> bytes:
+    """The final English as a file. A merged row (paragraphs separated by a blank line) is
+    written as separate paragraphs; a single line break inside a paragraph becomes a space."""
+    try:
+        writer = _WRITERS[fmt]
+    except KeyError:
+        known = ", ".join(sorted(_WRITERS))
+        raise ValueError(f"Unknown export format {fmt!r}; expected one of {known}.") from None
+    pieces = [
+        line
+        for paragraph in paragraphs
+        for line in map(_one_line, _BLANK_LINE.split(paragraph or ""))
+        if line
+    ]
+    return writer(_one_line(title), pieces, _one_line(credit))
