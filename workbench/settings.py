@@ -22,13 +22,16 @@ def envint(name, default):
     return int(os.getenv(name, default))
 
 
+SQLITE_OPTIONS = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+
+
 def database_from_url(url):
     """Turn a DATABASE_URL into a Django DATABASES entry."""
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "workbench.sqlite3",
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": SQLITE_OPTIONS,
         }
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
@@ -39,7 +42,7 @@ def database_from_url(url):
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name,
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": SQLITE_OPTIONS,
         }
     if parts.scheme in ("postgres", "postgresql"):
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
@@ -132,6 +135,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Development serves static files through WhiteNoise's finders; production from STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -177,7 +183,14 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Email is optional: with no EMAIL_BACKEND there is no mailer and notifications stay in the app.
+WORKBENCH_SEND_EMAIL = bool(os.getenv("EMAIL_BACKEND"))
+MAILERS = {
+    "default": {
+        "BACKEND": os.getenv("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
+    }
+}
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "workbench@localhost")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,54 @@
+# Workbench: `make run` serves the demo, `make test` runs the whole suite on PostgreSQL and SQLite.
+
+# The first Python >= 3.12 on the PATH (pyenv shims resolve through .python-version).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test test-postgres test-sqlite lint format install browser-deps clean
+
+install: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "Workbench needs Python 3.12 or newer and none was found." >&2; exit 1; fi
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo
+	@echo
+	@echo "Workbench is at http://127.0.0.1:8000/ — log in as translator, editor or manager,"
+	@echo "password workbench-demo (the outsider account sees no documents)."
+	@echo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Browser tests need Chromium and a Korean font; install them when we can (as root with apt).
+browser-deps:
+	@scripts/browser-deps
+
+# PostgreSQL first (TEST_DATABASE_URL, DATABASE_URL, a local server, or a throwaway cluster),
+# then SQLite. REQUIRE_POSTGRES=1 turns a missing PostgreSQL into a failure instead of a skip.
+test: install browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	@scripts/test-postgres $(BIN)/pytest $(PYTEST_ARGS)
+	@echo "== SQLite =="
+	DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+	@echo "== The suite passed on PostgreSQL and on SQLite. =="
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles

@@ -1,0 +1,47 @@
+"""Admin for superusers: documents and people are editable; history is read-only."""
+
+from django.contrib import admin
+
+from reviews.models import Comment, Document, Event, Paragraph, Revision
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "stage", "translator", "editor", "updated_at"]
+    list_filter = ["stage"]
+    search_fields = ["title"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History is append-only: the admin may look, never change or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Paragraph)
+class ParagraphAdmin(ReadOnlyAdmin):
+    list_display = ["document", "position", "status", "version"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ["paragraph", "author", "author_role", "state", "created_at"]
+    list_filter = ["state"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ["document", "paragraph", "author", "category", "severity", "created_at"]
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["document", "actor", "verb", "created_at"]
+    list_filter = ["verb"]

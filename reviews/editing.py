@@ -1,0 +1,244 @@
+"""Propose, accept, reject, withdraw, restore and approve: the only code that changes a
+paragraph's English.
+
+Every write names the paragraph version its author saw. Inside one transaction the paragraph
+row is locked and its text is changed by an update conditional on that version, so two app
+processes cannot both win. A write based on an older version is rebased only when it and the
+changes since touch separate ranges of the base text; otherwise the author gets a Conflict
+that carries their text intact.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from reviews import workflow
+from reviews.diffing import check_length, diff_words, rebase
+from reviews.models import Document, Event, Paragraph, Revision, Role, Stage
+
+
+class EditRefused(Exception):
+    """A change that cannot be made, with a message for the person who tried."""
+
+
+class Conflict(EditRefused):
+    """The paragraph changed since the author saw it, in the same place as their change."""
+
+    def __init__(self, paragraph, mine):
+        self.paragraph = paragraph
+        self.current = paragraph.text
+        self.version = paragraph.version
+        self.mine = mine
+        self.diff = diff_words(paragraph.text, mine)
+        super().__init__(
+            "Someone changed this paragraph while you were editing, in the same place. "
+            "Your text is kept below: re-apply it or discard it."
+        )
+
+
+def normalise(text):
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def locked_paragraph(paragraph_id):
+    return Paragraph.objects.select_for_update().select_related("document").get(pk=paragraph_id)
+
+
+def require(user, action, document):
+    reason = workflow.refusal(user, action, document)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def text_at(paragraph, version):
+    """The paragraph's accepted text at `version`."""
+    if version == paragraph.version:
+        return paragraph.text
+    revision = Revision.objects.filter(paragraph=paragraph, version=version).order_by("-id").first()
+    if revision is None:
+        raise EditRefused(f"Version {version} of this paragraph does not exist.")
+    return revision.text
+
+
+def apply_text(paragraph, text, revision):
+    """Make `text` the paragraph's accepted text, conditional on the version we locked."""
+    new_version = paragraph.version + 1
+    changes = diff_words(paragraph.original_text, text)
+    updated = Paragraph.objects.filter(pk=paragraph.pk, version=paragraph.version).update(
+        text=text, version=new_version, status=Paragraph.Status.TRANSLATED, changes=changes
+    )
+    if updated != 1:
+        # Unreachable while the row lock holds; kept so a lost update can never pass silently.
+        raise EditRefused("This paragraph changed at the same moment; try again.")
+    paragraph.text, paragraph.version, paragraph.changes = text, new_version, changes
+    paragraph.status = Paragraph.Status.TRANSLATED
+    revision.version = new_version
+    Document.objects.filter(pk=paragraph.document_id).update(updated_at=timezone.now())
+
+
+def record(document, user, verb, paragraph=None, **payload):
+    Event.objects.create(
+        document=document, actor=user, verb=verb, paragraph=paragraph, payload=payload
+    )
+
+
+def accepts_directly(user, document, accept):
+    """Translator's own saves while translating are accepted at once; an editor or manager
+    may edit and accept in one step; everything else is a proposal."""
+    if accept:
+        require(user, "decide", document)
+        return True
+    return document.stage == Stage.TRANSLATING and document.role_of(user) == Role.TRANSLATOR
+
+
+@transaction.atomic
+def save_edit(user, paragraph_id, text, base_version, *, accept=False, restored_from=None):
+    """Save a person's text for a paragraph as a revision; returns the revision."""
+    paragraph = locked_paragraph(paragraph_id)
+    document = paragraph.document
+    require(user, "edit", document)
+    text = normalise(text)
+    check_length(text)
+    if base_version != paragraph.version:
+        merged = rebase(text_at(paragraph, base_version), text, paragraph.text)
+        if merged is None:
+            raise Conflict(paragraph, text)
+        text = merged
+    if text == paragraph.text:
+        raise EditRefused("Nothing changed.")
+    direct = accepts_directly(user, document, accept)
+    revision = Revision(
+        paragraph=paragraph,
+        author=user,
+        author_role=document.role_of(user),
+        text=text,
+        base_version=paragraph.version,
+        base_text=paragraph.text,
+        diff=diff_words(paragraph.text, text),
+        state=Revision.State.ACCEPTED if direct else Revision.State.PROPOSED,
+        note=f"restored from revision #{restored_from}" if restored_from else "",
+    )
+    if direct:
+        revision.decided_by, revision.decided_at = user, timezone.now()
+        apply_text(paragraph, text, revision)
+    revision.save()
+    verb = Event.Verb.EDITED if direct else Event.Verb.PROPOSED
+    if restored_from:
+        verb = Event.Verb.RESTORED
+    record(document, user, verb, paragraph, revision=revision.pk, state=revision.state)
+    return revision
+
+
+def locked_proposal(revision_id):
+    revision = Revision.objects.select_for_update().get(pk=revision_id)
+    paragraph = locked_paragraph(revision.paragraph_id)
+    if revision.state != Revision.State.PROPOSED:
+        raise EditRefused(f"This proposal was already {revision.get_state_display().lower()}.")
+    return revision, paragraph
+
+
+@transaction.atomic
+def accept_proposal(user, revision_id):
+    """Accept an open proposal. If the paragraph moved on since it was proposed, the proposal is
+    merged onto the current text when the changes are apart, and refused when they overlap, so
+    two accepts of rival proposals can never both win silently."""
+    revision, paragraph = locked_proposal(revision_id)
+    document = paragraph.document
+    require(user, "decide", document)
+    now = timezone.now()
+    revision.state, revision.decided_by, revision.decided_at = Revision.State.ACCEPTED, user, now
+    if revision.base_version == paragraph.version:
+        apply_text(paragraph, revision.text, revision)
+        revision.save(update_fields=["state", "decided_by", "decided_at", "version"])
+        record(document, user, Event.Verb.ACCEPTED, paragraph, revision=revision.pk)
+        return revision
+    merged = rebase(revision.base_text, revision.text, paragraph.text)
+    if merged is None:
+        raise Conflict(paragraph, revision.text)
+    # The proposal's own text never changes: the merge is a revision of its own.
+    revision.save(update_fields=["state", "decided_by", "decided_at"])
+    merge = Revision(
+        paragraph=paragraph,
+        author=revision.author,
+        author_role=revision.author_role,
+        text=merged,
+        base_version=paragraph.version,
+        base_text=paragraph.text,
+        diff=diff_words(paragraph.text, merged),
+        state=Revision.State.ACCEPTED,
+        decided_by=user,
+        decided_at=now,
+        note=f"proposal #{revision.pk} merged onto version {paragraph.version}",
+    )
+    apply_text(paragraph, merged, merge)
+    merge.save()
+    record(document, user, Event.Verb.ACCEPTED, paragraph, revision=revision.pk, merged=merge.pk)
+    return merge
+
+
+@transaction.atomic
+def reject_proposal(user, revision_id, note=""):
+    revision, paragraph = locked_proposal(revision_id)
+    require(user, "decide", paragraph.document)
+    revision.state = Revision.State.REJECTED
+    revision.decided_by, revision.decided_at = user, timezone.now()
+    revision.save(update_fields=["state", "decided_by", "decided_at"])
+    record(paragraph.document, user, Event.Verb.REJECTED, paragraph, revision=revision.pk)
+    return revision
+
+
+@transaction.atomic
+def withdraw_proposal(user, revision_id):
+    revision, paragraph = locked_proposal(revision_id)
+    require(user, "view", paragraph.document)
+    if revision.author_id != user.pk:
+        raise PermissionDenied("Only the author can withdraw a proposal.")
+    revision.state = Revision.State.WITHDRAWN
+    revision.decided_by, revision.decided_at = user, timezone.now()
+    revision.save(update_fields=["state", "decided_by", "decided_at"])
+    record(paragraph.document, user, Event.Verb.WITHDRAWN, paragraph, revision=revision.pk)
+    return revision
+
+
+def decide_all(user, document, author, accept):
+    """Accept or reject every open proposal of `author` on the document, oldest first.
+    Returns (decided, conflicts): proposals that now overlap an accepted one stay open."""
+    decide = accept_proposal if accept else reject_proposal
+    ids = Revision.objects.filter(
+        paragraph__document=document, author=author, state=Revision.State.PROPOSED
+    ).values_list("pk", flat=True)
+    decided, conflicts = 0, 0
+    for revision_id in list(ids.order_by("pk")):
+        try:
+            decide(user, revision_id)
+            decided += 1
+        except Conflict:
+            conflicts += 1
+    return decided, conflicts
+
+
+def restore_revision(user, revision, version, *, accept=False):
+    """Bring back an earlier revision's text as a new revision; nothing is deleted."""
+    return save_edit(
+        user,
+        revision.paragraph_id,
+        revision.text,
+        version,
+        accept=accept,
+        restored_from=revision.pk,
+    )
+
+
+@transaction.atomic
+def approve_paragraph(user, paragraph_id):
+    paragraph = locked_paragraph(paragraph_id)
+    require(user, "approve_paragraph", paragraph.document)
+    if paragraph.revisions.filter(state=Revision.State.PROPOSED).exists():
+        raise EditRefused("Decide the open proposals of this paragraph before approving it.")
+    if paragraph.status == Paragraph.Status.APPROVED:
+        return paragraph
+    Paragraph.objects.filter(pk=paragraph.pk).update(status=Paragraph.Status.APPROVED)
+    paragraph.status = Paragraph.Status.APPROVED
+    record(paragraph.document, user, Event.Verb.APPROVED_PARAGRAPH, paragraph)
+    return paragraph

@@ -1,0 +1,68 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from reviews.formats import UnreadableFile, read_pasted, read_upload
+from reviews.models import Role
+
+
+def people_in(role):
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=role)
+        .order_by("first_name", "username")
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class UploadForm(forms.Form):
+    """The Korean original and its English translation, each as a file or pasted text."""
+
+    title = forms.CharField(max_length=300)
+    source_file = forms.FileField(required=False, label="Korean original (file)")
+    source_text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 6, "lang": "ko"}), label="or paste it"
+    )
+    target_file = forms.FileField(required=False, label="English translation (file)")
+    target_text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 6, "lang": "en"}), label="or paste it"
+    )
+    translator = PersonChoiceField(queryset=people_in(Role.TRANSLATOR), required=False)
+    editor = PersonChoiceField(queryset=people_in(Role.EDITOR), required=False)
+
+    accept = ".txt,.md,.markdown,.docx,.html,.htm"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("source_file", "target_file"):
+            self.fields[name].widget.attrs["accept"] = self.accept
+        # Querysets are evaluated per form, so people added after start-up appear.
+        self.fields["translator"].queryset = people_in(Role.TRANSLATOR)
+        self.fields["editor"].queryset = people_in(Role.EDITOR)
+
+    def clean(self):
+        cleaned = super().clean()
+        for side, name in (("source", "Korean original"), ("target", "English translation")):
+            upload = cleaned.get(f"{side}_file")
+            text = cleaned.get(f"{side}_text", "")
+            try:
+                if upload and text.strip():
+                    raise UnreadableFile(f"Give the {name} as a file or as pasted text, not both.")
+                if upload:
+                    data = upload.read(settings.WORKBENCH_MAX_UPLOAD_BYTES + 1)
+                    cleaned[f"{side}_paragraphs"] = read_upload(
+                        data, upload.name, max_bytes=settings.WORKBENCH_MAX_UPLOAD_BYTES
+                    )
+                    cleaned[f"{side}_filename"] = upload.name
+                elif text.strip():
+                    cleaned[f"{side}_paragraphs"] = read_pasted(text)
+                    cleaned[f"{side}_filename"] = ""
+                else:
+                    raise UnreadableFile(f"Add the {name}: upload a file or paste the text.")
+            except UnreadableFile as error:
+                self.add_error(f"{side}_file" if upload else f"{side}_text", str(error))
+        return cleaned

@@ -1,0 +1,63 @@
+"""Demo users and a demo document, for `make run` and for trying the desk by hand. Idempotent."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from reviews import workflow
+from reviews.formats import read_upload
+from reviews.importing import create_document
+from reviews.models import Document, Role
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_PASSWORD = "workbench-demo"  # noqa: S105 - demo accounts on a development database
+DEMO_TITLE = "Villagers on the east coast step in to save their vanishing beach"
+PEOPLE = [
+    # username, first name, last name, group
+    ("translator", "Mina", "Seo", Role.TRANSLATOR),
+    ("editor", "Daniel", "Park", Role.EDITOR),
+    ("manager", "Jiwon", "Han", Role.MANAGER),
+    ("outsider", "Tae", "Oh", Role.TRANSLATOR),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo users (translator, editor, manager, outsider) and a demo document."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        users = {}
+        for username, first, last, role in PEOPLE:
+            group, _ = Group.objects.get_or_create(name=role)
+            user, created = get_user_model().objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(group)
+            users[username] = user
+        for role in Role:
+            Group.objects.get_or_create(name=role)
+
+        if not Document.objects.filter(title=DEMO_TITLE).exists():
+            document = create_document(
+                title=DEMO_TITLE,
+                source_paragraphs=read_upload((DEMO_DIR / "ko.txt").read_bytes(), "ko.txt"),
+                target_paragraphs=read_upload((DEMO_DIR / "en.txt").read_bytes(), "en.txt"),
+                created_by=users["translator"],
+                translator=users["translator"],
+                editor=users["editor"],
+                source_filename="ko.txt",
+                target_filename="en.txt",
+            )
+            workflow.take_transition(users["translator"], "confirm_pairing", document)
+            self.stdout.write(f"Created the demo document #{document.pk}.")
+
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, first, last, role in PEOPLE:
+            note = " (sees no documents)" if username == "outsider" else ""
+            self.stdout.write(f"  {username:<11} {first} {last}, {role.label.lower()}{note}")

@@ -1,0 +1,299 @@
+"""The review desk's records: documents, their paragraph rows, revisions, comments and events.
+
+Revisions, comments and events are append-only history: their text never changes and no
+code path deletes them (the foreign keys PROTECT them).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from reviews.diffing import render_diff
+
+
+class Role(models.TextChoices):
+    """A person's desk role; stored as membership of the Django group of the same name."""
+
+    TRANSLATOR = "translator", "Translator"
+    EDITOR = "editor", "Editor"
+    MANAGER = "manager", "Manager"
+
+
+class Stage(models.TextChoices):
+    ALIGNING = "aligning", "Aligning"
+    TRANSLATING = "translating", "Translating"
+    REVIEWING = "reviewing", "Reviewing"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+
+
+def is_manager(user):
+    """Managers and superusers see every document."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    # The group list is cached on the user object for the request.
+    if not hasattr(user, "_workbench_groups"):
+        user._workbench_groups = set(user.groups.values_list("name", flat=True))
+    return Role.MANAGER in user._workbench_groups
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one rule of visibility: assigned people, managers and superusers."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_manager(user):
+            return self
+        return self.filter(Q(translator=user) | Q(editor=user))
+
+
+class Document(models.Model):
+    title = models.CharField(max_length=300)
+    source_lang = models.CharField(max_length=10, default="ko")
+    target_lang = models.CharField(max_length=10, default="en")
+    stage = models.CharField(max_length=20, choices=Stage, default=Stage.TRANSLATING)
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="translated_documents",
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="edited_documents",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploaded_documents"
+    )
+    source_filename = models.CharField(max_length=255, blank=True)
+    target_filename = models.CharField(max_length=255, blank=True)
+    # Blank means "built from the assigned people"; a manager may write their own.
+    credit_override = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["-updated_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("document", args=[self.pk])
+
+    @property
+    def credit_line(self):
+        if self.credit_override:
+            return self.credit_override
+        parts = []
+        if self.translator_id:
+            parts.append(f"Translated by {display_name(self.translator)}.")
+        if self.editor_id:
+            parts.append(f"Edited by {display_name(self.editor)}.")
+        return " ".join(parts)
+
+    def role_of(self, user):
+        """The role a person acts in on this document, or None."""
+        if user.pk is not None and user.pk == self.translator_id:
+            return Role.TRANSLATOR
+        if user.pk is not None and user.pk == self.editor_id:
+            return Role.EDITOR
+        if is_manager(user):
+            return Role.MANAGER
+        return None
+
+
+def display_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+class Paragraph(models.Model):
+    """One row of the side-by-side grid; a row may hold several paragraphs of either side."""
+
+    class Status(models.TextChoices):
+        TRANSLATED = "translated", "Translated"
+        APPROVED = "approved", "Approved"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField()
+    source = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    # The translation as uploaded and paired, and the word diff from it to `text`, kept up to
+    # date when a change is accepted so the changes report never diffs while rendering.
+    original_text = models.TextField(blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.TRANSLATED)
+    # Increments on every accepted change; writers send the version they saw.
+    version = models.PositiveIntegerField(default=1)
+    alignment_confidence = models.FloatField(default=1.0)
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="unique_row_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.document_id}:{self.position}"
+
+    @property
+    def number(self):
+        return self.position + 1
+
+    @property
+    def source_paragraphs(self):
+        return [p for p in self.source.split("\n\n") if p]
+
+    @property
+    def target_paragraphs(self):
+        return [p for p in self.text.split("\n\n") if p]
+
+
+class Revision(models.Model):
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions"
+    )
+    author_role = models.CharField(max_length=20, choices=Role)
+    text = models.TextField(blank=True)
+    # The paragraph version the author saw, and the text of that version: the diff's left side.
+    base_version = models.PositiveIntegerField()
+    base_text = models.TextField(blank=True)
+    # Word-level diff ops [[op, text], ...] against base_text, computed once at creation.
+    diff = models.JSONField(default=list)
+    state = models.CharField(max_length=20, choices=State)
+    # The paragraph version this revision's acceptance produced; None until accepted.
+    version = models.PositiveIntegerField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_revisions",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paragraph", "id"]
+        indexes = [
+            models.Index(
+                fields=["paragraph"],
+                condition=Q(state="proposed"),
+                name="open_proposals",
+            ),
+        ]
+
+    def __str__(self):
+        return f"revision {self.pk} of {self.paragraph_id} ({self.state})"
+
+    @property
+    def diff_html(self):
+        return mark_safe(render_diff(self.diff))  # noqa: S308 - render_diff escapes every text
+
+
+class Comment(models.Model):
+    class Category(models.TextChoices):
+        ACCURACY = "accuracy", "Accuracy"
+        MISTRANSLATION = "mistranslation", "Mistranslation"
+        OMISSION = "omission", "Omission"
+        ADDITION = "addition", "Addition"
+        TERMINOLOGY = "terminology", "Terminology"
+        FLUENCY = "fluency", "Fluency"
+        STYLE = "style", "Style"
+        OTHER = "other", "Other"
+
+    class Severity(models.TextChoices):
+        MINOR = "minor", "Minor"
+        MAJOR = "major", "Major"
+        CRITICAL = "critical", "Critical"
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="comments")
+    paragraph = models.ForeignKey(
+        Paragraph, null=True, blank=True, on_delete=models.PROTECT, related_name="comments"
+    )
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    body = models.TextField()
+    quote = models.TextField(blank=True)
+    quote_side = models.CharField(
+        max_length=10, blank=True, choices=[("source", "Korean"), ("target", "English")]
+    )
+    category = models.CharField(max_length=20, choices=Category, blank=True)
+    severity = models.CharField(max_length=10, choices=Severity, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resolved_comments",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"comment {self.pk} on {self.document_id}"
+
+
+class Event(models.Model):
+    """The audit log: written in the same transaction as the change it records."""
+
+    class Verb(models.TextChoices):
+        UPLOADED = "uploaded", "uploaded the document"
+        EXPORTED = "exported", "exported"
+        EDITED = "edited", "edited"
+        PROPOSED = "proposed", "proposed an edit"
+        ACCEPTED = "accepted", "accepted an edit"
+        REJECTED = "rejected", "rejected an edit"
+        WITHDRAWN = "withdrawn", "withdrew an edit"
+        RESTORED = "restored", "restored a revision"
+        APPROVED_PARAGRAPH = "approved_paragraph", "approved a paragraph"
+        COMMENTED = "commented", "commented"
+        RESOLVED = "resolved", "resolved a comment"
+        REOPENED_COMMENT = "reopened_comment", "reopened a comment"
+        TRANSITION = "transition", "moved the document"
+        ASSIGNED = "assigned", "assigned people"
+        REALIGNED = "realigned", "changed the pairing"
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="events"
+    )
+    verb = models.CharField(max_length=30, choices=Verb)
+    paragraph = models.ForeignKey(
+        Paragraph, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["document", "id"])]
+
+    def __str__(self):
+        return f"{self.actor} {self.get_verb_display()} {self.document_id}"

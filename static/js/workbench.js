@@ -1,0 +1,97 @@
+// Keyboard shortcuts for the side-by-side grid. Everything here has a mouse equivalent;
+// the page works without this file.
+(function () {
+  "use strict";
+
+  function rows() {
+    return Array.from(document.querySelectorAll("[data-row]"));
+  }
+
+  function typing(target) {
+    return target.closest("input, textarea, select, [contenteditable=true]") !== null;
+  }
+
+  function currentRow() {
+    return document.activeElement && document.activeElement.closest("[data-row]");
+  }
+
+  function focusRow(row) {
+    if (!row) return;
+    row.focus();
+    row.scrollIntoView({ block: "nearest" });
+  }
+
+  function move(step) {
+    const all = rows();
+    if (all.length === 0) return;
+    const index = all.indexOf(currentRow());
+    const next = index === -1 ? (step > 0 ? 0 : all.length - 1) : index + step;
+    focusRow(all[Math.max(0, Math.min(all.length - 1, next))]);
+  }
+
+  // A shortcut on the focused row clicks the row's button marked with data-key.
+  function press(key) {
+    const row = currentRow();
+    if (!row) return false;
+    const button = row.querySelector('[data-key="' + key + '"]:not([disabled])');
+    if (!button) return false;
+    button.click();
+    return true;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (typing(event.target)) return;
+    let handled = true;
+    switch (event.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "?": toggleHelp(); break;
+      case "Escape": handled = closeHelp(); break;
+      default: handled = press(event.key);
+    }
+    if (handled) event.preventDefault();
+  });
+
+  // In the paragraph editor: Ctrl+Enter saves, Escape cancels.
+  document.addEventListener("keydown", function (event) {
+    const form = event.target.closest && event.target.closest("[data-edit-form]");
+    if (!form) return;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit(form.querySelector("[data-submit]"));
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      const cancel = form.querySelector("[data-cancel]");
+      if (cancel) cancel.click();
+    }
+  });
+
+  // After htmx replaces a row, keep the reader's place: the editor gets focus when it opens,
+  // otherwise the row itself does.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const row = event.detail.target;
+    if (!row || !row.matches || !row.matches("[data-row]")) return;
+    const fresh = document.getElementById(row.id) || row;
+    const textarea = fresh.querySelector("[data-edit-form] textarea");
+    if (textarea) {
+      textarea.focus();
+      textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+    } else {
+      fresh.focus();
+    }
+  });
+
+  function toggleHelp() {
+    const help = document.getElementById("shortcuts");
+    if (help && typeof help.showModal === "function") {
+      if (help.open) help.close(); else help.showModal();
+    }
+  }
+
+  function closeHelp() {
+    const help = document.getElementById("shortcuts");
+    if (help && help.open) { help.close(); return true; }
+    return false;
+  }
+})();

@@ -1,0 +1,84 @@
+"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright against the live server.
+
+Without Chromium these tests are skipped, unless REQUIRE_BROWSER=1 (CI), where that fails.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir())) / "workbench-shots"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium is required (REQUIRE_BROWSER=1) but {CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-nanum")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django must allow sync DB access beside it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_errors():
+    """Script errors, CSP violations and failed loads seen by the page; a test that expects
+    one (a 404 it asked for) removes it."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, page_errors):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1400, "height": 900}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = page_errors
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if message.type == "error" else None,
+    )
+    yield page
+    context.close()
+    # A CSP violation or a script error shows up here: the page must stay clean.
+    assert errors == [], errors
+
+
+def log_in(page, username, password="pw"):
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,181 @@
+"""The row fragments: edit, propose, decide and approve through htmx and without it."""
+
+import pytest
+from django.urls import reverse
+
+from reviews import editing
+from reviews.models import Paragraph, Revision
+from tests.conftest import new_document
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def reviewing(people):
+    return new_document(people, stage_actions=("confirm_pairing", "submit_for_review"))
+
+
+def row_of(document, position=0):
+    return document.paragraphs.get(position=position)
+
+
+def test_edit_form_fragment_holds_the_text_and_version(client, people, document):
+    client.force_login(people.translator)
+    row = row_of(document)
+    response = client.get(reverse("edit", args=[document.pk, row.pk]), **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count('id="row-') == 1 and "<textarea" in body
+    assert 'name="version" value="1"' in body
+    assert 'hx-swap-oob="true"' in body  # the progress bar comes along
+
+
+def test_saving_through_htmx_returns_the_new_row(client, people, document):
+    client.force_login(people.translator)
+    row = row_of(document)
+    response = client.post(
+        reverse("edit", args=[document.pk, row.pk]),
+        {"text": "Council <b>passes</b> budget", "version": 1},
+        **HTMX,
+    )
+    body = response.content.decode()
+    assert "Council &lt;b&gt;passes&lt;/b&gt; budget" in body
+    assert "<b>passes</b>" not in body
+    row.refresh_from_db()
+    assert row.text == "Council <b>passes</b> budget"
+
+
+def test_saving_without_htmx_redirects_to_the_row(client, people, document):
+    client.force_login(people.translator)
+    row = row_of(document)
+    response = client.post(
+        reverse("edit", args=[document.pk, row.pk]), {"text": "Budget", "version": 1}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#row-{row.pk}")
+
+
+def test_a_proposal_shows_as_track_changes_with_accept_and_reject(client, people, reviewing):
+    client.force_login(people.translator)
+    row = row_of(reviewing)
+    client.post(
+        reverse("edit", args=[reviewing.pk, row.pk]),
+        {"text": "City council passes 12 trillion won budget", "version": 1},
+        **HTMX,
+    )
+    client.force_login(people.editor)
+    body = client.get(reviewing.get_absolute_url()).content.decode()
+    assert '<del class="diff-del">' in body and '<ins class="diff-ins">' in body
+    assert 'data-key="a"' in body and 'data-key="r"' in body
+
+
+def test_conflict_keeps_the_authors_text(client, people, document):
+    row = row_of(document, 1)
+    editing.save_edit(people.translator, row.pk, row.text.replace("passed", "approved"), 1)
+    client.force_login(people.translator)
+    mine = row.text.replace("passed", "adopted")
+    response = client.post(
+        reverse("edit", args=[document.pk, row.pk]), {"text": mine, "version": 1}, **HTMX
+    )
+    body = response.content.decode()
+    assert "in the same place" in body
+    assert "adopted" in body and 'name="version" value="2"' in body
+    # Re-applying with the version shown in the conflict view succeeds.
+    client.post(reverse("edit", args=[document.pk, row.pk]), {"text": mine, "version": 2}, **HTMX)
+    row.refresh_from_db()
+    assert row.text == mine
+
+
+def test_too_long_text_gets_a_message_and_changes_nothing(client, people, document):
+    client.force_login(people.translator)
+    row = row_of(document)
+    response = client.post(
+        reverse("edit", args=[document.pk, row.pk]), {"text": "a" * 10_001, "version": 1}, **HTMX
+    )
+    assert "the limit is 10,000" in response.content.decode()
+    assert row.revisions.count() == 1
+
+
+def test_decisions_through_htmx(client, people, reviewing):
+    row = row_of(reviewing)
+    proposal = editing.save_edit(people.translator, row.pk, "Budget approved", 1)
+    client.force_login(people.translator)
+    url = reverse("decide", args=[reviewing.pk, proposal.pk, "accept"])
+    assert client.post(url, **HTMX).status_code == 403
+    client.force_login(people.editor)
+    response = client.post(url, **HTMX)
+    assert "Accepted." in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.state == Revision.State.ACCEPTED
+
+
+def test_approve_paragraph_through_htmx(client, people, reviewing):
+    row = row_of(reviewing)
+    client.force_login(people.editor)
+    response = client.post(reverse("approve_paragraph", args=[reviewing.pk, row.pk]), **HTMX)
+    assert response.status_code == 200
+    assert "1 of 4 paragraphs approved" in response.content.decode()
+    row.refresh_from_db()
+    assert row.status == Paragraph.Status.APPROVED
+
+
+def test_decide_all_asks_first(client, people, reviewing):
+    for row in reviewing.paragraphs.all():
+        editing.save_edit(people.translator, row.pk, row.text + " Checked.", 1)
+    client.force_login(people.editor)
+    url = reverse("decide_all", args=[reviewing.pk])
+    query = f"?author={people.translator.pk}&decision=reject"
+    page = client.get(url + query)
+    assert "Yes, reject 4" in page.content.decode()
+    assert Revision.objects.filter(state=Revision.State.PROPOSED).count() == 4
+    client.post(url + query)
+    assert Revision.objects.filter(state=Revision.State.REJECTED).count() == 4
+
+
+def test_history_compare_and_restore(client, people, document):
+    row = row_of(document)
+    original = row.revisions.get()
+    changed = editing.save_edit(people.translator, row.pk, "New headline", 1)
+    client.force_login(people.editor)
+    url = reverse("history", args=[document.pk, row.pk])
+    body = client.get(f"{url}?a={original.pk}&b={changed.pk}").content.decode()
+    assert f"Revision #{original.pk} → revision #{changed.pk}" in body
+    client.force_login(people.translator)
+    client.post(reverse("restore", args=[document.pk, original.pk]), {"version": 2})
+    row.refresh_from_db()
+    assert row.text == original.text and row.revisions.count() == 3
+
+
+def test_changes_view_reports_edit_rates(client, people, document):
+    row = row_of(document)
+    editing.save_edit(people.translator, row.pk, "City council passes 12 trillion won budget", 1)
+    client.force_login(people.editor)
+    body = client.get(reverse("changes", args=[document.pk])).content.decode()
+    assert '<del class="diff-del">' in body
+    assert "Mina Seo" in body
+
+
+def test_other_documents_rows_are_not_reachable(client, people, document):
+    other = new_document(people)
+    client.force_login(people.translator)
+    foreign_row = row_of(other)
+    url = reverse("edit", args=[document.pk, foreign_row.pk])
+    assert client.post(url, {"text": "x", "version": 1}).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [4, 40])
+def test_document_page_query_count_does_not_grow(
+    client, people, django_assert_max_num_queries, rows
+):
+    source = [f"{i}번째 문단입니다." for i in range(rows)]
+    target = [f"This is paragraph {i}." for i in range(rows)]
+    document = new_document(
+        people, stage_actions=("confirm_pairing", "submit_for_review"), source=source, target=target
+    )
+    for row in document.paragraphs.all():
+        editing.save_edit(people.translator, row.pk, row.text + " Edited.", 1)
+        editing.save_edit(people.editor, row.pk, row.text + " Again.", 1)
+    client.force_login(people.editor)
+    with django_assert_max_num_queries(14):
+        response = client.get(document.get_absolute_url())
+    assert response.content.decode().count('class="proposal"') == 2 * rows
