@@ -1,0 +1,1 @@
+"""Pages and htmx fragments, one module per part of the product."""

@@ -1,0 +1,18 @@
+"""The one place a view gets a document: visibility first (404), then the action (403)."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from reviews import workflow
+from reviews.models import Document
+
+
+def document_for(request, pk, action="view"):
+    """The document if the user may see it (else 404) and may take `action` (else 403)."""
+    queryset = Document.objects.visible_to(request.user).select_related("translator", "editor")
+    document = get_object_or_404(queryset, pk=pk)
+    if action != "view":
+        reason = workflow.refusal(request.user, action, document)
+        if reason:
+            raise PermissionDenied(reason)
+    return document

@@ -1,0 +1,98 @@
+"""The side-by-side grid: the whole page, and one row re-rendered after a change."""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+
+from reviews import workflow
+from reviews.formats import EXPORT_FORMATS
+from reviews.importing import LOW_CONFIDENCE
+from reviews.models import Paragraph, Revision, Role, Stage
+
+
+def render_document(request, document, **extra):
+    context = {
+        **grid_context(request, document),
+        **progress_context(document),
+        "paragraphs": rows_of(document),
+        "transitions": workflow.available_transitions(request.user, document),
+        "export_formats": EXPORT_FORMATS,
+        "role": document.role_of(request.user),
+        "open_by_author": open_proposals_by_author(document),
+        **extra,
+    }
+    return TemplateResponse(request, "reviews/document.html", context)
+
+
+def open_proposals_by_author(document):
+    rows = (
+        Revision.objects.filter(paragraph__document=document, state=Revision.State.PROPOSED)
+        .values("author", "author__username", "author__first_name", "author__last_name")
+        .annotate(count=Count("pk"))
+        .order_by("author__username")
+    )
+    return [
+        {
+            "pk": row["author"],
+            "name": f"{row['author__first_name']} {row['author__last_name']}".strip()
+            or row["author__username"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def grid_context(request, document):
+    """What every row needs, worked out once per document rather than once per row."""
+    user = request.user
+    return {
+        "document": document,
+        "low_confidence": LOW_CONFIDENCE,
+        "may_save_directly": document.stage == Stage.TRANSLATING
+        and document.role_of(user) == Role.TRANSLATOR,
+        "may": {
+            action: workflow.can(user, action, document)
+            for action in ("edit", "decide", "approve_paragraph", "comment", "align")
+        },
+    }
+
+
+def rows_of(document):
+    open_proposals = Prefetch(
+        "revisions",
+        queryset=Revision.objects.filter(state=Revision.State.PROPOSED)
+        .select_related("author")
+        .order_by("pk"),
+        to_attr="open_proposals",
+    )
+    return document.paragraphs.order_by("position").prefetch_related(open_proposals)
+
+
+def progress_context(document):
+    counts = document.paragraphs.aggregate(
+        total=Count("pk"),
+        approved=Count("pk", filter=Q(status=Paragraph.Status.APPROVED)),
+    )
+    open_proposals = Revision.objects.filter(
+        paragraph__document=document, state=Revision.State.PROPOSED
+    ).count()
+    return {**counts, "open_proposals": open_proposals}
+
+
+def row_response(request, document, paragraph_pk, **extra):
+    """The re-rendered row, plus the progress bar swapped out of band."""
+    paragraph = get_object_or_404(rows_of(document), pk=paragraph_pk)
+    context = {**grid_context(request, document), "paragraph": paragraph, **extra}
+    row = render_to_string("reviews/document.html#row", context, request)
+    progress = render_to_string(
+        "reviews/document.html#progress",
+        {**progress_context(document), "oob": True},
+        request,
+    )
+    return HttpResponse(row + progress)
+
+
+def back_to_row(document, paragraph_pk):
+    return redirect(f"{document.get_absolute_url()}#row-{paragraph_pk}")
