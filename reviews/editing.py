@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from reviews import workflow
 from reviews.diffing import check_length, diff_words, rebase
-from reviews.models import Document, Event, Paragraph, Revision, Role, Stage
+from reviews.models import Event, Paragraph, Revision, Role, Stage
 
 
 class EditRefused(Exception):
@@ -74,13 +74,6 @@ def apply_text(paragraph, text, revision):
     paragraph.text, paragraph.version, paragraph.changes = text, new_version, changes
     paragraph.status = Paragraph.Status.TRANSLATED
     revision.version = new_version
-    Document.objects.filter(pk=paragraph.document_id).update(updated_at=timezone.now())
-
-
-def record(document, user, verb, paragraph=None, **payload):
-    Event.objects.create(
-        document=document, actor=user, verb=verb, paragraph=paragraph, payload=payload
-    )
 
 
 def accepts_directly(user, document, accept):
@@ -126,7 +119,7 @@ def save_edit(user, paragraph_id, text, base_version, *, accept=False, restored_
     verb = Event.Verb.EDITED if direct else Event.Verb.PROPOSED
     if restored_from:
         verb = Event.Verb.RESTORED
-    record(document, user, verb, paragraph, revision=revision.pk, state=revision.state)
+    Event.record(document, user, verb, paragraph, revision=revision.pk, state=revision.state)
     return revision
 
 
@@ -151,7 +144,7 @@ def accept_proposal(user, revision_id):
     if revision.base_version == paragraph.version:
         apply_text(paragraph, revision.text, revision)
         revision.save(update_fields=["state", "decided_by", "decided_at", "version"])
-        record(document, user, Event.Verb.ACCEPTED, paragraph, revision=revision.pk)
+        Event.record(document, user, Event.Verb.ACCEPTED, paragraph, revision=revision.pk)
         return revision
     merged = rebase(revision.base_text, revision.text, paragraph.text)
     if merged is None:
@@ -173,7 +166,9 @@ def accept_proposal(user, revision_id):
     )
     apply_text(paragraph, merged, merge)
     merge.save()
-    record(document, user, Event.Verb.ACCEPTED, paragraph, revision=revision.pk, merged=merge.pk)
+    Event.record(
+        document, user, Event.Verb.ACCEPTED, paragraph, revision=revision.pk, merged=merge.pk
+    )
     return merge
 
 
@@ -184,7 +179,7 @@ def reject_proposal(user, revision_id, note=""):
     revision.state = Revision.State.REJECTED
     revision.decided_by, revision.decided_at = user, timezone.now()
     revision.save(update_fields=["state", "decided_by", "decided_at"])
-    record(paragraph.document, user, Event.Verb.REJECTED, paragraph, revision=revision.pk)
+    Event.record(paragraph.document, user, Event.Verb.REJECTED, paragraph, revision=revision.pk)
     return revision
 
 
@@ -197,7 +192,7 @@ def withdraw_proposal(user, revision_id):
     revision.state = Revision.State.WITHDRAWN
     revision.decided_by, revision.decided_at = user, timezone.now()
     revision.save(update_fields=["state", "decided_by", "decided_at"])
-    record(paragraph.document, user, Event.Verb.WITHDRAWN, paragraph, revision=revision.pk)
+    Event.record(paragraph.document, user, Event.Verb.WITHDRAWN, paragraph, revision=revision.pk)
     return revision
 
 
@@ -240,5 +235,5 @@ def approve_paragraph(user, paragraph_id):
         return paragraph
     Paragraph.objects.filter(pk=paragraph.pk).update(status=Paragraph.Status.APPROVED)
     paragraph.status = Paragraph.Status.APPROVED
-    record(paragraph.document, user, Event.Verb.APPROVED_PARAGRAPH, paragraph)
+    Event.record(paragraph.document, user, Event.Verb.APPROVED_PARAGRAPH, paragraph)
     return paragraph

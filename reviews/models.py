@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from reviews.diffing import render_diff
@@ -102,6 +103,14 @@ class Document(models.Model):
         if self.editor_id:
             parts.append(f"Edited by {display_name(self.editor)}.")
         return " ".join(parts)
+
+    def touch(self):
+        """Mark activity on the document, for the desk's queue order."""
+        Document.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+
+    def people(self):
+        """The assigned people, for notifications."""
+        return [person for person in (self.translator, self.editor) if person is not None]
 
     def role_of(self, user):
         """The role a person acts in on this document, or None."""
@@ -278,6 +287,7 @@ class Event(models.Model):
         REOPENED_COMMENT = "reopened_comment", "reopened a comment"
         TRANSITION = "transition", "moved the document"
         ASSIGNED = "assigned", "assigned people"
+        CREDIT = "credit", "changed the credit line"
         REALIGNED = "realigned", "changed the pairing"
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="events")
@@ -297,3 +307,42 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.get_verb_display()} {self.document_id}"
+
+    @classmethod
+    def record(cls, document, actor, verb, paragraph=None, **payload):
+        """Log what happened and mark the document as active, in the caller's transaction."""
+        event = cls.objects.create(
+            document=document, actor=actor, verb=verb, paragraph=paragraph, payload=payload
+        )
+        document.touch()
+        return event
+
+
+class Notification(models.Model):
+    """An event brought to one person's attention inside the app."""
+
+    class Reason(models.TextChoices):
+        ASSIGNED = "assigned", "You were assigned"
+        YOUR_TURN = "your_turn", "Your turn"
+        STAGE = "stage", "The document moved"
+        REPLY = "reply", "A reply to your comment"
+        MENTION = "mention", "You were mentioned"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="notifications")
+    reason = models.CharField(max_length=20, choices=Reason)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient"], condition=Q(read_at=None), name="unread_notifications"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.event}"

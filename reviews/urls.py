@@ -1,13 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reviews.views import documents, rows
+from reviews.views import comments, documents, inbox, reports, rows
 
 document_urls = [
     path("", documents.document_page, name="document"),
     path("export/<str:fmt>/", documents.export, name="export"),
     path("transition/<str:action>/", documents.transition, name="transition"),
     path("changes/", documents.changes, name="changes"),
+    path("activity/", documents.activity, name="activity"),
+    path("assign/", documents.assign, name="assign"),
+    path("credit/", documents.credit, name="credit"),
+    path("comments/", comments.comments, name="document_comments"),
+    path("comments/<int:comment_pk>/<str:state>/", comments.resolve, name="resolve_comment"),
+    path("rows/<int:paragraph_pk>/comments/", comments.comments, name="paragraph_comments"),
     path("decide-all/", rows.decide_all, name="decide_all"),
     path("rows/<int:paragraph_pk>/", rows.paragraph_row, name="row"),
     path("rows/<int:paragraph_pk>/edit/", rows.edit_paragraph, name="edit"),
@@ -22,5 +28,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", documents.dashboard, name="dashboard"),
     path("documents/new/", documents.upload, name="upload"),
+    path("notifications/", inbox.notifications, name="notifications"),
+    path("notifications/read/", inbox.mark_read, name="mark_read"),
+    path("reports/translators/", reports.translators, name="translator_report"),
     path("documents/<int:pk>/", include(document_urls)),
 ]

@@ -6,11 +6,23 @@ Visibility is the first rule of all: a person who may not see a document may do 
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from reviews.importing import start_history
-from reviews.models import Comment, Document, Event, Paragraph, Revision, Role, Stage, is_manager
+from reviews.models import (
+    Comment,
+    Document,
+    Event,
+    Notification,
+    Paragraph,
+    Revision,
+    Role,
+    Stage,
+    is_manager,
+)
+from reviews.notifications import notify, notify_stage
 
 ASSIGNED = frozenset({Role.TRANSLATOR, Role.EDITOR, Role.MANAGER})
 REVIEWERS = frozenset({Role.EDITOR, Role.MANAGER})
@@ -166,10 +178,53 @@ def take_transition(user, action, document):
         start_history(document, user)
     document.stage = transition.target
     document.save(update_fields=["stage", "updated_at"])
-    Event.objects.create(
-        document=document,
-        actor=user,
-        verb=Event.Verb.TRANSITION,
-        payload={"action": action, "from": source_stage, "to": transition.target},
-    )
+    moved = {"action": action, "from": source_stage, "to": document.stage}
+    event = Event.record(document, user, Event.Verb.TRANSITION, **moved)
+    notify_stage(event, managers())
+    return document
+
+
+def managers():
+    return get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER)
+
+
+@transaction.atomic
+def assign(user, document, *, translator, editor):
+    """Managers assign and change the translator and the editor."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    reason = refusal(user, "assign", document)
+    if reason:
+        raise PermissionDenied(reason)
+    before = {"translator": document.translator, "editor": document.editor}
+    document.translator, document.editor = translator, editor
+    document.save(update_fields=["translator", "editor", "updated_at"])
+    changed = {
+        role: person.username if person else None
+        for role, person in (("translator", translator), ("editor", editor))
+        if person != before[role]
+    }
+    if not changed:
+        return document
+    event = Event.record(document, user, Event.Verb.ASSIGNED, **changed)
+    newcomers = [
+        person
+        for role, person in (("translator", translator), ("editor", editor))
+        if role in changed
+    ]
+    notify(event, newcomers, Notification.Reason.ASSIGNED)
+    return document
+
+
+@transaction.atomic
+def set_credit_line(user, document, credit):
+    """A hand-written credit line; blank goes back to the one built from the people."""
+    reason = refusal(user, "assign", document) and refusal(user, "decide", document)
+    if reason:
+        raise PermissionDenied(reason)
+    credit = " ".join(credit.split())[:300]
+    if credit == document.credit_override:
+        return document
+    document.credit_override = credit
+    document.save(update_fields=["credit_override", "updated_at"])
+    Event.record(document, user, Event.Verb.CREDIT, credit=credit)
     return document

@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reviews.views.inbox.unread_count",
             ],
         },
     },
@@ -152,6 +153,11 @@ STORAGES = {
 WORKBENCH_MAX_UPLOAD_BYTES = envint("WORKBENCH_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * WORKBENCH_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = WORKBENCH_MAX_UPLOAD_BYTES + 1024 * 1024
+
+# Quality score: penalty points per categorised comment, by severity, counted per 1,000 source
+# words; a document passes at or below the threshold.
+WORKBENCH_QUALITY_PENALTIES = {"minor": 1, "major": 5, "critical": 10}
+WORKBENCH_QUALITY_THRESHOLD = float(os.getenv("WORKBENCH_QUALITY_THRESHOLD", "15"))
 
 # A strict policy: nothing inline, nothing evaluated, no third-party origins.
 SECURE_CSP = {

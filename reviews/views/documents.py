@@ -1,8 +1,9 @@
 """Documents as a whole: the desk's list, upload, the page, exports, stages and reports."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,7 +14,8 @@ from reviews.exporting import export_document
 from reviews.formats import EXPORT_FORMATS
 from reviews.forms import UploadForm
 from reviews.importing import create_document
-from reviews.models import Paragraph, Role
+from reviews.models import Document, Role, Stage
+from reviews.queue import desk_queue, waiting_for
 from reviews.reports import document_changes
 from reviews.views.access import document_for
 from reviews.views.grid import render_document
@@ -21,20 +23,34 @@ from reviews.views.grid import render_document
 
 @require_GET
 def dashboard(request):
-    documents = (
-        workflow.visible_documents(request.user)
-        .select_related("translator", "editor")
-        .annotate(
-            rows=Count("paragraphs", distinct=True),
-            approved_rows=Count(
-                "paragraphs",
-                filter=Q(paragraphs__status=Paragraph.Status.APPROVED),
-                distinct=True,
-            ),
-        )
-        .order_by("-updated_at")
+    """The desk's queue: what waits for me, all my documents, filters, search, pages."""
+    user = request.user
+    tab = request.GET.get("show", "waiting")
+    stage = request.GET.get("stage", "")
+    stage = stage if stage in Stage.values else ""
+    person = None
+    if request.GET.get("person", "").isdigit():
+        person = get_user_model().objects.filter(pk=request.GET["person"]).first()
+    search = request.GET.get("q", "").strip()[:100]
+    documents = desk_queue(
+        user, waiting=tab == "waiting", stage=stage, person=person, search=search
     )
-    return TemplateResponse(request, "reviews/dashboard.html", {"documents": documents})
+    page = Paginator(documents, 25).get_page(request.GET.get("page"))
+    waiting_count = Document.objects.visible_to(user).filter(waiting_for(user)).count()
+    context = {
+        "page": page,
+        "tab": tab,
+        "stage": stage,
+        "person": person,
+        "search": search,
+        "stages": Stage.choices,
+        "people": get_user_model()
+        .objects.filter(is_active=True, groups__isnull=False)
+        .distinct()
+        .order_by("first_name", "username"),
+        "waiting_count": waiting_count,
+    }
+    return TemplateResponse(request, "reviews/dashboard.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,3 +120,41 @@ def changes(request, pk):
     document = document_for(request, pk)
     report = document_changes(document)
     return TemplateResponse(request, "reviews/changes.html", {"document": document, **report})
+
+
+@require_POST
+def assign(request, pk):
+    document = document_for(request, pk, "assign")
+    people = get_user_model().objects.filter(is_active=True)
+    chosen = {}
+    for role in ("translator", "editor"):
+        value = request.POST.get(role, "")
+        chosen[role] = people.filter(pk=value, groups__name=role).first() if value else None
+        if value and chosen[role] is None:
+            messages.error(request, f"Choose the {role} from the list.")
+            return redirect(document)
+    workflow.assign(request.user, document, **chosen)
+    messages.success(request, "People assigned.")
+    return redirect(document)
+
+
+@require_POST
+def credit(request, pk):
+    document = document_for(request, pk)
+    try:
+        workflow.set_credit_line(request.user, document, request.POST.get("credit", ""))
+    except PermissionDenied as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Credit line saved.")
+    return redirect(document)
+
+
+@require_GET
+def activity(request, pk):
+    """Every event of the document, oldest first; the log cannot be edited."""
+    document = document_for(request, pk)
+    events = document.events.select_related("actor", "paragraph").order_by("pk")
+    return TemplateResponse(
+        request, "reviews/activity.html", {"document": document, "events": events}
+    )

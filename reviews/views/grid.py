@@ -8,8 +8,11 @@ from django.template.response import TemplateResponse
 
 from reviews import workflow
 from reviews.formats import EXPORT_FORMATS
+from reviews.forms import people_in
 from reviews.importing import LOW_CONFIDENCE
 from reviews.models import Paragraph, Revision, Role, Stage
+from reviews.quality import document_score
+from reviews.views.comments import thread_context
 
 
 def render_document(request, document, **extra):
@@ -21,6 +24,13 @@ def render_document(request, document, **extra):
         "export_formats": EXPORT_FORMATS,
         "role": document.role_of(request.user),
         "open_by_author": open_proposals_by_author(document),
+        "score": document_score(document),
+        "may_assign": workflow.can(request.user, "assign", document),
+        "may_credit": workflow.can(request.user, "assign", document)
+        or workflow.can(request.user, "decide", document),
+        "translators": people_in(Role.TRANSLATOR),
+        "editors": people_in(Role.EDITOR),
+        "document_threads": thread_context(request, document, None),
         **extra,
     }
     return TemplateResponse(request, "reviews/document.html", context)
@@ -67,7 +77,15 @@ def rows_of(document):
         .order_by("pk"),
         to_attr="open_proposals",
     )
-    return document.paragraphs.order_by("position").prefetch_related(open_proposals)
+    threads = Q(comments__reply_to=None)
+    return (
+        document.paragraphs.order_by("position")
+        .prefetch_related(open_proposals)
+        .annotate(
+            thread_count=Count("comments", filter=threads),
+            unresolved_count=Count("comments", filter=threads & Q(comments__resolved_at=None)),
+        )
+    )
 
 
 def progress_context(document):

@@ -1,0 +1,81 @@
+"""Bringing events to people's attention: in the app always, by email when a mailer is set up.
+
+Only people who can see the document are ever told about it.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from reviews.models import Notification, Role, Stage, display_name, is_manager
+
+# Whose move it is in each stage: the role that must act next.
+ACTS_IN = {
+    Stage.ALIGNING: Role.TRANSLATOR,
+    Stage.TRANSLATING: Role.TRANSLATOR,
+    Stage.REVIEWING: Role.EDITOR,
+    Stage.APPROVED: Role.MANAGER,
+}
+
+
+def notify(event, people, reason):
+    """One notification per person who can see the document, never to the actor."""
+    document = event.document
+    told = set()
+    notifications = []
+    for person in people:
+        if person is None or person.pk == event.actor_id or person.pk in told:
+            continue
+        if not person.is_active or document.role_of(person) is None:
+            continue
+        told.add(person.pk)
+        notifications.append(Notification(recipient=person, event=event, reason=reason))
+    Notification.objects.bulk_create(notifications)
+    if settings.WORKBENCH_SEND_EMAIL:
+        for notification in notifications:
+            email(notification)
+    return notifications
+
+
+def email(notification):
+    recipient = notification.recipient
+    if not recipient.email:
+        return
+    event = notification.event
+    actor = display_name(event.actor) if event.actor else "Workbench"
+    url = reverse("document", args=[event.document_id])
+    send_mail(
+        subject=f"[Workbench] {notification.get_reason_display()}: {event.document.title}",
+        message=f"{actor} {event.get_verb_display()}.\n\n{url}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[recipient.email],
+        fail_silently=True,
+    )
+
+
+def notify_stage(event, managers):
+    """After a transition: whoever must act now hears it's their turn; the others are told."""
+    document = event.document
+    acting = ACTS_IN.get(document.stage)
+    turn = []
+    if acting == Role.TRANSLATOR:
+        turn = [document.translator]
+    elif acting == Role.EDITOR:
+        turn = [document.editor]
+    elif acting == Role.MANAGER:
+        turn = list(managers)
+    notify(event, turn, Notification.Reason.YOUR_TURN)
+    others = [person for person in document.people() if person not in turn]
+    notify(event, others, Notification.Reason.STAGE)
+
+
+def waiting_on(user, document):
+    """True when the document's stage asks this person to act."""
+    acting = ACTS_IN.get(document.stage)
+    if acting == Role.TRANSLATOR:
+        return document.translator_id == user.pk
+    if acting == Role.EDITOR:
+        return document.editor_id == user.pk
+    if acting == Role.MANAGER:
+        return is_manager(user)
+    return False

@@ -1,0 +1,56 @@
+"""The desk's queue: the documents a person may see, what waits for them, and the counts."""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from reviews.models import Comment, Document, Paragraph, Revision, Stage, is_manager
+
+
+def count_of(queryset, link):
+    """A correlated count, so several counts on one row never multiply each other's joins."""
+    counted = (
+        queryset.filter(**{link: OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def waiting_for(user):
+    """Documents whose stage asks this person to act now."""
+    mine = Q(stage__in=[Stage.ALIGNING, Stage.TRANSLATING], translator=user) | Q(
+        stage=Stage.REVIEWING, editor=user
+    )
+    if is_manager(user):
+        mine |= Q(stage=Stage.APPROVED)
+    return mine
+
+
+def desk_queue(user, *, waiting=False, stage="", person=None, search=""):
+    documents = Document.objects.visible_to(user)
+    if waiting:
+        documents = documents.filter(waiting_for(user))
+    if stage:
+        documents = documents.filter(stage=stage)
+    if person is not None:
+        documents = documents.filter(Q(translator=person) | Q(editor=person))
+    if search:
+        documents = documents.filter(title__icontains=search)
+    return (
+        documents.select_related("translator", "editor")
+        .annotate(
+            rows=count_of(Paragraph.objects.all(), "document"),
+            approved_rows=count_of(
+                Paragraph.objects.filter(status=Paragraph.Status.APPROVED), "document"
+            ),
+            open_proposals=count_of(
+                Revision.objects.filter(state=Revision.State.PROPOSED), "paragraph__document"
+            ),
+            unresolved_comments=count_of(
+                Comment.objects.filter(reply_to=None, resolved_at=None), "document"
+            ),
+        )
+        .order_by("-updated_at", "-pk")
+    )

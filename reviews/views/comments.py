@@ -1,0 +1,129 @@
+"""Comment threads on a paragraph or on the whole document."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from reviews import workflow
+from reviews.comments import CommentRefused, add_comment, may_resolve, set_resolved
+from reviews.models import Comment
+from reviews.views.access import document_for
+
+
+def threads_of(document, paragraph):
+    replies = Prefetch("replies", queryset=Comment.objects.select_related("author").order_by("pk"))
+    return (
+        Comment.objects.filter(document=document, paragraph=paragraph, reply_to=None)
+        .select_related("author", "resolved_by")
+        .prefetch_related(replies)
+        .order_by("pk")
+    )
+
+
+def thread_context(request, document, paragraph, **extra):
+    threads = list(threads_of(document, paragraph))
+    for thread in threads:
+        thread.may_resolve = may_resolve(request.user, thread)
+    if paragraph is None:
+        comments_url = reverse("document_comments", args=[document.pk])
+    else:
+        comments_url = reverse("paragraph_comments", args=[document.pk, paragraph.pk])
+    return {
+        "document": document,
+        "paragraph": paragraph,
+        "comments_url": comments_url,
+        "threads": threads,
+        "unresolved": sum(1 for thread in threads if thread.resolved_at is None),
+        "may_comment": workflow.can(request.user, "comment", document),
+        "categories": Comment.Category.choices,
+        "severities": Comment.Severity.choices,
+        "quote": request.GET.get("quote", "")[:1000],
+        "quote_side": request.GET.get("side", ""),
+        **extra,
+    }
+
+
+def thread_response(request, document, paragraph, **extra):
+    """The thread panel, plus the row's comment count out of band."""
+    context = thread_context(request, document, paragraph, **extra)
+    html = render_to_string("reviews/comments.html#threads", context, request)
+    if paragraph is not None:
+        html += render_to_string("reviews/comments.html#count", {**context, "oob": True}, request)
+    return HttpResponse(html)
+
+
+def paragraph_or_none(document, paragraph_pk):
+    if paragraph_pk is None:
+        return None
+    return get_object_or_404(document.paragraphs, pk=paragraph_pk)
+
+
+def back(document, paragraph):
+    anchor = f"#row-{paragraph.pk}" if paragraph else "#document-comments"
+    return redirect(f"{document.get_absolute_url()}{anchor}")
+
+
+@require_http_methods(["GET", "POST"])
+def comments(request, pk, paragraph_pk=None):
+    """GET: the threads (a fragment for htmx, a page otherwise). POST: a new comment."""
+    document = document_for(request, pk)
+    paragraph = paragraph_or_none(document, paragraph_pk)
+    if request.method == "GET":
+        if request.htmx:
+            return thread_response(request, document, paragraph)
+        context = thread_context(request, document, paragraph)
+        return TemplateResponse(request, "reviews/comments.html", context)
+    reply_to = None
+    if request.POST.get("reply_to"):
+        reply_to = get_object_or_404(Comment, pk=request.POST["reply_to"], document=document)
+    try:
+        add_comment(
+            request.user,
+            document,
+            request.POST.get("body", ""),
+            paragraph=paragraph,
+            reply_to=reply_to,
+            quote=request.POST.get("quote", ""),
+            quote_side=request.POST.get("quote_side", ""),
+            category=request.POST.get("category", ""),
+            severity=request.POST.get("severity", ""),
+        )
+    except (CommentRefused, PermissionDenied) as refused:
+        if request.htmx:
+            return thread_response(
+                request,
+                document,
+                paragraph,
+                error=str(refused),
+                draft=request.POST.get("body", ""),
+                reply_error_to=reply_to.pk if reply_to else None,
+            )
+        messages.error(request, str(refused))
+        return back(document, paragraph)
+    if request.htmx:
+        return thread_response(request, document, paragraph)
+    return back(document, paragraph)
+
+
+@require_POST
+def resolve(request, pk, comment_pk, state):
+    if state not in ("resolve", "reopen"):
+        raise Http404("Unknown state")
+    document = document_for(request, pk)
+    comment = get_object_or_404(Comment, pk=comment_pk, document=document)
+    try:
+        set_resolved(request.user, comment, state == "resolve")
+    except (CommentRefused, PermissionDenied) as refused:
+        if not request.htmx:
+            messages.error(request, str(refused))
+            return back(document, comment.paragraph)
+        return thread_response(request, document, comment.paragraph, error=str(refused))
+    if request.htmx:
+        return thread_response(request, document, comment.paragraph)
+    return back(document, comment.paragraph)
