@@ -12,6 +12,7 @@ Standard library only, and no Django import: the importer and the evaluation com
 call `align`.
 """
 
+import bisect
 import math
 import re
 from typing import NamedTuple
@@ -52,8 +53,11 @@ SENTENCE_MISMATCH = 1.0
 # When exactly one side has double quotation marks.
 QUOTE_MISMATCH = 0.7
 
-# Half-width of the search band, in cells along the longer side, before any widening.
+# Half-width of the search band around the guide path, in cells along the longer side,
+# before any widening: from MIN_BAND when anchors pin the guide down every few paragraphs
+# up to INITIAL_BAND when they are far apart or missing.
 INITIAL_BAND = 10
+MIN_BAND = 4
 
 INFINITY = float("inf")
 SQRT2 = math.sqrt(2)
@@ -469,9 +473,67 @@ def _add_costs(a: float, b: float) -> float:
     return a - math.log1p(math.exp(a - b))
 
 
-def _diagonal(n: int, m: int) -> list[tuple[int, int]]:
-    """For each row i, the cells of the straight line from (0, 0) to (n, m)."""
-    return [(math.floor(i * m / n), math.ceil(i * m / n)) for i in range(n + 1)]
+def _anchor_guide(ko: list[Paragraph], en: list[Paragraph]) -> tuple[list[tuple[int, int]], int]:
+    """A first guess at the path, for placing the search band: straight lines through the
+    paragraph pairs that share an anchor found in exactly one paragraph of each side
+    (a figure, a Latin word), keeping the longest run of such pairs that is in order on
+    both sides. Without any, the straight line from (0, 0) to (n, m). Returns, for each row
+    i, the first and last column of the guide in it, and the longest stretch of rows
+    between two guide points."""
+    n, m = len(ko), len(en)
+    korean_places, english_places = {}, {}
+    for i, paragraph in enumerate(ko):
+        for key in paragraph.anchors | {"latin:" + word for word in paragraph.words}:
+            korean_places.setdefault(key, []).append(i)
+    for j, paragraph in enumerate(en):
+        keys = paragraph.anchors | {
+            "latin:" + word for word in paragraph.words if "latin:" + word in korean_places
+        }
+        for key in keys:
+            english_places.setdefault(key, []).append(j)
+    pairs = [
+        (places[0], english_places[key][0])
+        for key, places in korean_places.items()
+        if len(places) == 1 and len(english_places.get(key, ())) == 1
+    ]
+    points = [(0, 0), *_longest_increasing_chain(pairs), (n, m)]
+    rows = []
+    for (i_start, j_start), (i_end, j_end) in zip(points, points[1:], strict=False):
+        if i_end == i_start:  # a chain point at the very start or end
+            continue
+        slope = (j_end - j_start) / (i_end - i_start)
+        for i in range(i_start, i_end):
+            column = j_start + (i - i_start) * slope
+            rows.append((math.floor(column), math.ceil(column)))
+    rows.append((m, m))
+    longest = max(
+        i_end - i_start for (i_start, _), (i_end, _) in zip(points, points[1:], strict=False)
+    )
+    return rows, longest
+
+
+def _longest_increasing_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest subsequence of (i, j) pairs in which both i and j strictly increase
+    (patience sorting, n log n)."""
+    # With equal rows ordered by falling column, a strictly rising run of columns can
+    # hold at most one pair of each row.
+    pairs = sorted(pairs, key=lambda pair: (pair[0], -pair[1]))
+    tails, tail_index, previous = [], [], [None] * len(pairs)
+    for index, (_, j) in enumerate(pairs):
+        position = bisect.bisect_left(tails, j)
+        previous[index] = tail_index[position - 1] if position else None
+        if position == len(tails):
+            tails.append(j)
+            tail_index.append(index)
+        else:
+            tails[position] = j
+            tail_index[position] = index
+    chain = []
+    index = tail_index[-1] if tail_index else None
+    while index is not None:
+        chain.append(pairs[index])
+        index = previous[index]
+    return chain[::-1]
 
 
 def _band_around(guide: list[tuple[int, int]], n: int, m: int, width: int) -> list[tuple]:
@@ -587,10 +649,13 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     )
     link_cost = make_link_cost(ko, en, ratio)
 
-    # Search a band around the diagonal. While the best path runs along the band's edge,
+    # Search a band around the guide. While the best path runs along the band's edge,
     # search again around that path, with a wider band each time; link costs are kept
     # between rounds, so a new round costs little more than the new cells.
-    guide, width = _diagonal(n, m), INITIAL_BAND
+    guide, longest_stretch = _anchor_guide(ko, en)
+    # Between two guide points the true path wanders about as far as a random walk of that
+    # many steps, roughly its square root.
+    width = min(INITIAL_BAND, max(MIN_BAND, math.ceil(math.sqrt(longest_stretch))))
     while True:
         band = _band_around(guide, n, m, width)
         path, forward, backward, total = _search(n, m, link_cost, band)

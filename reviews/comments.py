@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviews import workflow
-from reviews.models import Comment, Event, Notification, Role
+from reviews.models import Comment, Event, Notification, Role, Stage
 from reviews.notifications import notify
 
 MAX_COMMENT_CHARS = 5_000
@@ -75,6 +75,11 @@ def add_comment(
         category = severity = quote = quote_side = ""
     if paragraph is not None and paragraph.document_id != document.pk:
         raise CommentRefused("That paragraph belongs to another document.")
+    if paragraph is not None and document.stage == Stage.ALIGNING:
+        # Rows are rebuilt while the pairing is fixed; a comment would lose its paragraph.
+        raise CommentRefused(
+            "Comment on paragraphs once the pairing is confirmed; until then, on the document."
+        )
     if category and category not in Comment.Category.values:
         raise CommentRefused("Choose a category from the list.")
     if severity and severity not in Comment.Severity.values:

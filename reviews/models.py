@@ -146,6 +146,8 @@ class Paragraph(models.Model):
     # Increments on every accepted change; writers send the version they saw.
     version = models.PositiveIntegerField(default=1)
     alignment_confidence = models.FloatField(default=1.0)
+    # Set when a person fixed this row's pairing; re-aligning keeps pinned rows.
+    pinned = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["document", "position"]

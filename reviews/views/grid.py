@@ -11,12 +11,18 @@ from reviews.formats import EXPORT_FORMATS
 from reviews.forms import people_in
 from reviews.importing import LOW_CONFIDENCE
 from reviews.models import Paragraph, Revision, Role, Stage
+from reviews.pairing import undo_stack
 from reviews.quality import document_score
 from reviews.views.comments import thread_context
 
 
 def render_document(request, document, **extra):
-    context = {
+    context = document_context(request, document, **extra)
+    return TemplateResponse(request, "reviews/document.html", context)
+
+
+def document_context(request, document, **extra):
+    return {
         **grid_context(request, document),
         **progress_context(document),
         "paragraphs": rows_of(document),
@@ -31,9 +37,9 @@ def render_document(request, document, **extra):
         "translators": people_in(Role.TRANSLATOR),
         "editors": people_in(Role.EDITOR),
         "document_threads": thread_context(request, document, None),
+        "may_undo_pairing": document.stage == Stage.ALIGNING and bool(undo_stack(document)),
         **extra,
     }
-    return TemplateResponse(request, "reviews/document.html", context)
 
 
 def open_proposals_by_author(document):

@@ -82,6 +82,41 @@
     }
   });
 
+  // Select words in a row, then open its comments: the words become the comment's quote.
+  function selectedQuote() {
+    const selection = document.getSelection();
+    if (!selection || selection.isCollapsed) return null;
+    const text = selection.toString().trim();
+    const node = selection.anchorNode;
+    const element = node && (node.nodeType === 1 ? node : node.parentElement);
+    const cell = element && element.closest(".cell-source, .cell-target");
+    if (!cell || !text) return null;
+    return {
+      row: cell.closest("[data-row]"),
+      text: text,
+      side: cell.classList.contains("cell-source") ? "source" : "target",
+    };
+  }
+
+  let pendingQuote = null;
+  // A mouse press on the button may clear the selection before htmx asks: remember it first.
+  document.addEventListener("mousedown", function (event) {
+    if (event.target.closest && event.target.closest("[data-comment-button]")) {
+      pendingQuote = selectedQuote();
+    }
+  }, true);
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    const button = event.detail.elt;
+    if (!button.matches || !button.matches("[data-comment-button]")) return;
+    const quote = pendingQuote || selectedQuote();
+    pendingQuote = null;
+    if (quote && quote.row === button.closest("[data-row]")) {
+      event.detail.parameters.quote = quote.text;
+      event.detail.parameters.side = quote.side;
+    }
+  });
+
   function toggleHelp() {
     const help = document.getElementById("shortcuts");
     if (help && typeof help.showModal === "function") {

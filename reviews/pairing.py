@@ -1,0 +1,239 @@
+"""Fixing the pairing by hand while a document is in the aligning stage.
+
+The pairing is a list of rows; each row holds zero or more Korean and zero or more English
+paragraphs. Every action rewrites the rows in one transaction and records an Event whose
+payload keeps the rows as they were, so any action can be undone (the undo is an event too).
+Rows a person touched are pinned: "re-align the rest" keeps them and runs the aligner only
+between them. No revision exists before the pairing is confirmed, so nothing of the
+translation's history is rewritten here.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from reviews import workflow
+from reviews.alignment import align
+from reviews.diffing import check_length
+from reviews.models import Document, Event, Paragraph
+
+SIDES = ("source", "target")
+BREAK = "\n\n"
+
+
+class PairingRefused(Exception):
+    """An action that does not fit the rows, with a message for the person."""
+
+
+@dataclass
+class Row:
+    source: list = field(default_factory=list)
+    target: list = field(default_factory=list)
+    confidence: float = 1.0
+    pinned: bool = False
+
+    def side(self, name):
+        return self.source if name == "source" else self.target
+
+    def is_empty(self):
+        return not self.source and not self.target
+
+
+def split_cell(text):
+    return [part for part in text.split(BREAK) if part]
+
+
+def load(document):
+    return [
+        Row(split_cell(p.source), split_cell(p.text), p.alignment_confidence, p.pinned)
+        for p in document.paragraphs.order_by("position")
+    ]
+
+
+def snapshot(rows):
+    return [[list(row.source), list(row.target), row.confidence, row.pinned] for row in rows]
+
+
+def from_snapshot(data):
+    return [
+        Row(list(source), list(target), confidence, pinned)
+        for source, target, confidence, pinned in data
+    ]
+
+
+def save(document, rows):
+    rows = [row for row in rows if not row.is_empty()]
+    for row in rows:
+        check_length(BREAK.join(row.target))
+    document.paragraphs.all().delete()
+    Paragraph.objects.bulk_create(
+        Paragraph(
+            document=document,
+            position=position,
+            source=BREAK.join(row.source),
+            text=BREAK.join(row.target),
+            alignment_confidence=row.confidence,
+            pinned=row.pinned,
+        )
+        for position, row in enumerate(rows)
+    )
+
+
+def row_at(rows, index):
+    if not 0 <= index < len(rows):
+        raise PairingRefused("That row no longer exists; the page was out of date.")
+    return rows[index]
+
+
+def pin(*rows):
+    for row in rows:
+        row.pinned, row.confidence = True, 1.0
+
+
+# Each action takes the rows, a row index, a side and maybe a paragraph index, and changes the
+# rows in place.
+
+
+def merge_next(rows, index, side, at=None):
+    """Bring the next row's paragraphs of one side up into this row."""
+    row, below = row_at(rows, index), row_at(rows, index + 1)
+    if not below.side(side):
+        raise PairingRefused("The next row has nothing on that side to merge.")
+    row.side(side).extend(below.side(side))
+    below.side(side).clear()
+    pin(row, below)
+
+
+def split(rows, index, side, at):
+    """Cut one side of a row at a paragraph break: the rest starts a new row below."""
+    row = row_at(rows, index)
+    paragraphs = row.side(side)
+    if at is None or not 0 < at < len(paragraphs):
+        raise PairingRefused("Split at a break between two paragraphs.")
+    new = Row()
+    new.side(side).extend(paragraphs[at:])
+    del paragraphs[at:]
+    rows.insert(index + 1, new)
+    pin(row, new)
+
+
+def move_up(rows, index, side, at=None):
+    """The first paragraph of this side moves to the end of the row above."""
+    row, above = row_at(rows, index), row_at(rows, index - 1) if index > 0 else None
+    if above is None or not row.side(side):
+        raise PairingRefused("There is nothing to move up.")
+    above.side(side).append(row.side(side).pop(0))
+    pin(row, above)
+
+
+def move_down(rows, index, side, at=None):
+    """The last paragraph of this side moves to the start of the row below (a new row at the
+    end if there is none)."""
+    row = row_at(rows, index)
+    if not row.side(side):
+        raise PairingRefused("There is nothing to move down.")
+    if index + 1 == len(rows):
+        rows.append(Row())
+    below = rows[index + 1]
+    below.side(side).insert(0, row.side(side).pop())
+    pin(row, below)
+
+
+def insert_empty(rows, index, side, at=None):
+    """An empty cell on one side here: that side's cells from this row on move down a row."""
+    row_at(rows, index)
+    cells = [row.side(side)[:] for row in rows[index:]] + [[]]
+    rows.append(Row())
+    for offset, row in enumerate(rows[index:]):
+        row.side(side)[:] = [] if offset == 0 else cells[offset - 1]
+    pin(*rows[index : index + 2])
+
+
+ACTIONS = {
+    "merge_next": merge_next,
+    "split": split,
+    "move_up": move_up,
+    "move_down": move_down,
+    "insert_empty": insert_empty,
+}
+
+
+def realign_unpinned(rows):
+    """Run the aligner over each stretch of rows that nobody pinned."""
+    result, stretch = [], []
+
+    def flush():
+        source = [p for row in stretch for p in row.source]
+        target = [p for row in stretch for p in row.target]
+        for source_indices, target_indices, confidence in align(source, target):
+            result.append(
+                Row(
+                    [source[i] for i in source_indices],
+                    [target[i] for i in target_indices],
+                    confidence,
+                )
+            )
+        stretch.clear()
+
+    for row in rows:
+        if row.pinned:
+            flush()
+            result.append(row)
+        else:
+            stretch.append(row)
+    flush()
+    return result
+
+
+def locked_document(user, document):
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    reason = workflow.refusal(user, "align", document)
+    if reason:
+        raise PermissionDenied(reason)
+    return document
+
+
+@transaction.atomic
+def change_pairing(user, document, action, index=None, side=None, at=None):
+    """Apply one action ("realign" for the rest, or one of ACTIONS) and record it."""
+    document = locked_document(user, document)
+    rows = load(document)
+    before = snapshot(rows)
+    if action == "realign":
+        rows = realign_unpinned(rows)
+    elif action in ACTIONS:
+        if side not in SIDES:
+            raise PairingRefused("Choose the Korean or the English side.")
+        ACTIONS[action](rows, index, side, at)
+    else:
+        raise PairingRefused("Unknown action.")
+    save(document, rows)
+    Event.record(
+        document, user, Event.Verb.REALIGNED, action=action, row=index, side=side, before=before
+    )
+
+
+def undo_stack(document):
+    """The pairing events not yet undone, newest last."""
+    stack = []
+    for event in document.events.filter(verb=Event.Verb.REALIGNED).order_by("pk"):
+        if event.payload.get("action") == "undo":
+            if stack:
+                stack.pop()
+        else:
+            stack.append(event)
+    return stack
+
+
+@transaction.atomic
+def undo(user, document):
+    document = locked_document(user, document)
+    stack = undo_stack(document)
+    if not stack:
+        raise PairingRefused("There is nothing to undo.")
+    last = stack[-1]
+    before = snapshot(load(document))
+    save(document, from_snapshot(last.payload["before"]))
+    Event.record(document, user, Event.Verb.REALIGNED, action="undo", undoes=last.pk, before=before)
+    return last
