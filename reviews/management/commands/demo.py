@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from reviews import workflow
+from reviews import editing, workflow
+from reviews.comments import add_comment
 from reviews.formats import read_upload
 from reviews.importing import create_document
 from reviews.models import Document, Role
@@ -54,10 +55,31 @@ class Command(BaseCommand):
                 source_filename="ko.txt",
                 target_filename="en.txt",
             )
-            workflow.take_transition(users["translator"], "confirm_pairing", document)
+            self.start_review(document, users)
             self.stdout.write(f"Created the demo document #{document.pk}.")
 
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, role in PEOPLE:
             note = " (sees no documents)" if username == "outsider" else ""
             self.stdout.write(f"  {username:<11} {first} {last}, {role.label.lower()}{note}")
+
+    def start_review(self, document, users):
+        """Take the demo a few steps in, so a newcomer sees proposals and comments at once."""
+        workflow.take_transition(users["translator"], "confirm_pairing", document)
+        document = workflow.take_transition(users["translator"], "submit_for_review", document)
+        rows = {row.text[:40]: row for row in document.paragraphs.all()}
+        sand = next(row for key, row in rows.items() if "The beach in front" in key)
+        editing.save_edit(
+            users["editor"], sand.pk, sand.text.replace("23,000", "32,000"), sand.version
+        )
+        budget = next(row for key, row in rows.items() if "The city has set aside" in key)
+        add_comment(
+            users["editor"],
+            document,
+            "15억 원 is 1.5 billion won, not 150 million. Please check the other figures too.",
+            paragraph=budget,
+            quote="150 million won",
+            quote_side="target",
+            category="mistranslation",
+            severity="major",
+        )
