@@ -26,7 +26,7 @@ RATIO_PRIOR_WEIGHT = 8.0
 # Variance of the Korean length around its expectation, per English character. Gale and
 # Church used 6.8 for European languages; the dev sets measure 1.8 and 3.0 on right links,
 # but a wider spread leaves room for the other evidence to decide.
-LENGTH_VARIANCE = 5.0
+LENGTH_VARIANCE = 3.5
 
 # Prior probability of each link shape (Korean paragraphs, English paragraphs). The rare
 # three-way merges are allowed so that real documents can use them, at a high price.
@@ -44,12 +44,12 @@ LINK_PRIORS = {
 # single side is weaker evidence against, because translators round, convert and drop
 # numbers.
 ANCHOR_MATCH_BONUS = 2.0
-KOREAN_ANCHOR_MISS = 1.0
-ENGLISH_NUMBER_MISS = 0.6
+KOREAN_ANCHOR_MISS = 0.5
+ENGLISH_NUMBER_MISS = 1.0
 # A Hangul word that sounds like an English name in the link ("존슨" for "Johnson").
-NAME_MATCH_BONUS = 0.7
+NAME_MATCH_BONUS = 1.5
 # Per sentence of difference between the two sides.
-SENTENCE_MISMATCH = 1.0
+SENTENCE_MISMATCH = 1.5
 # When exactly one side has double quotation marks.
 QUOTE_MISMATCH = 0.7
 
@@ -289,7 +289,8 @@ def english_skeleton(word: str) -> str:
     return _squeeze(classes)
 
 
-def _edit_distance(a: str, b: str) -> int:
+def _prefix_distances(a: str, b: str) -> list[int]:
+    """Edit distances from `a` to each prefix of `b`: b[:0], b[:1], ... b[:len(b)]."""
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, start=1):
         current = [i]
@@ -298,17 +299,20 @@ def _edit_distance(a: str, b: str) -> int:
                 min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
             )
         previous = current
-    return previous[-1]
+    return previous
 
 
 def sounds_alike(english: str, hangul: str) -> bool:
     """Whether a Hangul word (perhaps with a particle after it, as in "존슨의") starts with
-    the sound of an English name. Both are skeletons; the first consonant must agree."""
+    the sound of an English name. Both are skeletons; the first consonant must agree, and
+    a few differences are allowed in longer names."""
     if hangul[:1] != english[:1]:
         return False
-    allowed = 0 if len(english) <= 3 else 1 if len(english) <= 6 else 2
     size = len(english)
-    return any(_edit_distance(english, hangul[: size + extra]) <= allowed for extra in (-1, 0, 1))
+    allowed = 0 if size <= 3 else 1 if size <= 6 else 2
+    # The Hangul word's first size-1, size or size+1 consonants, as far as it has them.
+    distances = _prefix_distances(english, hangul[: size + 1])
+    return min(distances[min(size - 1, len(distances) - 1) :]) <= allowed
 
 
 # ---------------------------------------------------------------------------------------
@@ -656,12 +660,16 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     # Between two guide points the true path wanders about as far as a random walk of that
     # many steps, roughly its square root.
     width = min(INITIAL_BAND, max(MIN_BAND, math.ceil(math.sqrt(longest_stretch))))
+    rounds = 0
     while True:
         band = _band_around(guide, n, m, width)
         path, forward, backward, total = _search(n, m, link_cost, band)
         if all(row == (0, m) for row in band) or not _touches_edge(path, band, m):
             break
-        guide, width = _path_rows(path, n), width * 2
+        # The first time, the path itself is a better guide than the anchors were; after
+        # that, widen as well.
+        guide, width = _path_rows(path, n), width * 2 if rounds else width
+        rounds += 1
 
     links = []
     for i0, j0, i1, j1 in path:

@@ -1,21 +1,40 @@
-"""The final English of a document as a file, with its credit line; every export is an Event."""
+"""A document as a file: the final English with its credit line, or the bilingual pairs as
+XLIFF 2.1 or TMX. Every export is an Event."""
 
 from django.utils.text import slugify
 
-from reviews.formats import EXPORT_FORMATS, write_export
+from reviews.formats import EXPORT_FORMATS, write_export, write_tmx, write_xliff
 from reviews.models import Event
+
+BILINGUAL_FORMATS = {
+    "xliff": ("application/xliff+xml; charset=utf-8", "xlf"),
+    "tmx": ("application/x-tmx+xml; charset=utf-8", "tmx"),
+}
+ALL_FORMATS = {**EXPORT_FORMATS, **BILINGUAL_FORMATS}
 
 
 def export_document(document, fmt, user=None):
-    """(bytes, content type, file name) of the document's current English in `fmt`."""
-    content_type, extension = EXPORT_FORMATS[fmt]
-    paragraphs = list(document.paragraphs.order_by("position").values_list("text", flat=True))
-    data = write_export(fmt, document.title, paragraphs, document.credit_line)
-    Event.objects.create(
-        document=document,
-        actor=user,
-        verb=Event.Verb.EXPORTED,
-        payload={"format": fmt, "bytes": len(data)},
-    )
+    """(bytes, content type, file name) of the document in `fmt`."""
+    content_type, extension = ALL_FORMATS[fmt]
+    rows = list(document.paragraphs.order_by("position").values_list("source", "text"))
+    if fmt == "xliff":
+        data = write_xliff(
+            rows,
+            title=document.title,
+            source_lang=document.source_lang,
+            target_lang=document.target_lang,
+            doc_id=f"workbench-{document.pk}",
+        )
+    elif fmt == "tmx":
+        data = write_tmx(
+            rows,
+            title=document.title,
+            source_lang=document.source_lang,
+            target_lang=document.target_lang,
+        )
+    else:
+        paragraphs = [text for _, text in rows]
+        data = write_export(fmt, document.title, paragraphs, document.credit_line)
+    Event.record(document, user, Event.Verb.EXPORTED, format=fmt, bytes=len(data))
     filename = f"{slugify(document.title) or f'document-{document.pk}'}.{extension}"
     return data, content_type, filename

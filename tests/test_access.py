@@ -120,3 +120,13 @@ def test_login_page_is_public_and_has_a_strict_csp(client):
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("xliff", b"<xliff"), ("tmx", b"<tmx")])
+def test_bilingual_exports_carry_both_languages(client, people, document, fmt, marker):
+    client.force_login(people.editor)
+    response = client.get(reverse("export", args=[document.pk, fmt]))
+    assert response.status_code == 200 and marker in response.content
+    body = response.content.decode()
+    assert "서울시의회는 15일 본회의를 열고" in body and "Seoul Metropolitan Council" in body
+    assert Event.objects.filter(verb=Event.Verb.EXPORTED, payload__format=fmt).count() == 1

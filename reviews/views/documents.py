@@ -10,8 +10,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import workflow
-from reviews.exporting import export_document
-from reviews.formats import EXPORT_FORMATS
+from reviews.exporting import ALL_FORMATS, export_document
 from reviews.forms import UploadForm
 from reviews.importing import create_document
 from reviews.models import Document, Role, Stage
@@ -91,7 +90,7 @@ def document_page(request, pk):
 
 @require_GET
 def export(request, pk, fmt):
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in ALL_FORMATS:
         raise Http404("Unknown export format")
     document = document_for(request, pk, "export")
     data, content_type, filename = export_document(document, fmt, request.user)

@@ -4,17 +4,16 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.exporting import export_document
-from reviews.formats import EXPORT_FORMATS
+from reviews.exporting import ALL_FORMATS, export_document
 from reviews.models import Document
 
 
 class Command(BaseCommand):
-    help = "Export document ID as txt, md, docx or html."
+    help = "Export document ID: the English as txt, md, docx or html; both sides as xliff or tmx."
 
     def add_arguments(self, parser):
         parser.add_argument("id", type=int)
-        parser.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS))
+        parser.add_argument("--format", required=True, choices=sorted(ALL_FORMATS))
         parser.add_argument("-o", "--output", help="file to write (default: standard output)")
 
     def handle(self, *args, id, format, output, **options):
