@@ -53,9 +53,9 @@ SENTENCE_MISMATCH = 1.5
 # When exactly one side has double quotation marks.
 QUOTE_MISMATCH = 0.7
 
-# Half-width of the search band around the guide path, in cells along the longer side,
-# before any widening: from MIN_BAND when anchors pin the guide down every few paragraphs
-# up to INITIAL_BAND when they are far apart or missing.
+# Half-width of the search band around the guide path, in cells, before any widening:
+# MIN_BAND when anchors pin the guide down every few paragraphs, up to INITIAL_BAND when
+# they are far apart or missing.
 INITIAL_BAND = 10
 MIN_BAND = 4
 
@@ -542,15 +542,13 @@ def _longest_increasing_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, i
 
 def _band_around(guide: list[tuple[int, int]], n: int, m: int, width: int) -> list[tuple]:
     """For each row i (Korean paragraphs used), the range of j (English paragraphs used)
-    to search: the guide's cells in that row, widened by `width` cells scaled to the
-    longer side, so that consecutive rows overlap even when the counts are very unequal.
-    Each row also reaches the next row's start and the previous row's end, which keeps
-    the band connected."""
-    half = math.ceil(width * max(1.0, m / n))
+    to search: the guide's cells in that row, `width` more on each side. Each row also
+    reaches back to where the guide left the row before and on to where it enters the
+    next, so the band stays connected even where the guide is steep."""
     rows = []
     for i in range(n + 1):
-        low = min(guide[i][0], guide[i + 1][0] if i < n else m) - half
-        high = max(guide[i][1], guide[i - 1][1] if i else 0) + half
+        low = min(guide[i][0], guide[i - 1][1] if i else 0) - width
+        high = max(guide[i][1], guide[i + 1][0] if i < n else m) + width
         rows.append((max(0, low), min(m, high)))
     return rows
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
-from reviews.models import Notification, Role, Stage, display_name, is_manager
+from reviews.models import Notification, Role, Stage, display_name
 
 # Whose move it is in each stage: the role that must act next.
 ACTS_IN = {
@@ -67,15 +67,3 @@ def notify_stage(event, managers):
     notify(event, turn, Notification.Reason.YOUR_TURN)
     others = [person for person in document.people() if person not in turn]
     notify(event, others, Notification.Reason.STAGE)
-
-
-def waiting_on(user, document):
-    """True when the document's stage asks this person to act."""
-    acting = ACTS_IN.get(document.stage)
-    if acting == Role.TRANSLATOR:
-        return document.translator_id == user.pk
-    if acting == Role.EDITOR:
-        return document.editor_id == user.pk
-    if acting == Role.MANAGER:
-        return is_manager(user)
-    return False

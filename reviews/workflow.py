@@ -161,10 +161,6 @@ def available_transitions(user, document):
     return result
 
 
-def visible_documents(user):
-    return Document.objects.visible_to(user)
-
-
 @transaction.atomic
 def take_transition(user, action, document):
     """Move the document along one transition, or raise PermissionDenied with the reason."""
