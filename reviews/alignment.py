@@ -67,6 +67,7 @@ class Paragraph(NamedTuple):
     length: int
     sentences: int
     anchors: frozenset  # numbers, months and weekdays, as "n:5", "m:3", "w:mon"
+    firm: frozenset  # the anchors a translation nearly always keeps
     words: frozenset  # Latin-script words, lower case
     quoted: bool
     sounds: frozenset  # consonant skeletons: of Hangul words, or of English names
@@ -84,17 +85,21 @@ ENGLISH_SCALES = {
     "trillion": 1_000_000_000_000,
     "bn": 1_000_000_000,
 }
+# "One" is left out: "one of", "no one" are rarely written with a figure in Korean.
 ENGLISH_NUMBER_WORDS = {
     word: value
     for value, word in enumerate(
-        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-         "eighteen", "nineteen", "twenty")
+        ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+         "nineteen", "twenty"),
+        start=2,
     )
 }  # fmt: skip
 ENGLISH_NUMBER_WORDS.update(
-    thirty=30, forty=40, fifty=50, sixty=60, seventy=70, eighty=80, ninety=90, dozen=12
-)
+    thirty=30, forty=40, fifty=50, sixty=60, seventy=70, eighty=80, ninety=90, dozen=12,
+    decade=10, second=2, third=3, fourth=4, fifth=5, sixth=6, seventh=7, eighth=8, ninth=9,
+    tenth=10,
+)  # fmt: skip
 # Native Korean numerals, trusted only before a counter word ("두 명", "세 가지").
 KOREAN_NATIVE_NUMBERS = dict(
     zip(
@@ -121,12 +126,13 @@ KOREAN_WEEKDAYS = {
 
 DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # "1만2000", "3억 5000만", "569만", "2천", "1,034", "3.5%": figures with Korean units. A
-# figure followed by 월 is a month, not a number.
-KOREAN_NUMBER = re.compile(rf"({DIGITS})\s?(?:([조억만천백])|(월(?!요일)))?")
+# figure followed by 월 is a month, not a number; one followed by 일 is a day.
+KOREAN_NUMBER = re.compile(rf"({DIGITS})\s?(?:([조억만천백])|(월(?!요일))|(일(?!요일)))?")
 KOREAN_NATIVE = re.compile(
     r"(?<![가-힣])(" + "|".join(KOREAN_NATIVE_NUMBERS) + r")\s?(?:" + KOREAN_COUNTERS + ")"
 )
 KOREAN_WEEKDAY = re.compile("|".join(KOREAN_WEEKDAYS))
+ENGLISH_MAY = re.compile(r"\bMay\s+\d|\d\s+May\b")
 ENGLISH_NUMBER = re.compile(rf"({DIGITS})(?:\s?(hundred|thousand|million|billion|trillion|bn)\b)?")
 
 
@@ -141,15 +147,29 @@ def _plain_number(text: str) -> float:
 
 def korean_anchors(text: str) -> frozenset:
     """Numbers, months and weekdays in a Korean paragraph, as comparable keys."""
-    keys = set()
+    return _korean_keys(text)[0]
+
+
+def english_anchors(text: str) -> frozenset:
+    """Numbers (figures and words), months and weekdays in an English paragraph."""
+    return _english_keys(text)[0]
+
+
+def _korean_keys(text: str) -> tuple[frozenset, frozenset]:
+    """All anchor keys of a Korean paragraph, and the firm ones among them: those a
+    translation nearly always keeps. Days of the month ("14일") and native numerals
+    ("두 명") are not firm, since English often gives a weekday or a word instead."""
+    keys, soft = set(), set()
     # "3억 5000만" is one value: each part uses a smaller unit than the one before it.
     total, last_unit, last_end = 0.0, None, -10
     for match in KOREAN_NUMBER.finditer(text):
-        figure, unit_name, month = match.groups()
+        figure, unit_name, month, day = match.groups()
         if month:
             keys.add("m:" + format(_plain_number(figure), "g"))
             continue
         value = _plain_number(figure)
+        if day:
+            soft.add(_number_key(value))
         unit = KOREAN_UNITS.get(unit_name or "", 1)
         if last_unit is not None and last_unit > unit and match.start() - last_end <= 1:
             total += value * unit
@@ -161,15 +181,17 @@ def korean_anchors(text: str) -> frozenset:
     if last_unit is not None:
         keys.add(_number_key(total))
     for match in KOREAN_NATIVE.finditer(text):
-        keys.add(_number_key(KOREAN_NATIVE_NUMBERS[match.group(1)]))
+        soft.add(_number_key(KOREAN_NATIVE_NUMBERS[match.group(1)]))
     for match in KOREAN_WEEKDAY.finditer(text):
         keys.add("w:" + KOREAN_WEEKDAYS[match.group(0)])
-    return frozenset(keys)
+    return frozenset(keys | soft), frozenset(keys - soft)
 
 
-def english_anchors(text: str) -> frozenset:
-    """Numbers (figures and words), months and weekdays in an English paragraph."""
-    keys = set()
+def _english_keys(text: str) -> tuple[frozenset, frozenset]:
+    """All anchor keys of an English paragraph, and the firm ones: figures and months.
+    Numbers written as words and weekdays are not firm, since Korean often gives a
+    native numeral or the date instead."""
+    keys, soft = set(), set()
     for match in ENGLISH_NUMBER.finditer(text):
         value = _plain_number(match.group(1))
         scale = match.group(2)
@@ -177,12 +199,16 @@ def english_anchors(text: str) -> frozenset:
     for word in LATIN_WORD.findall(text):
         lower = word.lower()
         if lower in ENGLISH_NUMBER_WORDS:
-            keys.add(_number_key(ENGLISH_NUMBER_WORDS[lower]))
+            soft.add(_number_key(ENGLISH_NUMBER_WORDS[lower]))
         elif lower in ENGLISH_WEEKDAYS:
-            keys.add("w:" + ENGLISH_WEEKDAYS[lower])
-        elif lower in ENGLISH_MONTHS and word[0].isupper():
+            soft.add("w:" + ENGLISH_WEEKDAYS[lower])
+        elif lower in ENGLISH_MONTHS and word[0].isupper() and lower != "may":
             keys.add("m:" + str(ENGLISH_MONTHS[lower]))
-    return frozenset(keys)
+    # "May" is a month only next to a day or year ("May 5", "5 May", "May 2019"); otherwise
+    # it is as likely a name or a verb.
+    if ENGLISH_MAY.search(text):
+        keys.add("m:5")
+    return frozenset(keys | soft), frozenset(keys - soft)
 
 
 # ---------------------------------------------------------------------------------------
@@ -320,10 +346,12 @@ def sounds_alike(english: str, hangul: str) -> bool:
 
 
 def korean_paragraph(text: str) -> Paragraph:
+    anchors, firm = _korean_keys(text)
     return Paragraph(
         length=len(text.strip()),
         sentences=count_korean_sentences(text),
-        anchors=korean_anchors(text),
+        anchors=anchors,
+        firm=firm,
         words=frozenset(w.lower() for w in LATIN_WORD.findall(text) if len(w) > 1),
         quoted=bool(DOUBLE_QUOTES.search(text)),
         sounds=frozenset(
@@ -337,10 +365,12 @@ def korean_paragraph(text: str) -> Paragraph:
 def english_paragraph(text: str, common_words: frozenset = frozenset()) -> Paragraph:
     """Features of an English paragraph. A capitalised word counts as a name unless it also
     appears in lower case in `common_words` (the document's), as "The" and "But" do."""
+    anchors, firm = _english_keys(text)
     return Paragraph(
         length=len(text.strip()),
         sentences=count_english_sentences(text),
-        anchors=english_anchors(text),
+        anchors=anchors,
+        firm=firm,
         words=frozenset(w.lower() for w in LATIN_WORD.findall(text)),
         quoted=bool(DOUBLE_QUOTES.search(text)),
         sounds=frozenset(
@@ -376,6 +406,7 @@ def _merge(paragraphs: list[Paragraph]) -> Paragraph:
         length=sum(p.length for p in paragraphs),
         sentences=sum(p.sentences for p in paragraphs),
         anchors=frozenset().union(*(p.anchors for p in paragraphs)),
+        firm=frozenset().union(*(p.firm for p in paragraphs)),
         words=frozenset().union(*(p.words for p in paragraphs)),
         quoted=any(p.quoted for p in paragraphs),
         sounds=frozenset().union(*(p.sounds for p in paragraphs)),
@@ -432,13 +463,14 @@ def make_link_cost(ko: list[Paragraph], en: list[Paragraph], ratio: float):
         if korean.quoted != english.quoted:
             total += QUOTE_MISMATCH
         if korean.anchors or english.anchors or korean.words:
-            shared_numbers = len(korean.anchors & english.anchors)
+            shared_anchors = korean.anchors & english.anchors
             shared_words = len(korean.words & english.words)
-            korean_only = len(korean.anchors) + len(korean.words) - shared_numbers - shared_words
+            korean_missing = len(korean.firm - shared_anchors) + len(korean.words) - shared_words
+            english_missing = len(english.firm - shared_anchors)
             total += (
-                KOREAN_ANCHOR_MISS * korean_only
-                + ENGLISH_NUMBER_MISS * (len(english.anchors) - shared_numbers)
-                - ANCHOR_MATCH_BONUS * (shared_numbers + shared_words)
+                KOREAN_ANCHOR_MISS * korean_missing
+                + ENGLISH_NUMBER_MISS * english_missing
+                - ANCHOR_MATCH_BONUS * (len(shared_anchors) + shared_words)
             )
         if english.sounds and korean.sounds:
             if i1 - i0 == 1 and j1 - j0 == 1:

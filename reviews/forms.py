@@ -2,8 +2,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from reviews.diffing import MAX_PARAGRAPH_CHARS
 from reviews.formats import UnreadableFile, read_pasted, read_upload
-from reviews.models import Role
+from reviews.models import Role, is_manager
 
 
 def people_in(role):
@@ -36,8 +37,9 @@ class UploadForm(forms.Form):
 
     accept = ".txt,.md,.markdown,.docx,.html,.htm"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, uploader, **kwargs):
         super().__init__(*args, **kwargs)
+        self.uploader = uploader
         for name in ("source_file", "target_file"):
             self.fields[name].widget.attrs["accept"] = self.accept
         # Querysets are evaluated per form, so people added after start-up appear.
@@ -63,6 +65,31 @@ class UploadForm(forms.Form):
                     cleaned[f"{side}_filename"] = ""
                 else:
                     raise UnreadableFile(f"Add the {name}: upload a file or paste the text.")
+                for number, paragraph in enumerate(cleaned[f"{side}_paragraphs"], start=1):
+                    if len(paragraph) > MAX_PARAGRAPH_CHARS:
+                        raise UnreadableFile(
+                            f"Paragraph {number} of the {name} is {len(paragraph):,} characters "
+                            f"long; the limit is {MAX_PARAGRAPH_CHARS:,}."
+                        )
             except UnreadableFile as error:
                 self.add_error(f"{side}_file" if upload else f"{side}_text", str(error))
+        self.keep_uploader_on_document(cleaned)
         return cleaned
+
+    def keep_uploader_on_document(self, cleaned):
+        """Documents are visible only to the people on them: an uploader who is not a manager
+        takes the empty slot of their role, or is told before the document vanishes."""
+        uploader = self.uploader
+        if is_manager(uploader) or uploader in (cleaned.get("translator"), cleaned.get("editor")):
+            return
+        roles = set(uploader.groups.values_list("name", flat=True))
+        if Role.TRANSLATOR in roles and not cleaned.get("translator"):
+            cleaned["translator"] = uploader
+        elif Role.EDITOR in roles and not cleaned.get("editor"):
+            cleaned["editor"] = uploader
+        else:
+            self.add_error(
+                None,
+                "Assign yourself as the translator or the editor: only the people on a "
+                "document (and managers) can see it.",
+            )

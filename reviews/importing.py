@@ -41,7 +41,8 @@ def create_document(
     """Create the document in the aligning stage. Revisions start when the pairing is
     confirmed (`start_history`), so fixing the pairing never rewrites history."""
     rows = pair_rows(source_paragraphs, target_paragraphs)
-    for _, target, _ in rows:
+    for source, target, _ in rows:
+        check_length(source)
         check_length(target)
     document = Document.objects.create(
         title=title,

@@ -3,11 +3,18 @@
 Only people who can see the document are ever told about it.
 """
 
+import logging
+import smtplib
+from functools import partial
+
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 
 from reviews.models import Notification, Role, Stage, display_name
+
+logger = logging.getLogger(__name__)
 
 # Whose move it is in each stage: the role that must act next.
 ACTS_IN = {
@@ -32,8 +39,10 @@ def notify(event, people, reason):
         notifications.append(Notification(recipient=person, event=event, reason=reason))
     Notification.objects.bulk_create(notifications)
     if settings.WORKBENCH_SEND_EMAIL:
+        # After the commit: a rolled-back change sends nothing, and a slow mail server does
+        # not hold the document's lock.
         for notification in notifications:
-            email(notification)
+            transaction.on_commit(partial(email, notification))
     return notifications
 
 
@@ -43,14 +52,17 @@ def email(notification):
         return
     event = notification.event
     actor = display_name(event.actor) if event.actor else "Workbench"
-    url = reverse("document", args=[event.document_id])
-    send_mail(
-        subject=f"[Workbench] {notification.get_reason_display()}: {event.document.title}",
-        message=f"{actor} {event.get_verb_display()}.\n\n{url}\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[recipient.email],
-        fail_silently=True,
-    )
+    url = settings.WORKBENCH_BASE_URL.rstrip("/") + reverse("document", args=[event.document_id])
+    try:
+        send_mail(
+            subject=f"[Workbench] {notification.get_reason_display()}: {event.document.title}",
+            message=f"{actor} {event.get_verb_display()}.\n\n{url}\n",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[recipient.email],
+        )
+    except (OSError, smtplib.SMTPException):
+        # The notification is in the app either way; a mail outage must not fail the change.
+        logger.exception("Could not email notification %s", notification.pk)
 
 
 def notify_stage(event, managers):

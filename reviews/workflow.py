@@ -96,6 +96,7 @@ ACTIONS = {
     "decide": (REVIEWERS, EDITABLE_STAGES),
     "approve_paragraph": (REVIEWERS, EDITABLE_STAGES),
     "assign": (frozenset({Role.MANAGER}), frozenset(Stage)),
+    "credit": (REVIEWERS, frozenset(Stage)),
 }
 
 
@@ -214,7 +215,7 @@ def assign(user, document, *, translator, editor):
 @transaction.atomic
 def set_credit_line(user, document, credit):
     """A hand-written credit line; blank goes back to the one built from the people."""
-    reason = refusal(user, "assign", document) and refusal(user, "decide", document)
+    reason = refusal(user, "credit", document)
     if reason:
         raise PermissionDenied(reason)
     credit = " ".join(credit.split())[:300]

@@ -35,8 +35,8 @@ def database_from_url(url):
         }
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        # sqlite:///relative/or/absolute -> the path after the third slash; sqlite://:memory:
-        name = unquote(parts.path[1:] if parts.path.startswith("//") else parts.path) or ":memory:"
+        # sqlite:///relative.db is relative to the working folder, sqlite:////abs/path.db absolute.
+        name = unquote(parts.path[1:]) or ":memory:"
         if parts.netloc == ":memory:":
             name = ":memory:"
         return {
@@ -180,6 +180,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+SILENCED_SYSTEM_CHECKS = [
+    # Email is optional: without EMAIL_BACKEND there is no mailer and nothing is ever sent.
+    "mail.W001",
+    # HSTS preloading is a commitment for the whole domain; SECURE_HSTS_PRELOAD opts in.
+    "security.W021",
+]
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -191,12 +198,10 @@ if not DEBUG:
 
 # Email is optional: with no EMAIL_BACKEND there is no mailer and notifications stay in the app.
 WORKBENCH_SEND_EMAIL = bool(os.getenv("EMAIL_BACKEND"))
-MAILERS = {
-    "default": {
-        "BACKEND": os.getenv("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
-    }
-}
+MAILERS = {"default": {"BACKEND": os.environ["EMAIL_BACKEND"]}} if WORKBENCH_SEND_EMAIL else {}
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "workbench@localhost")
+# Where people reach the app, for links in emails.
+WORKBENCH_BASE_URL = os.getenv("WORKBENCH_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

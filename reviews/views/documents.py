@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import workflow
+from reviews.diffing import TextTooLong
 from reviews.exporting import ALL_FORMATS, export_document
 from reviews.forms import UploadForm
 from reviews.importing import create_document
@@ -59,19 +60,26 @@ def upload(request):
     initial = {}
     if request.user.groups.filter(name=Role.TRANSLATOR).exists():
         initial["translator"] = request.user
-    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, initial=initial, uploader=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        document = create_document(
-            title=data["title"],
-            source_paragraphs=data["source_paragraphs"],
-            target_paragraphs=data["target_paragraphs"],
-            created_by=request.user,
-            translator=data["translator"],
-            editor=data["editor"],
-            source_filename=data["source_filename"],
-            target_filename=data["target_filename"],
-        )
+        try:
+            document = create_document(
+                title=data["title"],
+                source_paragraphs=data["source_paragraphs"],
+                target_paragraphs=data["target_paragraphs"],
+                created_by=request.user,
+                translator=data["translator"],
+                editor=data["editor"],
+                source_filename=data["source_filename"],
+                target_filename=data["target_filename"],
+            )
+        except TextTooLong as too_long:
+            # Paragraphs the aligner put in one row can be too long together.
+            form.add_error(None, f"After pairing: {too_long}")
+            return TemplateResponse(request, "reviews/upload.html", {"form": form})
         messages.success(
             request,
             f"Uploaded {len(data['source_paragraphs'])} Korean and "

@@ -32,8 +32,7 @@ def document_context(request, document, **extra):
         "open_by_author": open_proposals_by_author(document),
         "score": document_score(document),
         "may_assign": workflow.can(request.user, "assign", document),
-        "may_credit": workflow.can(request.user, "assign", document)
-        or workflow.can(request.user, "decide", document),
+        "may_credit": workflow.can(request.user, "credit", document),
         "translators": people_in(Role.TRANSLATOR),
         "editors": people_in(Role.EDITOR),
         "document_threads": thread_context(request, document, None),
