@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviews import workflow
-from reviews.diffing import check_length, diff_words, rebase
+from reviews.diffing import TextTooLong, check_length, diff_words, rebase
 from reviews.models import Event, Paragraph, Revision, Role, Stage
 
 
@@ -42,7 +42,20 @@ def normalise(text):
 
 
 def locked_paragraph(paragraph_id):
-    return Paragraph.objects.select_for_update().select_related("document").get(pk=paragraph_id)
+    # Lock the paragraph's row only: edits of other paragraphs of the document go on.
+    return (
+        Paragraph.objects.select_for_update(of=("self",))
+        .select_related("document")
+        .get(pk=paragraph_id)
+    )
+
+
+def checked_length(text):
+    try:
+        check_length(text)
+    except TextTooLong as too_long:
+        raise EditRefused(str(too_long)) from too_long
+    return text
 
 
 def require(user, action, document):
@@ -91,13 +104,13 @@ def save_edit(user, paragraph_id, text, base_version, *, accept=False, restored_
     paragraph = locked_paragraph(paragraph_id)
     document = paragraph.document
     require(user, "edit", document)
-    text = normalise(text)
-    check_length(text)
+    text = checked_length(normalise(text))
     if base_version != paragraph.version:
         merged = rebase(text_at(paragraph, base_version), text, paragraph.text)
         if merged is None:
             raise Conflict(paragraph, text)
-        text = merged
+        # Two changes each under the cap can merge into a paragraph over it.
+        text = checked_length(merged)
     if text == paragraph.text:
         raise EditRefused("Nothing changed.")
     direct = accepts_directly(user, document, accept)
@@ -149,6 +162,7 @@ def accept_proposal(user, revision_id):
     merged = rebase(revision.base_text, revision.text, paragraph.text)
     if merged is None:
         raise Conflict(paragraph, revision.text)
+    checked_length(merged)
     # The proposal's own text never changes: the merge is a revision of its own.
     revision.save(update_fields=["state", "decided_by", "decided_at"])
     merge = Revision(

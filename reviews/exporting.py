@@ -17,21 +17,15 @@ def export_document(document, fmt, user=None):
     """(bytes, content type, file name) of the document in `fmt`."""
     content_type, extension = ALL_FORMATS[fmt]
     rows = list(document.paragraphs.order_by("position").values_list("source", "text"))
+    described = {
+        "title": document.title,
+        "source_lang": document.source_lang,
+        "target_lang": document.target_lang,
+    }
     if fmt == "xliff":
-        data = write_xliff(
-            rows,
-            title=document.title,
-            source_lang=document.source_lang,
-            target_lang=document.target_lang,
-            doc_id=f"workbench-{document.pk}",
-        )
+        data = write_xliff(rows, doc_id=f"workbench-{document.pk}", **described)
     elif fmt == "tmx":
-        data = write_tmx(
-            rows,
-            title=document.title,
-            source_lang=document.source_lang,
-            target_lang=document.target_lang,
-        )
+        data = write_tmx(rows, **described)
     else:
         paragraphs = [text for _, text in rows]
         data = write_export(fmt, document.title, paragraphs, document.credit_line)

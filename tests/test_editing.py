@@ -200,3 +200,14 @@ def test_approval_of_the_document_is_guarded(people, reviewing):
     row = first_row(reviewing)
     with pytest.raises(PermissionDenied):
         editing.save_edit(people.editor, row.pk, "Too late", row.version, accept=True)
+
+
+def test_a_merge_over_the_length_cap_is_refused(people, document):
+    row = document.paragraphs.get(position=1)
+    base = "word " * 1790  # just under 9,000 characters
+    editing.save_edit(people.translator, row.pk, base, 1)
+    editing.save_edit(people.translator, row.pk, "start " * 160 + base, 2)
+    with pytest.raises(editing.EditRefused, match="the limit is 10,000"):
+        editing.save_edit(people.translator, row.pk, base + " end" * 250, 2)
+    row.refresh_from_db()
+    assert row.version == 3 and len(row.text) < 10_000

@@ -1,5 +1,6 @@
 """The side-by-side grid: the whole page, and one row re-rendered after a change."""
 
+from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -115,6 +116,17 @@ def row_response(request, document, paragraph_pk, **extra):
         request,
     )
     return HttpResponse(row + progress)
+
+
+def row_outcome(request, document, paragraph_pk, *, error=None, notice=None):
+    """After an action on a row: the row itself for htmx, else the page with a message."""
+    if request.htmx:
+        return row_response(request, document, paragraph_pk, error=error, notice=notice)
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return back_to_row(document, paragraph_pk)
 
 
 def back_to_row(document, paragraph_pk):

@@ -9,10 +9,10 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import editing, workflow
-from reviews.diffing import TextTooLong, diff_words, render_diff
+from reviews.diffing import diff_words, render_diff
 from reviews.models import Revision
 from reviews.views.access import document_for
-from reviews.views.grid import back_to_row, render_document, row_response
+from reviews.views.grid import back_to_row, render_document, row_outcome, row_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +34,7 @@ def edit_paragraph(request, pk, paragraph_pk):
         editing.save_edit(request.user, paragraph.pk, text, base_version, accept=accept)
     except editing.Conflict as conflict:
         return conflict_response(request, document, paragraph, conflict)
-    except (editing.EditRefused, TextTooLong) as refused:
+    except editing.EditRefused as refused:
         if request.htmx:
             return row_response(
                 request, document, paragraph.pk, editing=True, draft=text, error=str(refused)
@@ -83,23 +83,14 @@ def decide(request, pk, revision_pk, decision):
     try:
         action(request.user, revision.pk)
     except editing.Conflict:
-        message = (
+        error = (
             "This proposal overlaps a change accepted since it was made. "
             "Reject it, or edit the paragraph by hand."
         )
-        if request.htmx:
-            return row_response(request, document, revision.paragraph_id, error=message)
-        messages.error(request, message)
-        return back_to_row(document, revision.paragraph_id)
+        return row_outcome(request, document, revision.paragraph_id, error=error)
     except editing.EditRefused as refused:
-        if request.htmx:
-            return row_response(request, document, revision.paragraph_id, error=str(refused))
-        messages.error(request, str(refused))
-        return back_to_row(document, revision.paragraph_id)
-    if request.htmx:
-        return row_response(request, document, revision.paragraph_id, notice=done)
-    messages.success(request, done)
-    return back_to_row(document, revision.paragraph_id)
+        return row_outcome(request, document, revision.paragraph_id, error=str(refused))
+    return row_outcome(request, document, revision.paragraph_id, notice=done)
 
 
 @require_POST
@@ -109,13 +100,8 @@ def approve_paragraph(request, pk, paragraph_pk):
     try:
         editing.approve_paragraph(request.user, paragraph.pk)
     except editing.EditRefused as refused:
-        if request.htmx:
-            return row_response(request, document, paragraph.pk, error=str(refused))
-        messages.error(request, str(refused))
-        return back_to_row(document, paragraph.pk)
-    if request.htmx:
-        return row_response(request, document, paragraph.pk)
-    return back_to_row(document, paragraph.pk)
+        return row_outcome(request, document, paragraph.pk, error=str(refused))
+    return row_outcome(request, document, paragraph.pk)
 
 
 @require_http_methods(["GET", "POST"])
