@@ -13,6 +13,7 @@ call `align`.
 """
 
 import bisect
+import itertools
 import math
 import re
 from typing import NamedTuple
@@ -60,6 +61,9 @@ QUOTE_MISMATCH = 0.7
 # they are far apart or missing.
 INITIAL_BAND = 10
 MIN_BAND = 4
+# Largest band searched after widening: the full matrix of a 220 x 220 document, or a
+# half-width of about 20 around the path of a 1,000 x 1,000 one (about a second).
+MAX_BAND_CELLS = 50_000
 
 INFINITY = float("inf")
 SQRT2 = math.sqrt(2)
@@ -512,12 +516,12 @@ def _add_costs(a: float, b: float) -> float:
 
 
 def _anchor_guide(ko: list[Paragraph], en: list[Paragraph]) -> tuple[list[tuple[int, int]], int]:
-    """A first guess at the path, for placing the search band: straight lines through the
+    """A first guess at the path, for placing the search band. It runs through the
     paragraph pairs that share an anchor found in exactly one paragraph of each side
     (a figure, a Latin word), keeping the longest run of such pairs that is in order on
-    both sides. Without any, the straight line from (0, 0) to (n, m). Returns, for each row
-    i, the first and last column of the guide in it, and the longest stretch of rows
-    between two guide points."""
+    both sides, and follows the paragraph lengths in between. Returns, for each row i,
+    the first and last column of the guide in it, and the longest stretch of rows between
+    two guide points."""
     n, m = len(ko), len(en)
     korean_places, english_places = {}, {}
     for i, paragraph in enumerate(ko):
@@ -535,13 +539,22 @@ def _anchor_guide(ko: list[Paragraph], en: list[Paragraph]) -> tuple[list[tuple[
         if len(places) == 1 and len(english_places.get(key, ())) == 1
     ]
     points = [(0, 0), *_longest_increasing_chain(pairs), (n, m)]
+    # Between guide points, follow the text rather than a straight line: paragraph i
+    # is placed where the English has reached the same share of the stretch's characters
+    # as the Korean has, which already allows for merges and splits.
+    korean_ends = list(itertools.accumulate((p.length for p in ko), initial=0))
+    english_ends = list(itertools.accumulate((p.length for p in en), initial=0))
     rows = []
     for (i_start, j_start), (i_end, j_end) in zip(points, points[1:], strict=False):
-        if i_end == i_start:  # a chain point at the very start or end
-            continue
-        slope = (j_end - j_start) / (i_end - i_start)
+        korean_span = korean_ends[i_end] - korean_ends[i_start]
+        english_span = english_ends[j_end] - english_ends[j_start]
         for i in range(i_start, i_end):
-            column = j_start + (i - i_start) * slope
+            share = (korean_ends[i] - korean_ends[i_start]) / korean_span
+            reached = english_ends[j_start] + share * english_span
+            j = bisect.bisect_right(english_ends, reached, j_start, j_end + 1) - 1
+            column = j
+            if j < j_end:
+                column += (reached - english_ends[j]) / (english_ends[j + 1] - english_ends[j])
             rows.append((math.floor(column), math.ceil(column)))
     rows.append((m, m))
     longest = max(
@@ -686,22 +699,23 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     link_cost = make_link_cost(ko, en, ratio)
 
     # Search a band around the guide. While the best path runs along the band's edge,
-    # search again around that path, with a wider band each time; link costs are kept
-    # between rounds, so a new round costs little more than the new cells.
+    # search again around that path with twice the width; link costs are kept between
+    # rounds. Texts that do not correspond at all would widen the band without end, so
+    # stop once it would exceed MAX_BAND_CELLS and keep the path found so far.
     guide, longest_stretch = _anchor_guide(ko, en)
     # Between two guide points the true path wanders about as far as a random walk of that
     # many steps, roughly its square root.
     width = min(INITIAL_BAND, max(MIN_BAND, math.ceil(math.sqrt(longest_stretch))))
-    rounds = 0
+    band = _band_around(guide, n, m, width)
     while True:
-        band = _band_around(guide, n, m, width)
         path, forward, backward, total = _search(n, m, link_cost, band)
         if all(row == (0, m) for row in band) or not _touches_edge(path, band, m):
             break
-        # The first time, the path itself is a better guide than the anchors were; after
-        # that, widen as well.
-        guide, width = _path_rows(path, n), width * 2 if rounds else width
-        rounds += 1
+        guide, width = _path_rows(path, n), width * 2
+        wider = _band_around(guide, n, m, width)
+        if sum(high - low + 1 for low, high in wider) > MAX_BAND_CELLS:
+            break
+        band = wider
 
     links = []
     for i0, j0, i1, j1 in path:
