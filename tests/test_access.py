@@ -130,3 +130,12 @@ def test_bilingual_exports_carry_both_languages(client, people, document, fmt, m
     body = response.content.decode()
     assert "서울시의회는 15일 본회의를 열고" in body and "Seoul Metropolitan Council" in body
     assert Event.objects.filter(verb=Event.Verb.EXPORTED, payload__format=fmt).count() == 1
+
+
+def test_ids_that_are_not_numbers_are_404_not_500(client, people, document):
+    client.force_login(people.editor)
+    row = document.paragraphs.first()
+    comments = reverse("paragraph_comments", args=[document.pk, row.pk])
+    assert client.post(comments, {"body": "x", "reply_to": "abc"}).status_code == 404
+    assert client.get(reverse("decide_all", args=[document.pk]) + "?author=x").status_code == 404
+    assert client.post(reverse("mark_read"), {"notification": "1 OR 1=1"}).status_code == 404

@@ -1,6 +1,7 @@
 """The one place a view gets a document: visibility first (404), then the action (403)."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from reviews import workflow
@@ -16,3 +17,10 @@ def document_for(request, pk, action="view"):
         if reason:
             raise PermissionDenied(reason)
     return document
+
+
+def number_or_404(value):
+    """An id from a form or query string; anything else is a page that does not exist."""
+    if not str(value).isdigit():
+        raise Http404("Not an id")
+    return int(value)

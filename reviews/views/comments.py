@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from reviews import workflow
 from reviews.comments import CommentRefused, add_comment, may_resolve, set_resolved
 from reviews.models import Comment
-from reviews.views.access import document_for
+from reviews.views.access import document_for, number_or_404
 
 
 def threads_of(document, paragraph):
@@ -81,7 +81,9 @@ def comments(request, pk, paragraph_pk=None):
         return TemplateResponse(request, "reviews/comments.html", context)
     reply_to = None
     if request.POST.get("reply_to"):
-        reply_to = get_object_or_404(Comment, pk=request.POST["reply_to"], document=document)
+        reply_to = get_object_or_404(
+            Comment, pk=number_or_404(request.POST["reply_to"]), document=document
+        )
     try:
         add_comment(
             request.user,

@@ -110,12 +110,22 @@ def row_response(request, document, paragraph_pk, **extra):
     paragraph = get_object_or_404(rows_of(document), pk=paragraph_pk)
     context = {**grid_context(request, document), "paragraph": paragraph, **extra}
     row = render_to_string("reviews/document.html#row", context, request)
+    # What a row change can change elsewhere: the progress bar and the stage buttons.
     progress = render_to_string(
         "reviews/document.html#progress",
         {**progress_context(document), "oob": True},
         request,
     )
-    return HttpResponse(row + progress)
+    transitions = render_to_string(
+        "reviews/document.html#transitions",
+        {
+            "document": document,
+            "transitions": workflow.available_transitions(request.user, document),
+            "oob": True,
+        },
+        request,
+    )
+    return HttpResponse(row + progress + transitions)
 
 
 def row_outcome(request, document, paragraph_pk, *, error=None, notice=None):

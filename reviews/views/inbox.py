@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from reviews.models import Document, is_manager
+from reviews.views.access import number_or_404
 
 
 def visible_notifications(user):
@@ -26,7 +27,7 @@ def notifications(request):
 def mark_read(request):
     unread = visible_notifications(request.user).filter(read_at=None)
     if request.POST.get("notification"):
-        unread = unread.filter(pk=request.POST["notification"])
+        unread = unread.filter(pk=number_or_404(request.POST["notification"]))
     unread.update(read_at=timezone.now())
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reviews import editing, workflow
 from reviews.diffing import diff_words, render_diff
 from reviews.models import Revision
-from reviews.views.access import document_for
+from reviews.views.access import document_for, number_or_404
 from reviews.views.grid import back_to_row, render_document, row_outcome, row_response
 
 
@@ -108,7 +108,7 @@ def approve_paragraph(request, pk, paragraph_pk):
 def decide_all(request, pk):
     """Accept or reject all open proposals of one author, after a confirmation page."""
     document = document_for(request, pk, "decide")
-    author = get_object_or_404(get_user_model(), pk=request.GET.get("author") or 0)
+    author = get_object_or_404(get_user_model(), pk=number_or_404(request.GET.get("author", "")))
     accept = request.GET.get("decision") == "accept"
     proposals = Revision.objects.filter(
         paragraph__document=document, author=author, state=Revision.State.PROPOSED

@@ -73,6 +73,9 @@
     const row = event.detail.target;
     if (!row || !row.matches || !row.matches("[data-row]")) return;
     const fresh = document.getElementById(row.id) || row;
+    // htmx wires up new content when it settles; a key pressed before that would reach
+    // controls that are not yet htmx-driven and reload the page, so wire the row up now.
+    if (window.htmx) window.htmx.process(fresh);
     const textarea = fresh.querySelector("[data-edit-form] textarea");
     if (textarea) {
       textarea.focus();
