@@ -1,6 +1,6 @@
 """The desk's queue: the documents a person may see, what waits for them, and the counts."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import FETCH_PEERS, Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from reviews.models import Comment, Document, Paragraph, Revision, Stage, is_manager
@@ -40,6 +40,7 @@ def desk_queue(user, *, waiting=False, stage="", person=None, search=""):
         documents = documents.filter(title__icontains=search)
     return (
         documents.select_related("translator", "editor")
+        .fetch_mode(FETCH_PEERS)
         .annotate(
             rows=count_of(Paragraph.objects.all(), "document"),
             approved_rows=count_of(

@@ -1,7 +1,7 @@
 """The side-by-side grid: the whole page, and one row re-rendered after a change."""
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import FETCH_PEERS, Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -84,8 +84,10 @@ def rows_of(document):
         to_attr="open_proposals",
     )
     threads = Q(comments__reply_to=None)
+    # FETCH_PEERS: a relation the template reaches lazily loads for all rows in one query.
     return (
         document.paragraphs.order_by("position")
+        .fetch_mode(FETCH_PEERS)
         .prefetch_related(open_proposals)
         .annotate(
             thread_count=Count("comments", filter=threads),
