@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviews import workflow
-from reviews.models import Comment, Event, Notification, Role, Stage
+from reviews.models import Comment, Event, Notification, Stage
 from reviews.notifications import notify
 
 MAX_COMMENT_CHARS = 5_000
@@ -113,14 +113,15 @@ def add_comment(
     notify(event, mentions, Notification.Reason.MENTION)
     if reply_to is not None:
         told = {person.pk for person in mentions}
-        thread_people = [reply_to.author] + [reply.author for reply in reply_to.replies.all()]
+        replies = reply_to.replies.select_related("author")
+        thread_people = [reply_to.author] + [reply.author for reply in replies]
         notify(event, [p for p in thread_people if p.pk not in told], Notification.Reason.REPLY)
     return comment
 
 
-def may_resolve(user, comment):
-    role = comment.document.role_of(user)
-    return role in (Role.EDITOR, Role.MANAGER) or comment.author_id == user.pk
+def may_resolve(user, comment, document):
+    """Editors, managers and the thread's author resolve and reopen it."""
+    return comment.author_id == user.pk or workflow.can(user, "resolve_comment", document)
 
 
 @transaction.atomic
@@ -129,7 +130,8 @@ def set_resolved(user, comment, resolved):
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.reply_to_id:
         raise CommentRefused("Resolve the thread, not a reply.")
-    if not workflow.can(user, "comment", comment.document) or not may_resolve(user, comment):
+    document = comment.document
+    if not workflow.can(user, "comment", document) or not may_resolve(user, comment, document):
         raise PermissionDenied("Only the editor, a manager or the comment's author can do this.")
     if resolved == (comment.resolved_at is not None):
         return comment

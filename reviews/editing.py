@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from reviews import workflow
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
-from reviews.models import Event, Paragraph, Revision, Role, Stage
+from reviews.models import Document, Event, Paragraph, Revision, Role, Stage
 
 
 class EditRefused(Exception):
@@ -42,12 +42,14 @@ def normalise(text):
 
 
 def locked_paragraph(paragraph_id):
-    # Lock the paragraph's row only: edits of other paragraphs of the document go on.
-    return (
-        Paragraph.objects.select_for_update(of=("self",))
-        .select_related("document")
-        .get(pk=paragraph_id)
-    )
+    """The paragraph, locked, with its document locked first (always in that order). The
+    document lock is what makes a stage change (approval) and an edit take turns; it is a
+    no-key lock, so it does not block the rows that point at the document."""
+    document_id = Paragraph.objects.values_list("document_id", flat=True).get(pk=paragraph_id)
+    document = Document.objects.select_for_update(no_key=True).get(pk=document_id)
+    paragraph = Paragraph.objects.select_for_update().get(pk=paragraph_id)
+    paragraph.document = document
+    return paragraph
 
 
 def checked_length(text):
@@ -222,7 +224,8 @@ def decide_all(user, document, author, accept):
         try:
             decide(user, revision_id)
             decided += 1
-        except Conflict:
+        except EditRefused:
+            # A conflict, a merge over the length cap, or decided by someone else meanwhile.
             conflicts += 1
     return decided, conflicts
 

@@ -29,6 +29,12 @@ def export_document(document, fmt, user=None):
     else:
         paragraphs = [text for _, text in rows]
         data = write_export(fmt, document.title, paragraphs, document.credit_line)
-    Event.record(document, user, Event.Verb.EXPORTED, format=fmt, bytes=len(data))
+    # Logged, but not activity: a download does not move the document up the desk's queue.
+    Event.objects.create(
+        document=document,
+        actor=user,
+        verb=Event.Verb.EXPORTED,
+        payload={"format": fmt, "bytes": len(data)},
+    )
     filename = f"{slugify(document.title) or f'document-{document.pk}'}.{extension}"
     return data, content_type, filename

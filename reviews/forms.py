@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 
 from reviews.diffing import MAX_PARAGRAPH_CHARS
 from reviews.formats import UnreadableFile, read_pasted, read_upload
+from reviews.importing import check_paragraph_count
 from reviews.models import Role, is_manager
 
 
@@ -26,11 +27,17 @@ class UploadForm(forms.Form):
     title = forms.CharField(max_length=300)
     source_file = forms.FileField(required=False, label="Korean original (file)")
     source_text = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 6, "lang": "ko"}), label="or paste it"
+        required=False,
+        max_length=settings.WORKBENCH_MAX_UPLOAD_BYTES,
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "ko"}),
+        label="or paste it",
     )
     target_file = forms.FileField(required=False, label="English translation (file)")
     target_text = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 6, "lang": "en"}), label="or paste it"
+        required=False,
+        max_length=settings.WORKBENCH_MAX_UPLOAD_BYTES,
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "en"}),
+        label="or paste it",
     )
     translator = PersonChoiceField(queryset=people_in(Role.TRANSLATOR), required=False)
     editor = PersonChoiceField(queryset=people_in(Role.EDITOR), required=False)
@@ -65,6 +72,7 @@ class UploadForm(forms.Form):
                     cleaned[f"{side}_filename"] = ""
                 else:
                     raise UnreadableFile(f"Add the {name}: upload a file or paste the text.")
+                check_paragraph_count(cleaned[f"{side}_paragraphs"], name)
                 for number, paragraph in enumerate(cleaned[f"{side}_paragraphs"], start=1):
                     if len(paragraph) > MAX_PARAGRAPH_CHARS:
                         raise UnreadableFile(

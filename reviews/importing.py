@@ -5,10 +5,21 @@ from django.db.models import F
 
 from reviews.alignment import align
 from reviews.diffing import check_length
+from reviews.formats import UnreadableFile
 from reviews.models import Document, Event, Paragraph, Revision, Role, Stage
 
 # Below this the row is marked for a person to check the pairing.
 LOW_CONFIDENCE = 0.6
+# News articles have tens of paragraphs; the cap keeps one upload from occupying the aligner
+# (linear in the paragraphs, about half a second per thousand) and the database for minutes.
+MAX_PARAGRAPHS = 2_000
+
+
+def check_paragraph_count(paragraphs, name):
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        raise UnreadableFile(
+            f"The {name} has {len(paragraphs):,} paragraphs; the limit is {MAX_PARAGRAPHS:,}."
+        )
 
 
 def pair_rows(source_paragraphs, target_paragraphs):
@@ -40,6 +51,8 @@ def create_document(
 ):
     """Create the document in the aligning stage. Revisions start when the pairing is
     confirmed (`start_history`), so fixing the pairing never rewrites history."""
+    check_paragraph_count(source_paragraphs, "Korean original")
+    check_paragraph_count(target_paragraphs, "English translation")
     rows = pair_rows(source_paragraphs, target_paragraphs)
     for source, target, _ in rows:
         check_length(source)

@@ -81,7 +81,7 @@ def save(document, rows):
 
 
 def row_at(rows, index):
-    if not 0 <= index < len(rows):
+    if not isinstance(index, int) or not 0 <= index < len(rows):
         raise PairingRefused("That row no longer exists; the page was out of date.")
     return rows[index]
 
@@ -217,12 +217,14 @@ def change_pairing(user, document, action, index=None, side=None, at=None):
 def undo_stack(document):
     """The pairing events not yet undone, newest last."""
     stack = []
-    for event in document.events.filter(verb=Event.Verb.REALIGNED).order_by("pk"):
-        if event.payload.get("action") == "undo":
+    events = document.events.filter(verb=Event.Verb.REALIGNED).order_by("pk")
+    # Only the ids and actions: each payload holds a whole snapshot of the rows.
+    for pk, action in events.values_list("pk", "payload__action"):
+        if action == "undo":
             if stack:
                 stack.pop()
         else:
-            stack.append(event)
+            stack.append(pk)
     return stack
 
 
@@ -232,7 +234,7 @@ def undo(user, document):
     stack = undo_stack(document)
     if not stack:
         raise PairingRefused("There is nothing to undo.")
-    last = stack[-1]
+    last = Event.objects.get(pk=stack[-1])
     before = snapshot(load(document))
     save(document, from_snapshot(last.payload["before"]))
     Event.record(document, user, Event.Verb.REALIGNED, action="undo", undoes=last.pk, before=before)

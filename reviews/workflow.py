@@ -97,6 +97,7 @@ ACTIONS = {
     "approve_paragraph": (REVIEWERS, EDITABLE_STAGES),
     "assign": (frozenset({Role.MANAGER}), frozenset(Stage)),
     "credit": (REVIEWERS, frozenset(Stage)),
+    "resolve_comment": (REVIEWERS, frozenset(Stage)),
 }
 
 

@@ -139,3 +139,31 @@ def test_ids_that_are_not_numbers_are_404_not_500(client, people, document):
     assert client.post(comments, {"body": "x", "reply_to": "abc"}).status_code == 404
     assert client.get(reverse("decide_all", args=[document.pk]) + "?author=x").status_code == 404
     assert client.post(reverse("mark_read"), {"notification": "1 OR 1=1"}).status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["abc", "²", "9" * 5000, "-1"])
+def test_malformed_ids_anywhere_are_404(client, people, document, bad):
+    client.force_login(people.manager)
+    assert client.get(reverse("dashboard") + f"?show=all&person={bad}").status_code == 404
+    assert client.post(reverse("assign", args=[document.pk]), {"editor": bad}).status_code == 404
+    assert client.post(reverse("mark_read"), {"notification": bad}).status_code == 404
+
+
+def test_a_pairing_request_without_a_row_is_refused_not_500(client, people):
+    from tests.conftest import new_document
+
+    aligning = new_document(people, stage_actions=())
+    client.force_login(people.translator)
+    response = client.post(
+        reverse("pairing", args=[aligning.pk]), {"action": "move_down", "side": "source"}
+    )
+    assert response.status_code == 302
+
+
+def test_exports_are_logged_but_do_not_move_the_document_up_the_queue(client, people, document):
+    before = document.updated_at
+    client.force_login(people.editor)
+    client.get(reverse("export", args=[document.pk, "txt"]))
+    document.refresh_from_db()
+    assert document.updated_at == before
+    assert document.events.filter(verb=Event.Verb.EXPORTED).count() == 1

@@ -211,3 +211,19 @@ def test_a_merge_over_the_length_cap_is_refused(people, document):
         editing.save_edit(people.translator, row.pk, base + " end" * 250, 2)
     row.refresh_from_db()
     assert row.version == 3 and len(row.text) < 10_000
+
+
+def test_accept_all_skips_what_cannot_be_accepted_and_keeps_going(people, reviewing):
+    rows = list(reviewing.paragraphs.order_by("position"))
+    base = "word " * 1790
+    editing.save_edit(people.editor, rows[1].pk, base, 1, accept=True)
+    editing.save_edit(people.translator, rows[1].pk, "start " * 160 + base, 2)
+    editing.save_edit(people.editor, rows[1].pk, base + " end" * 250, 2)
+    editing.save_edit(people.translator, rows[2].pk, rows[2].text + " Checked.", 1)
+    editing.accept_proposal(
+        people.editor,
+        rows[1].revisions.filter(author=people.translator, state="proposed").get().pk,
+    )
+    # The editor's own proposal would now merge over the cap: skipped, not a crash.
+    assert editing.decide_all(people.editor, reviewing, people.editor, True) == (0, 1)
+    assert editing.decide_all(people.editor, reviewing, people.translator, True) == (1, 0)

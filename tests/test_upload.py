@@ -573,3 +573,13 @@ def test_the_form_renders_with_a_strict_csp(client, people):
     assert "default-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
+
+
+def test_too_many_paragraphs_are_refused_and_write_nothing(client, people):
+    client.force_login(people.translator)
+    before = counts()
+    many = "\n\n".join(f"Paragraph {i}." for i in range(2_001))
+    response = post(client, source_text="\n\n".join(KO), target_text=many)
+    assert response.status_code == 200
+    assert "has 2,001 paragraphs; the limit is 2,000" in response.content.decode()
+    assert counts() == before

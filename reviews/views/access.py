@@ -1,5 +1,7 @@
 """The one place a view gets a document: visibility first (404), then the action (403)."""
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -21,6 +23,6 @@ def document_for(request, pk, action="view"):
 
 def number_or_404(value):
     """An id from a form or query string; anything else is a page that does not exist."""
-    if not str(value).isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", str(value)):
         raise Http404("Not an id")
     return int(value)

@@ -29,7 +29,7 @@ def threads_of(document, paragraph):
 def thread_context(request, document, paragraph, **extra):
     threads = list(threads_of(document, paragraph))
     for thread in threads:
-        thread.may_resolve = may_resolve(request.user, thread)
+        thread.may_resolve = may_resolve(request.user, thread, document)
     if paragraph is None:
         comments_url = reverse("document_comments", args=[document.pk])
     else:

@@ -17,7 +17,7 @@ from reviews.importing import create_document
 from reviews.models import Document, Role, Stage
 from reviews.queue import desk_queue, waiting_for
 from reviews.reports import document_changes
-from reviews.views.access import document_for
+from reviews.views.access import document_for, number_or_404
 from reviews.views.grid import render_document
 
 
@@ -29,8 +29,8 @@ def dashboard(request):
     stage = request.GET.get("stage", "")
     stage = stage if stage in Stage.values else ""
     person = None
-    if request.GET.get("person", "").isdigit():
-        person = get_user_model().objects.filter(pk=request.GET["person"]).first()
+    if request.GET.get("person"):
+        person = get_user_model().objects.filter(pk=number_or_404(request.GET["person"])).first()
     search = request.GET.get("q", "").strip()[:100]
     documents = desk_queue(
         user, waiting=tab == "waiting", stage=stage, person=person, search=search
@@ -136,7 +136,9 @@ def assign(request, pk):
     chosen = {}
     for role in ("translator", "editor"):
         value = request.POST.get(role, "")
-        chosen[role] = people.filter(pk=value, groups__name=role).first() if value else None
+        chosen[role] = (
+            people.filter(pk=number_or_404(value), groups__name=role).first() if value else None
+        )
         if value and chosen[role] is None:
             messages.error(request, f"Choose the {role} from the list.")
             return redirect(document)

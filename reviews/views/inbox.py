@@ -3,6 +3,7 @@
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -40,7 +41,10 @@ def unread_count(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    # Lazy: htmx fragments rendered with the request never show it and never count.
     return {
-        "unread_notifications": visible_notifications(user).filter(read_at=None).count(),
+        "unread_notifications": SimpleLazyObject(
+            lambda: visible_notifications(user).filter(read_at=None).count()
+        ),
         "is_manager": is_manager(user),
     }

@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 source_filename=source.name,
                 target_filename=target.name,
             )
-        except TextTooLong as error:
+        except (TextTooLong, UnreadableFile) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(str(document.pk))
 
