@@ -1,4 +1,4 @@
-"""Admin for superusers: documents and people are editable; history is read-only."""
+"""Admin for superusers: a document's title and credit are editable; history is read-only."""
 
 from django.contrib import admin
 
@@ -10,6 +10,11 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "stage", "translator", "editor", "updated_at"]
     list_filter = ["stage"]
     search_fields = ["title"]
+    # Stages and people change in the app, where each change is an event and a notification.
+    readonly_fields = ["stage", "translator", "editor", "created_by", "created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

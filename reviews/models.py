@@ -9,9 +9,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-
-from reviews.diffing import render_diff
 
 
 class Role(models.TextChoices):
@@ -215,10 +212,6 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"revision {self.pk} of {self.paragraph_id} ({self.state})"
-
-    @property
-    def diff_html(self):
-        return mark_safe(render_diff(self.diff))  # noqa: S308 - render_diff escapes every text
 
 
 class Comment(models.Model):

@@ -5,9 +5,7 @@ Everything here works from diffs stored when changes were made; nothing is diffe
 
 from collections import defaultdict
 
-from django.utils.safestring import mark_safe
-
-from reviews.diffing import edit_distance_words, render_diff, word_count
+from reviews.diffing import edit_distance_words, word_count
 from reviews.models import Revision, display_name
 
 
@@ -33,9 +31,6 @@ def document_changes(document):
                 "paragraph": paragraph,
                 "changed": changed,
                 "percent": percent(changed, words),
-                "html": mark_safe(render_diff(paragraph.changes))  # noqa: S308 - escaped
-                if paragraph.changes
-                else None,
             }
         )
     by_author = defaultdict(lambda: {"revisions": 0, "changed": 0})

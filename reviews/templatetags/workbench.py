@@ -1,5 +1,7 @@
 from django import template
+from django.utils.safestring import mark_safe
 
+from reviews.diffing import render_diff
 from reviews.models import display_name
 
 register = template.Library()
@@ -9,3 +11,10 @@ register = template.Library()
 def name(user, missing=""):
     """A person's full name, else their username; `missing` when there is nobody."""
     return display_name(user) if user else missing
+
+
+@register.filter
+def diff(ops):
+    """Word diff ops as track changes; the one place diff HTML is marked safe, because
+    render_diff escapes every piece of text it is given."""
+    return mark_safe(render_diff(ops or []))  # noqa: S308

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import editing, workflow
-from reviews.diffing import diff_words, render_diff
+from reviews.diffing import diff_words
 from reviews.models import Revision
 from reviews.views.access import document_for, number_or_404
 from reviews.views.grid import back_to_row, render_document, row_outcome, row_response
@@ -50,7 +50,6 @@ def conflict_response(request, document, paragraph, conflict):
     extra = {
         "editing": True,
         "conflict": conflict,
-        "conflict_diff": render_diff(conflict.diff),
         "draft": conflict.mine,
     }
     if request.htmx:
@@ -149,7 +148,7 @@ def history(request, pk, paragraph_pk):
         comparison = {
             "left": left,
             "right": right,
-            "html": render_diff(diff_words(left.text, right.text)),
+            "ops": diff_words(left.text, right.text),
         }
     context = {
         "document": document,
