@@ -52,23 +52,48 @@ def page_errors():
     return []
 
 
-@pytest.fixture
-def page(browser, live_server, page_errors):
+def watched_page(browser, live_server, errors):
+    """A page in a context of its own (its own cookies) that records script errors, CSP
+    violations and failed loads in `errors`."""
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1400, "height": 900}, accept_downloads=True
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
-    errors = page_errors
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "console",
         lambda message: errors.append(message.text) if message.type == "error" else None,
     )
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server, page_errors):
+    context, page = watched_page(browser, live_server, page_errors)
     yield page
     context.close()
     # A CSP violation or a script error shows up here: the page must stay clean.
-    assert errors == [], errors
+    assert page_errors == [], page_errors
+
+
+@pytest.fixture
+def other_page(browser, live_server):
+    """Another person's browser, opened on demand (logged in when a username is given)."""
+    opened = []
+
+    def open_page(username=None):
+        errors = []
+        context, other = watched_page(browser, live_server, errors)
+        opened.append((context, errors))
+        if username:
+            log_in(other, username)
+        return other
+
+    yield open_page
+    for context, errors in opened:
+        context.close()
+        assert errors == [], errors
 
 
 def log_in(page, username, password="pw"):

@@ -3,39 +3,11 @@ publish; whose turn it is shows in the header; the activity page tells the story
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from reviews.models import Comment, Document, Paragraph, Revision, Stage
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import new_document
-
-
-@pytest.fixture
-def other_page(browser, live_server):
-    """Another person's browser: its own context (own cookies), errors collected like `page`."""
-    opened = []
-
-    def open_page(username):
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1400, "height": 900}
-        )
-        other = context.new_page()
-        other.set_default_timeout(10_000)
-        errors = []
-        other.on("pageerror", lambda error: errors.append(str(error)))
-        other.on(
-            "console",
-            lambda message: errors.append(message.text) if message.type == "error" else None,
-        )
-        opened.append((context, errors))
-        log_in(other, username)
-        return other
-
-    yield open_page
-    for context, errors in opened:
-        context.close()
-        assert errors == [], errors
 
 
 def unread(page):

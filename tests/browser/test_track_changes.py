@@ -1,7 +1,6 @@
 """Track changes in real Chromium, with the keyboard: edit in place, propose, accept, reject,
 approve, the shortcuts dialog, and the conflict view when two people change the same word."""
 
-import pytest
 from playwright.sync_api import expect
 
 from reviews import workflow
@@ -10,32 +9,6 @@ from tests.browser.conftest import log_in, screenshot
 from tests.conftest import new_document
 
 MARKER = "window.__workbenchMarker"
-
-
-@pytest.fixture
-def other_page(browser, live_server):
-    """A second person's browser: its own context (own cookies), errors collected like `page`."""
-    opened = []
-
-    def open_page():
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1400, "height": 900}
-        )
-        other = context.new_page()
-        other.set_default_timeout(10_000)
-        errors = []
-        other.on("pageerror", lambda error: errors.append(str(error)))
-        other.on(
-            "console",
-            lambda message: errors.append(message.text) if message.type == "error" else None,
-        )
-        opened.append((context, errors))
-        return other
-
-    yield open_page
-    for context, errors in opened:
-        context.close()
-        assert errors == [], errors
 
 
 def row_of(page, paragraph):
