@@ -105,5 +105,17 @@ def log_in(page, username, password="pw"):
 
 
 def screenshot(page, name):
+    """A full-page screenshot. Playwright's caret hiding leaves style="" on inputs, which would
+    be copied onto swapped-in elements (a CSP report), so take those off again."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.evaluate(
+        "() => document.querySelectorAll('[style=\"\"]').forEach(e => e.removeAttribute('style'))"
+    )
+
+
+def settled(page):
+    """htmx binds the hx- attributes of swapped-in content when it settles (20 ms after the
+    swap): wait for that before the next key or click, as a person would."""
+    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+    page.wait_for_function(f"() => !document.querySelector('{busy}')")

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from reviews.models import Comment, Document, Paragraph, Revision, Stage
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, settled
 from tests.conftest import new_document
 
 
@@ -16,22 +16,6 @@ def unread(page):
     if badge.count() == 0:
         return 0
     return int(re.match(r"\s*(\d+)", badge.inner_text()).group(1))
-
-
-def settled(page):
-    """htmx binds the hx- attributes of swapped-in content only when it settles (20 ms later);
-    wait for that before the next key or click, as a person would."""
-    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
-    page.wait_for_function(f"() => !document.querySelector('{busy}')")
-
-
-def snapshot(page, name):
-    """A screenshot; Playwright's caret hiding leaves style="" on inputs, which htmx would copy
-    onto swapped-in elements with the same id (a CSP report), so take those off again."""
-    screenshot(page, name)
-    page.evaluate(
-        "() => document.querySelectorAll('[style=\"\"]').forEach(e => e.removeAttribute('style'))"
-    )
 
 
 def select_words(page, cell, words):
@@ -149,13 +133,13 @@ def test_desk_flow_from_submission_to_publication(page, people, other_page):
     row = editor.locator(f"#row-{second.pk}")
     expect(row.locator(".proposal del.diff-del")).to_be_visible()
     expect(row.locator(".proposal ins.diff-ins")).to_contain_text("Dec.")
-    snapshot(editor, "review-document-with-proposal")
+    screenshot(editor, "review-document-with-proposal")
     row.get_by_role("link", name="Comments").click()
     thread = row.locator("article.thread")
     expect(thread.locator(".reply")).to_contain_text("Yes, the 15th.")
     settled(editor)
     thread.scroll_into_view_if_needed()
-    snapshot(editor, "review-comments-thread")
+    screenshot(editor, "review-comments-thread")
     thread.get_by_role("button", name="Resolve").click()
     expect(row.locator("article.thread .tag-resolved")).to_have_text("Resolved by Daniel Park")
     expect(row.locator(f"#comment-count-{second.pk} .count")).to_contain_text("0/1")

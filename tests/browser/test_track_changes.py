@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from reviews import workflow
 from reviews.models import Paragraph, Revision
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, settled
 from tests.conftest import new_document
 
 MARKER = "window.__workbenchMarker"
@@ -13,22 +13,6 @@ MARKER = "window.__workbenchMarker"
 
 def row_of(page, paragraph):
     return page.locator(f"#row-{paragraph.pk}")
-
-
-def settled(page):
-    """htmx binds the hx- attributes of swapped-in content only when it settles (20 ms after
-    the swap; see the xfail test below): wait for that before the next key, as a person would."""
-    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
-    page.wait_for_function(f"() => !document.querySelector('{busy}')")
-
-
-def snapshot(page, name):
-    """A screenshot; Playwright's caret hiding leaves style="" on inputs, which htmx would copy
-    onto swapped-in elements with the same id (a CSP report), so take those off again."""
-    screenshot(page, name)
-    page.evaluate(
-        "() => document.querySelectorAll('[style=\"\"]').forEach(e => e.removeAttribute('style'))"
-    )
 
 
 def set_marker(page):
@@ -166,7 +150,7 @@ def test_proposals_decided_and_paragraph_approved_with_the_keyboard(page, people
     expect(page.locator("#progress label")).to_have_text(
         f"0 of {total} paragraphs approved · 2 open proposals"
     )
-    snapshot(page, "track-changes-proposals")
+    screenshot(page, "track-changes-proposals")
 
     # The editor, in a browser of his own, decides with a, r and approves with Enter.
     editor = other_page()
@@ -266,7 +250,7 @@ def test_conflict_view_keeps_my_text_and_reapplies_it(page, people, other_page):
     assert_not_reloaded(page)
     second.refresh_from_db()
     assert second.text == editors_text  # nothing silently merged
-    snapshot(page, "track-changes-conflict")
+    screenshot(page, "track-changes-conflict")
 
     # "Re-apply mine" saves her text on top of the current version: a proposal in review.
     page.get_by_role("button", name="Re-apply mine").click()
