@@ -574,9 +574,11 @@ def test_rebase_random_texts_merge_or_refuse_consistently(base, mine, theirs):
         assert merged == mine
     if merged is None:
         return
-    # merging is idempotent: mine's changes are already in the result
-    assert rebase(base, mine, merged) == merged
-    assert rebase(base, theirs, merged) == merged
+    # Merging is idempotent: mine's changes are already in the result. A merge that repeats
+    # a token ("the!!" and "!the" over "!" give "the!!the") can make the second alignment
+    # ambiguous, and refusing is always allowed; a different text never is.
+    assert rebase(base, mine, merged) in (merged, None)
+    assert rebase(base, theirs, merged) in (merged, None)
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
