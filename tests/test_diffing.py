@@ -7,7 +7,7 @@ from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from reviews import diffing
@@ -565,6 +565,7 @@ def test_rebase_insertions_at_the_same_word_boundary_conflict(data, base, mine_n
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(base=mixed, mine=mixed, theirs=mixed)
+@example(base="!", mine="the!!", theirs="!the")
 def test_rebase_random_texts_merge_or_refuse_consistently(base, mine, theirs):
     merged = rebase(base, mine, theirs)
     assert rebase(base, theirs, mine) == merged
