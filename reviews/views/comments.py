@@ -41,6 +41,7 @@ def thread_context(request, document, paragraph, **extra):
         "threads": threads,
         "unresolved": sum(1 for thread in threads if thread.resolved_at is None),
         "may_comment": workflow.can(request.user, "comment", document),
+        "may_grade": workflow.can(request.user, "grade_comment", document),
         "categories": Comment.Category.choices,
         "severities": Comment.Severity.choices,
         "quote": request.GET.get("quote", "")[:1000],
