@@ -3,8 +3,9 @@ messages tell the truth, nothing typed or quoted is lost without asking (issue 8
 
 from playwright.sync_api import expect
 
-from reviews.models import Paragraph
+from reviews.models import Comment, Paragraph
 from tests.browser.conftest import log_in, settled
+from tests.browser.test_review_workflow import select_words
 from tests.browser.test_track_changes import focus_row, row_of
 from tests.conftest import new_document
 
@@ -66,3 +67,44 @@ def test_enter_on_a_link_in_a_row_follows_it_and_approves_nothing(page, people):
     expect(row_of(page, second).locator(".approved-mark")).to_be_visible()
     settled(page)
     assert status_of(second) == Paragraph.Status.APPROVED
+
+
+def test_the_quote_survives_a_refused_comment(page, people):
+    document = new_document(people, stage_actions=IN_REVIEW)
+    second = rows_of(document)[1]
+    log_in(page, "daniel")
+    page.goto(document.get_absolute_url())
+    row = row_of(page, second)
+    select_words(page, row.locator(".cell-target"), "plenary session")
+    expect(row).to_be_focused()
+    page.keyboard.press("c")
+    threads = row.locator(f"#threads-{second.pk}")
+    form = threads.locator(".new-comment")
+    expect(form.locator("blockquote.quote")).to_have_text("plenary session")
+    settled(page)
+
+    # A severity without a category is refused; the quote, the grade and the draft stay.
+    form.get_by_label("Severity").select_option(label="Critical")
+    form.get_by_label("Comment on paragraph 2").fill("The session was on the 14th.")
+    form.get_by_role("button", name="Comment").click()
+    expect(threads.locator(".form-error")).to_have_text("A severity needs a category.")
+    settled(page)
+    expect(form.locator("blockquote.quote")).to_have_text("plenary session")
+    expect(form.get_by_label("Severity")).to_have_value("critical")
+    expect(form.get_by_label("Comment on paragraph 2")).to_have_value(
+        "The session was on the 14th."
+    )
+    assert not Comment.objects.exists()
+
+    # With a category the same form posts, and the comment keeps the quote.
+    form.get_by_label("Category").select_option(label="Accuracy")
+    form.get_by_role("button", name="Comment").click()
+    expect(threads.locator("article.thread blockquote.quote")).to_have_text("plenary session")
+    settled(page)
+    comment = Comment.objects.get()
+    assert (comment.quote, comment.quote_side, comment.category, comment.severity) == (
+        "plenary session",
+        "target",
+        "accuracy",
+        "critical",
+    )
