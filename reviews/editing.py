@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from reviews import workflow
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
-from reviews.models import Document, Event, Paragraph, Revision, Role, Stage
+from reviews.models import Comment, Document, Event, Paragraph, Revision, Role, Stage
 
 
 class EditRefused(Exception):
@@ -116,6 +116,12 @@ def save_edit(user, paragraph_id, text, base_version, *, accept=False, restored_
     if text == paragraph.text:
         raise EditRefused("Nothing changed.")
     direct = accepts_directly(user, document, accept)
+    # An approved paragraph with a change on it is not finished: a proposal takes the approval
+    # away until someone decides it and approves again (an accepted change does so in apply_text).
+    unapproved = paragraph.status == Paragraph.Status.APPROVED
+    if unapproved and not direct:
+        Paragraph.objects.filter(pk=paragraph.pk).update(status=Paragraph.Status.TRANSLATED)
+        paragraph.status = Paragraph.Status.TRANSLATED
     revision = Revision(
         paragraph=paragraph,
         author=user,
@@ -134,7 +140,10 @@ def save_edit(user, paragraph_id, text, base_version, *, accept=False, restored_
     verb = Event.Verb.EDITED if direct else Event.Verb.PROPOSED
     if restored_from:
         verb = Event.Verb.RESTORED
-    Event.record(document, user, verb, paragraph, revision=revision.pk, state=revision.state)
+    payload = {"revision": revision.pk, "state": revision.state}
+    if unapproved:
+        payload["unapproved"] = True
+    Event.record(document, user, verb, paragraph, **payload)
     return revision
 
 
@@ -248,6 +257,13 @@ def approve_paragraph(user, paragraph_id):
     require(user, "approve_paragraph", paragraph.document)
     if paragraph.revisions.filter(state=Revision.State.PROPOSED).exists():
         raise EditRefused("Decide the open proposals of this paragraph before approving it.")
+    critical = paragraph.comments.filter(
+        reply_to=None, severity=Comment.Severity.CRITICAL, resolved_at__isnull=True
+    )
+    if critical.exists():
+        raise EditRefused(
+            "This paragraph has an unresolved critical comment: resolve it before approving."
+        )
     if paragraph.status == Paragraph.Status.APPROVED:
         return paragraph
     Paragraph.objects.filter(pk=paragraph.pk).update(status=Paragraph.Status.APPROVED)

@@ -3,6 +3,7 @@ messages tell the truth, nothing typed or quoted is lost without asking (issue 8
 
 from playwright.sync_api import expect
 
+from reviews.comments import add_comment
 from reviews.models import Comment, Paragraph
 from tests.browser.conftest import log_in, settled
 from tests.browser.test_review_workflow import select_words
@@ -108,3 +109,73 @@ def test_the_quote_survives_a_refused_comment(page, people):
         "accuracy",
         "critical",
     )
+
+
+def check_marks(page, row):
+    """The check marks a reader sees in the row's number cell, pseudo-elements included."""
+    return row.locator(".cell-num").evaluate(
+        """cell => {
+            const drawn = [cell, ...cell.querySelectorAll("*")].map(
+                element => getComputedStyle(element, "::after").content
+                    + getComputedStyle(element, "::before").content
+            ).join("");
+            return (cell.innerText.match(/✓/g) || []).length + (drawn.match(/✓/g) || []).length;
+        }"""
+    )
+
+
+def test_approval_marks_tell_the_truth(page, people, other_page):
+    document = new_document(people, stage_actions=IN_REVIEW)
+    first, second = rows_of(document)[:2]
+    add_comment(
+        people.editor,
+        document,
+        "It was 12.3 trillion won",
+        paragraph=second,
+        category="accuracy",
+        severity="critical",
+    )
+    log_in(page, "daniel")
+    page.goto(document.get_absolute_url())
+
+    # Approved: one check mark, not two.
+    focus_row(page, first)
+    page.keyboard.press("Enter")
+    expect(row_of(page, first).locator(".approved-mark")).to_be_visible()
+    settled(page)
+    assert check_marks(page, row_of(page, first)) == 1
+    assert check_marks(page, row_of(page, second)) == 0
+
+    # An unresolved critical comment: the approval is refused, with the reason, on the row.
+    page.keyboard.press("j")
+    expect(row_of(page, second)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(row_of(page, second).locator(".form-error")).to_have_text(
+        "This paragraph has an unresolved critical comment: resolve it before approving."
+    )
+    settled(page)
+    expect(row_of(page, second).locator(".approved-mark")).to_have_count(0)
+    assert status_of(second) == Paragraph.Status.TRANSLATED
+
+    # The translator proposes a change to the approved row: the mark and the bar say so.
+    translator = other_page("mina")
+    translator.goto(document.get_absolute_url())
+    expect(translator.locator("#progress label")).to_contain_text("1 of 4 paragraphs approved")
+    row = row_of(translator, first)
+    row.get_by_role("link", name="Edit").click()
+    textarea = translator.locator(f"#text-{first.pk}")
+    expect(textarea).to_be_focused()
+    settled(translator)
+    textarea.fill("City council passes 12 trillion won budget")
+    translator.keyboard.press("Control+Enter")
+    expect(row.locator(".proposal")).to_have_count(1)
+    expect(row.locator(".notice")).to_have_text(
+        "Proposed: the paragraph is no longer approved until the proposal is decided."
+    )
+    expect(row.locator(".approved-mark")).to_have_count(0)
+    expect(translator.locator("#progress label")).to_have_text(
+        "0 of 4 paragraphs approved · 1 open proposal"
+    )
+    settled(translator)
+    assert check_marks(translator, row) == 0
+    assert status_of(first) == Paragraph.Status.TRANSLATED
