@@ -42,14 +42,15 @@ def edit_paragraph(request, pk, paragraph_pk):
             )
         messages.error(request, str(refused))
         return render_document(request, document, editing_id=paragraph.pk, draft=text)
-    notice = None
+    notices = [editing.merge_notice(revision, base_version)]
     if was_approved:
         # Both kinds of change take the approval away (see editing.save_edit); say so.
-        notice = (
+        notices.append(
             "Proposed: the paragraph is no longer approved until the proposal is decided."
             if revision.state == Revision.State.PROPOSED
             else "Saved: the paragraph is no longer approved; approve it again when it is ready."
         )
+    notice = " ".join(notice for notice in notices if notice) or None
     return row_outcome(request, document, paragraph.pk, notice=notice)
 
 

@@ -70,6 +70,25 @@
     }
   });
 
+  // Cancel (the button, or Escape, which clicks it) throws away what the editor holds: when that
+  // is text the person typed and has not saved, ask first. A draft the server sent back (after a
+  // conflict or a refusal) is unsaved too. This runs before htmx sees the click.
+  function unsaved(form) {
+    const textarea = form.querySelector("textarea");
+    if (!textarea) return false;
+    return textarea.value !== textarea.defaultValue || textarea.hasAttribute("data-draft");
+  }
+
+  document.addEventListener("click", function (event) {
+    const cancel = event.target.closest && event.target.closest("[data-cancel]");
+    const form = cancel && cancel.closest("[data-edit-form]");
+    if (!form || !unsaved(form)) return;
+    if (window.confirm("Discard the text you typed? It has not been saved.")) return;
+    event.preventDefault();
+    event.stopPropagation();
+    form.querySelector("textarea").focus();
+  }, true);
+
   // After htmx replaces a row, keep the reader's place: the editor gets focus when it opens,
   // otherwise the row itself does.
   document.addEventListener("htmx:afterSwap", function (event) {

@@ -4,7 +4,8 @@ messages tell the truth, nothing typed or quoted is lost without asking (issue 8
 from playwright.sync_api import expect
 
 from reviews.comments import add_comment
-from reviews.models import Comment, Paragraph
+from reviews.models import Comment, Paragraph, Revision
+from reviews.timestamps import moment
 from tests.browser.conftest import log_in, settled
 from tests.browser.test_review_workflow import select_words
 from tests.browser.test_track_changes import focus_row, row_of
@@ -179,3 +180,82 @@ def test_approval_marks_tell_the_truth(page, people, other_page):
     settled(translator)
     assert check_marks(translator, row) == 0
     assert status_of(first) == Paragraph.Status.TRANSLATED
+
+
+def test_escape_with_typed_text_asks_before_it_discards(page, people, document):
+    first = rows_of(document)[0]
+    log_in(page, "mina")
+    page.goto(document.get_absolute_url())
+    row = row_of(page, first)
+    focus_row(page, first)
+    page.keyboard.press("e")
+    textarea = page.locator(f"#text-{first.pk}")
+    expect(textarea).to_be_focused()
+    settled(page)
+    page.keyboard.type(" in Seoul")
+    asked = []
+
+    # Say no: the editor stays open with the words, the caret still in it.
+    def refuse(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", refuse)
+    page.keyboard.press("Escape")
+    expect(textarea).to_have_value(first.text + " in Seoul")
+    expect(textarea).to_be_focused()
+    assert asked == ["Discard the text you typed? It has not been saved."]
+
+    # The Cancel button asks the same; say yes: the words go, nothing was saved.
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    row.get_by_role("link", name="Cancel").click()
+    expect(row.locator("textarea")).to_have_count(0)
+    settled(page)
+    assert len(asked) == 2
+    first.refresh_from_db()
+    assert first.version == 1
+
+    # Nothing typed: Escape closes the editor without a question.
+    focus_row(page, first)
+    page.keyboard.press("e")
+    expect(textarea).to_be_focused()
+    settled(page)
+    page.keyboard.press("Escape")
+    expect(row.locator("textarea")).to_have_count(0)
+    assert len(asked) == 2
+
+
+def test_a_merged_edit_says_with_whose_change(page, people, other_page):
+    document = new_document(people, stage_actions=IN_REVIEW)
+    second = rows_of(document)[1]
+    seen = second.text
+    log_in(page, "mina")
+    page.goto(document.get_absolute_url())
+    row = row_of(page, second)
+    row.get_by_role("link", name="Edit").click()
+    textarea = page.locator(f"#text-{second.pk}")
+    expect(textarea).to_be_focused()
+    settled(page)
+
+    # Meanwhile the editor changes another word of the same paragraph and accepts it.
+    editor = other_page("daniel")
+    editor.goto(document.get_absolute_url())
+    theirs = row_of(editor, second)
+    theirs.get_by_role("link", name="Edit").click()
+    expect(editor.locator(f"#text-{second.pk}")).to_be_focused()
+    settled(editor)
+    editor.locator(f"#text-{second.pk}").fill(seen.replace("passed", "approved"))
+    theirs.get_by_role("button", name="Save and accept").click()
+    expect(theirs.locator("textarea")).to_have_count(0)
+    settled(editor)
+    accepted = Revision.objects.filter(paragraph=second, version=2).get()
+
+    # Her save on the old version is merged, and the row says onto whose change.
+    textarea.fill(seen.replace("plenary", "full"))
+    page.keyboard.press("Control+Enter")
+    expect(row.locator(".proposal")).to_have_count(1)
+    expect(row.locator(".notice")).to_have_text(
+        f"Merged with Daniel Park's change made at {moment(accepted.decided_at)}."
+    )
+    assert moment(accepted.decided_at).endswith(" KST")
+    settled(page)
