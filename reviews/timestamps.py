@@ -4,8 +4,9 @@ so a desk spread over time zones never guesses. (Per-person time zones come late
 from django.utils import dateformat, timezone
 
 FORMAT = "M j, H:i T"
+WITH_SECONDS = "M j, H:i:s T"
 
 
-def moment(value):
-    """'Mar 5, 14:07 KST' for an aware datetime."""
-    return dateformat.format(timezone.localtime(value), FORMAT)
+def moment(value, seconds=False):
+    """'Mar 5, 14:07 KST' for an aware datetime ('Mar 5, 14:07:31 KST' with seconds)."""
+    return dateformat.format(timezone.localtime(value), WITH_SECONDS if seconds else FORMAT)

@@ -73,10 +73,11 @@ def paragraph_row(request, pk, paragraph_pk):
     return row_response(request, document, paragraph_pk)
 
 
+# What each decision does and says; only an acceptance reads as success (green).
 DECISIONS = {
-    "accept": (editing.accept_proposal, "Accepted."),
-    "reject": (editing.reject_proposal, "Rejected."),
-    "withdraw": (editing.withdraw_proposal, "Withdrawn."),
+    "accept": (editing.accept_proposal, "Accepted.", None),
+    "reject": (editing.reject_proposal, "Rejected.", "neutral"),
+    "withdraw": (editing.withdraw_proposal, "Withdrawn.", "neutral"),
 }
 
 
@@ -86,7 +87,7 @@ def decide(request, pk, revision_pk, decision):
         raise Http404("Unknown decision")
     document = document_for(request, pk)
     revision = get_object_or_404(Revision, pk=revision_pk, paragraph__document=document)
-    action, done = DECISIONS[decision]
+    action, done, tone = DECISIONS[decision]
     try:
         action(request.user, revision.pk)
     except editing.Conflict:
@@ -97,7 +98,7 @@ def decide(request, pk, revision_pk, decision):
         return row_outcome(request, document, revision.paragraph_id, error=error)
     except editing.EditRefused as refused:
         return row_outcome(request, document, revision.paragraph_id, error=str(refused))
-    return row_outcome(request, document, revision.paragraph_id, notice=done)
+    return row_outcome(request, document, revision.paragraph_id, notice=done, tone=tone)
 
 
 @require_POST

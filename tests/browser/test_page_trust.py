@@ -3,6 +3,7 @@ messages tell the truth, nothing typed or quoted is lost without asking (issue 8
 
 from playwright.sync_api import expect
 
+from reviews import editing
 from reviews.comments import add_comment
 from reviews.models import Comment, Paragraph, Revision
 from reviews.timestamps import moment
@@ -259,3 +260,73 @@ def test_a_merged_edit_says_with_whose_change(page, people, other_page):
     )
     assert moment(accepted.decided_at).endswith(" KST")
     settled(page)
+
+
+def test_rejected_does_not_read_like_accepted(page, people):
+    document = new_document(people, stage_actions=IN_REVIEW)
+    second, third = rows_of(document)[1:3]
+    for row in (second, third):
+        editing.save_edit(people.translator, row.pk, row.text + " (checked)", 1)
+    log_in(page, "daniel")
+    page.goto(document.get_absolute_url())
+    focus_row(page, second)
+    page.keyboard.press("a")
+    accepted = row_of(page, second).locator(".notice")
+    expect(accepted).to_have_text("Accepted.")
+    settled(page)
+    focus_row(page, third)
+    page.keyboard.press("r")
+    rejected = row_of(page, third).locator(".notice")
+    expect(rejected).to_have_text("Rejected.")
+    settled(page)
+    colour = "e => getComputedStyle(e).color"
+    assert accepted.evaluate(colour) == "rgb(27, 122, 68)"  # --ok, the green of success
+    assert rejected.evaluate(colour) != accepted.evaluate(colour)
+
+
+def test_following_a_notification_marks_it_read(page, people):
+    document = new_document(people)  # the translator is told it is her turn
+    row = rows_of(document)[1]
+    add_comment(people.editor, document, "@mina is the 15th right?", paragraph=row)
+    log_in(page, "mina")
+    page.goto("/notifications/")
+    mention = page.locator(".notification.is-unread", has_text="commented")
+    expect(mention).to_have_count(1)
+    expect(page.locator(".site-nav .count")).to_contain_text("2")
+    mention.get_by_role("button", name=document.title).click()
+    page.wait_for_url(f"**{document.get_absolute_url()}#row-{row.pk}")
+    expect(page.locator(".site-nav .count")).to_contain_text("1")
+    told = people.translator.notifications.get(event__verb="commented")
+    assert told.read_at is not None
+    assert people.translator.notifications.filter(read_at=None).count() == 1
+
+    # A read one stays a plain link to the same place.
+    page.goto("/notifications/")
+    read = page.locator(".notification:not(.is-unread)", has_text="commented")
+    expect(read.get_by_role("link", name=document.title)).to_have_attribute(
+        "href", f"{document.get_absolute_url()}#row-{row.pk}"
+    )
+
+
+def test_the_queue_on_a_phone_labels_every_number(page, people):
+    document = new_document(people)
+    editing.save_edit(people.translator, rows_of(document)[0].pk, "A headline", 1)
+    add_comment(people.editor, document, "A question")
+    log_in(page, "mina")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/?show=all")
+    cells = page.locator(".doc-table tbody td")
+    expect(cells.first).to_be_visible()
+    expect(page.locator(".doc-table thead")).to_be_hidden()
+    seen = cells.evaluate_all(
+        """cells => cells.map(cell => ({
+            text: cell.innerText.trim(),
+            label: getComputedStyle(cell, "::before").content,
+        }))"""
+    )
+    numbers = [cell for cell in seen if any(ch.isdigit() for ch in cell["text"])]
+    assert len(numbers) >= 4, seen  # approved, proposals, comments, last activity
+    for cell in numbers:
+        assert cell["label"] not in ("none", "normal", '""'), cell
+    labels = {cell["label"].strip('"') for cell in seen}
+    assert {"Approved", "Open proposals", "Open comments", "Last activity"} <= labels, labels
