@@ -17,6 +17,10 @@ from reviews.notifications import notify
 
 MAX_COMMENT_CHARS = 5_000
 MAX_QUOTE_CHARS = 1_000
+GRADING_IS_FOR_REVIEWERS = (
+    "Only the editor or a manager grades a comment (category and severity): "
+    "leave both empty to ask a question or leave a note."
+)
 MENTION = re.compile(r"(?<![\w@.])@([\w.+-]*\w)")
 
 
@@ -80,6 +84,8 @@ def add_comment(
         raise CommentRefused(
             "Comment on paragraphs once the pairing is confirmed; until then, on the document."
         )
+    if (category or severity) and not workflow.can(user, "grade_comment", document):
+        raise CommentRefused(GRADING_IS_FOR_REVIEWERS)
     if category and category not in Comment.Category.values:
         raise CommentRefused("Choose a category from the list.")
     if severity and severity not in Comment.Severity.values:

@@ -14,7 +14,17 @@ from django.utils import timezone
 
 from reviews import workflow
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
-from reviews.models import Document, Event, Paragraph, Revision, Role, Stage
+from reviews.models import (
+    Comment,
+    Document,
+    Event,
+    Paragraph,
+    Revision,
+    Role,
+    Stage,
+    display_name,
+)
+from reviews.timestamps import moment
 
 
 class EditRefused(Exception):
@@ -24,16 +34,47 @@ class EditRefused(Exception):
 class Conflict(EditRefused):
     """The paragraph changed since the author saw it, in the same place as their change."""
 
-    def __init__(self, paragraph, mine):
+    def __init__(self, paragraph, mine, seen_version):
         self.paragraph = paragraph
         self.current = paragraph.text
         self.version = paragraph.version
         self.mine = mine
         self.diff = diff_words(paragraph.text, mine)
+        changes = changes_since(paragraph, seen_version, paragraph.version)
+        by = " and ".join(f"{display_name(r.author)} at {moment(changed_at(r))}" for r in changes)
         super().__init__(
-            "Someone changed this paragraph while you were editing, in the same place. "
-            "Your text is kept below: re-apply it or discard it."
+            f"This paragraph was changed by {by or 'someone'} while you were editing, in the "
+            "same place as your change. Your text is kept below: re-apply it or discard it."
         )
+
+
+def changed_at(revision):
+    """When an accepted revision became the paragraph's text."""
+    return revision.decided_at or revision.created_at
+
+
+def changes_since(paragraph, seen_version, up_to_version):
+    """The accepted revisions that moved the paragraph from `seen_version` to `up_to_version`,
+    oldest first: whose work a stale edit met."""
+    return list(
+        Revision.objects.filter(
+            paragraph=paragraph, version__gt=seen_version, version__lte=up_to_version
+        )
+        .select_related("author")
+        .order_by("version")
+    )
+
+
+def merge_notice(revision, seen_version):
+    """What to tell the author of `revision` when it was merged onto changes made since the
+    version they saw, or None when it was not."""
+    if revision.base_version == seen_version:
+        return None
+    changes = changes_since(revision.paragraph, seen_version, revision.base_version)
+    made = " and ".join(
+        f"{display_name(r.author)}'s change made at {moment(changed_at(r))}" for r in changes
+    )
+    return f"Merged with {made or 'a newer change'}."
 
 
 def normalise(text):
@@ -110,12 +151,18 @@ def save_edit(user, paragraph_id, text, base_version, *, accept=False, restored_
     if base_version != paragraph.version:
         merged = rebase(text_at(paragraph, base_version), text, paragraph.text)
         if merged is None:
-            raise Conflict(paragraph, text)
+            raise Conflict(paragraph, text, base_version)
         # Two changes each under the cap can merge into a paragraph over it.
         text = checked_length(merged)
     if text == paragraph.text:
         raise EditRefused("Nothing changed.")
     direct = accepts_directly(user, document, accept)
+    # An approved paragraph with a change on it is not finished: a proposal takes the approval
+    # away until someone decides it and approves again (an accepted change does so in apply_text).
+    unapproved = paragraph.status == Paragraph.Status.APPROVED
+    if unapproved and not direct:
+        Paragraph.objects.filter(pk=paragraph.pk).update(status=Paragraph.Status.TRANSLATED)
+        paragraph.status = Paragraph.Status.TRANSLATED
     revision = Revision(
         paragraph=paragraph,
         author=user,
@@ -134,7 +181,12 @@ def save_edit(user, paragraph_id, text, base_version, *, accept=False, restored_
     verb = Event.Verb.EDITED if direct else Event.Verb.PROPOSED
     if restored_from:
         verb = Event.Verb.RESTORED
-    Event.record(document, user, verb, paragraph, revision=revision.pk, state=revision.state)
+    payload = {"revision": revision.pk, "state": revision.state}
+    if unapproved:
+        payload["unapproved"] = True
+    if base_version != revision.base_version:
+        payload["merged_from_version"] = base_version
+    Event.record(document, user, verb, paragraph, **payload)
     return revision
 
 
@@ -163,7 +215,7 @@ def accept_proposal(user, revision_id):
         return revision
     merged = rebase(revision.base_text, revision.text, paragraph.text)
     if merged is None:
-        raise Conflict(paragraph, revision.text)
+        raise Conflict(paragraph, revision.text, revision.base_version)
     checked_length(merged)
     # The proposal's own text never changes: the merge is a revision of its own.
     revision.save(update_fields=["state", "decided_by", "decided_at"])
@@ -248,6 +300,13 @@ def approve_paragraph(user, paragraph_id):
     require(user, "approve_paragraph", paragraph.document)
     if paragraph.revisions.filter(state=Revision.State.PROPOSED).exists():
         raise EditRefused("Decide the open proposals of this paragraph before approving it.")
+    critical = paragraph.comments.filter(
+        reply_to=None, severity=Comment.Severity.CRITICAL, resolved_at__isnull=True
+    )
+    if critical.exists():
+        raise EditRefused(
+            "This paragraph has an unresolved critical comment: resolve it before approving."
+        )
     if paragraph.status == Paragraph.Status.APPROVED:
         return paragraph
     Paragraph.objects.filter(pk=paragraph.pk).update(status=Paragraph.Status.APPROVED)

@@ -9,7 +9,7 @@ Resolved threads still count: the score judges the translation as delivered, not
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F
 
 from reviews.diffing import edit_distance_words, word_count
 from reviews.models import Comment, Document, Paragraph
@@ -40,6 +40,9 @@ def graded_threads(documents):
         Comment.objects.filter(document__in=documents, reply_to=None)
         .exclude(category="")
         .exclude(severity="")
+        # Grades are the reviewers' (workflow "grade_comment"); one a translator gave her own
+        # work before that rule is kept as history but never scored.
+        .exclude(author_id=F("document__translator_id"))
     )
 
 

@@ -98,6 +98,9 @@ ACTIONS = {
     "assign": (frozenset({Role.MANAGER}), frozenset(Stage)),
     "credit": (REVIEWERS, frozenset(Stage)),
     "resolve_comment": (REVIEWERS, frozenset(Stage)),
+    # Grading (category and severity) is the reviewer's act; it feeds the quality score, so a
+    # translator never grades her own work: her comments are questions and notes.
+    "grade_comment": (REVIEWERS, frozenset(Stage)),
 }
 
 

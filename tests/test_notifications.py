@@ -91,7 +91,9 @@ def test_the_notifications_page_lists_them(client, people, document):
     assert html.count('<li class="notification is-unread">') == 2
     assert "Your turn" in html and "The document moved" in html
     assert "moved the document to reviewing" in html
-    assert f'href="{document.get_absolute_url()}">Budget passed</a>' in html
+    # Unread, each opens through mark_read, which takes the reader on to the document.
+    assert f'name="next" value="{document.get_absolute_url()}">' in html
+    assert '<button type="submit" class="link-button link-like">Budget passed</button>' in html
 
 
 def test_mark_one_read_then_all(client, people, document):

@@ -211,8 +211,13 @@ def test_unapproved_paragraphs_block_approval(people, reviewing):
 def test_an_open_proposal_blocks_approval(people, reviewing):
     row = reviewing.paragraphs.order_by("position").first()
     editing.save_edit(people.translator, row.pk, "Council passes budget", row.version)
+    # A proposal takes its paragraph's approval away...
+    refuse_approval(people, reviewing, "1 paragraph not yet approved.")
+    # ...and blocks on its own too, should a row with one be marked approved all the same.
+    Paragraph.objects.filter(pk=row.pk).update(status=Paragraph.Status.APPROVED)
     refuse_approval(people, reviewing, "1 open proposal.")
     editing.save_edit(people.manager, row.pk, "Council backs budget", row.version)
+    Paragraph.objects.filter(pk=row.pk).update(status=Paragraph.Status.APPROVED)
     refuse_approval(people, reviewing, "2 open proposals.")
 
 

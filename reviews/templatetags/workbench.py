@@ -3,6 +3,7 @@ from django.utils.safestring import mark_safe
 
 from reviews.diffing import render_diff
 from reviews.models import display_name
+from reviews.timestamps import moment as format_moment
 
 register = template.Library()
 
@@ -18,3 +19,9 @@ def diff(ops):
     """Word diff ops as track changes; the one place diff HTML is marked safe, because
     render_diff escapes every piece of text it is given."""
     return mark_safe(render_diff(ops or []))  # noqa: S308
+
+
+@register.filter
+def moment(value, precision=""):
+    """A time as the page shows it, with its time zone: {{ x|moment }}, {{ x|moment:"seconds" }}."""
+    return format_moment(value, seconds=precision == "seconds") if value else ""

@@ -41,6 +41,7 @@ def thread_context(request, document, paragraph, **extra):
         "threads": threads,
         "unresolved": sum(1 for thread in threads if thread.resolved_at is None),
         "may_comment": workflow.can(request.user, "comment", document),
+        "may_grade": workflow.can(request.user, "grade_comment", document),
         "categories": Comment.Category.choices,
         "severities": Comment.Severity.choices,
         "quote": request.GET.get("quote", "")[:1000],
@@ -97,17 +98,24 @@ def comments(request, pk, paragraph_pk=None):
             severity=request.POST.get("severity", ""),
         )
     except (CommentRefused, PermissionDenied) as refused:
+        # Everything the author gave comes back with the reason: the words, the quoted span
+        # and the grade, so the next post is the one they meant.
+        kept = {
+            "error": str(refused),
+            "draft": request.POST.get("body", ""),
+            "reply_error_to": reply_to.pk if reply_to else None,
+        }
+        if reply_to is None:
+            kept |= {
+                "quote": request.POST.get("quote", "")[:1000],
+                "quote_side": request.POST.get("quote_side", ""),
+                "chosen_category": request.POST.get("category", ""),
+                "chosen_severity": request.POST.get("severity", ""),
+            }
         if request.htmx:
-            return thread_response(
-                request,
-                document,
-                paragraph,
-                error=str(refused),
-                draft=request.POST.get("body", ""),
-                reply_error_to=reply_to.pk if reply_to else None,
-            )
-        messages.error(request, str(refused))
-        return back(document, paragraph)
+            return thread_response(request, document, paragraph, **kept)
+        context = thread_context(request, document, paragraph, **kept)
+        return TemplateResponse(request, "reviews/comments.html", context)
     if request.htmx:
         return thread_response(request, document, paragraph)
     return back(document, paragraph)

@@ -130,14 +130,18 @@ def row_response(request, document, paragraph_pk, **extra):
     return HttpResponse(row + progress + transitions)
 
 
-def row_outcome(request, document, paragraph_pk, *, error=None, notice=None):
-    """After an action on a row: the row itself for htmx, else the page with a message."""
+def row_outcome(request, document, paragraph_pk, *, error=None, notice=None, tone=None):
+    """After an action on a row: the row itself for htmx, else the page with a message.
+    A notice reads as success unless its `tone` is "neutral" (a rejection is no failure, and
+    no success either)."""
     if request.htmx:
-        return row_response(request, document, paragraph_pk, error=error, notice=notice)
+        return row_response(
+            request, document, paragraph_pk, error=error, notice=notice, notice_tone=tone
+        )
     if error:
         messages.error(request, error)
     elif notice:
-        messages.success(request, notice)
+        (messages.info if tone == "neutral" else messages.success)(request, notice)
     return back_to_row(document, paragraph_pk)
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import editing, workflow
 from reviews.diffing import diff_words
-from reviews.models import Revision
+from reviews.models import Paragraph, Revision
 from reviews.views.access import document_for, number_or_404
 from reviews.views.grid import back_to_row, render_document, row_outcome, row_response
 
@@ -30,8 +30,9 @@ def edit_paragraph(request, pk, paragraph_pk):
         return HttpResponse("The form is missing the version you edited.", status=400)
     text = request.POST.get("text", "")
     accept = request.POST.get("accept") == "1"
+    was_approved = paragraph.status == Paragraph.Status.APPROVED
     try:
-        editing.save_edit(request.user, paragraph.pk, text, base_version, accept=accept)
+        revision = editing.save_edit(request.user, paragraph.pk, text, base_version, accept=accept)
     except editing.Conflict as conflict:
         return conflict_response(request, document, paragraph, conflict)
     except editing.EditRefused as refused:
@@ -41,9 +42,16 @@ def edit_paragraph(request, pk, paragraph_pk):
             )
         messages.error(request, str(refused))
         return render_document(request, document, editing_id=paragraph.pk, draft=text)
-    if request.htmx:
-        return row_response(request, document, paragraph.pk)
-    return back_to_row(document, paragraph.pk)
+    notices = [editing.merge_notice(revision, base_version)]
+    if was_approved:
+        # Both kinds of change take the approval away (see editing.save_edit); say so.
+        notices.append(
+            "Proposed: the paragraph is no longer approved until the proposal is decided."
+            if revision.state == Revision.State.PROPOSED
+            else "Saved: the paragraph is no longer approved; approve it again when it is ready."
+        )
+    notice = " ".join(notice for notice in notices if notice) or None
+    return row_outcome(request, document, paragraph.pk, notice=notice)
 
 
 def conflict_response(request, document, paragraph, conflict):
@@ -65,10 +73,11 @@ def paragraph_row(request, pk, paragraph_pk):
     return row_response(request, document, paragraph_pk)
 
 
+# What each decision does and says; only an acceptance reads as success (green).
 DECISIONS = {
-    "accept": (editing.accept_proposal, "Accepted."),
-    "reject": (editing.reject_proposal, "Rejected."),
-    "withdraw": (editing.withdraw_proposal, "Withdrawn."),
+    "accept": (editing.accept_proposal, "Accepted.", None),
+    "reject": (editing.reject_proposal, "Rejected.", "neutral"),
+    "withdraw": (editing.withdraw_proposal, "Withdrawn.", "neutral"),
 }
 
 
@@ -78,7 +87,7 @@ def decide(request, pk, revision_pk, decision):
         raise Http404("Unknown decision")
     document = document_for(request, pk)
     revision = get_object_or_404(Revision, pk=revision_pk, paragraph__document=document)
-    action, done = DECISIONS[decision]
+    action, done, tone = DECISIONS[decision]
     try:
         action(request.user, revision.pk)
     except editing.Conflict:
@@ -89,7 +98,7 @@ def decide(request, pk, revision_pk, decision):
         return row_outcome(request, document, revision.paragraph_id, error=error)
     except editing.EditRefused as refused:
         return row_outcome(request, document, revision.paragraph_id, error=str(refused))
-    return row_outcome(request, document, revision.paragraph_id, notice=done)
+    return row_outcome(request, document, revision.paragraph_id, notice=done, tone=tone)
 
 
 @require_POST

@@ -29,10 +29,13 @@
     focusRow(all[Math.max(0, Math.min(all.length - 1, next))]);
   }
 
-  // A shortcut on the focused row clicks the row's button marked with data-key.
-  function press(key) {
-    const row = currentRow();
-    if (!row) return false;
+  // A shortcut on the focused row clicks the row's button marked with data-key. It acts only
+  // when the row itself has the focus: on a link, button or form control inside the row, Enter
+  // (and every other key) does what that control does, so a keyboard user who tabs to Edit and
+  // presses Enter follows the link instead of approving the paragraph.
+  function press(target, key) {
+    if (!target.matches || !target.matches("[data-row]")) return false;
+    const row = target;
     const button = row.querySelector('[data-key="' + key + '"]:not([disabled])');
     if (!button) return false;
     button.click();
@@ -48,7 +51,7 @@
       case "k": move(-1); break;
       case "?": toggleHelp(); break;
       case "Escape": handled = closeHelp(); break;
-      default: handled = press(event.key);
+      default: handled = press(event.target, event.key);
     }
     if (handled) event.preventDefault();
   });
@@ -66,6 +69,25 @@
       if (cancel) cancel.click();
     }
   });
+
+  // Cancel (the button, or Escape, which clicks it) throws away what the editor holds: when that
+  // is text the person typed and has not saved, ask first. A draft the server sent back (after a
+  // conflict or a refusal) is unsaved too. This runs before htmx sees the click.
+  function unsaved(form) {
+    const textarea = form.querySelector("textarea");
+    if (!textarea) return false;
+    return textarea.value !== textarea.defaultValue || textarea.hasAttribute("data-draft");
+  }
+
+  document.addEventListener("click", function (event) {
+    const cancel = event.target.closest && event.target.closest("[data-cancel]");
+    const form = cancel && cancel.closest("[data-edit-form]");
+    if (!form || !unsaved(form)) return;
+    if (window.confirm("Discard the text you typed? It has not been saved.")) return;
+    event.preventDefault();
+    event.stopPropagation();
+    form.querySelector("textarea").focus();
+  }, true);
 
   // After htmx replaces a row, keep the reader's place: the editor gets focus when it opens,
   // otherwise the row itself does.

@@ -101,12 +101,14 @@ def test_translator_edits_in_place_with_the_keyboard(page, people):
         people.translator,
     )
 
-    # Escape cancels: nothing is saved and the row keeps the focus.
+    # Escape cancels, once the person agrees to lose what they typed: nothing is saved and the
+    # row keeps the focus.
     revisions_before = Revision.objects.filter(paragraph=first).count()
     page.keyboard.press("e")
     expect(textarea).to_be_focused()
     settled(page)
     page.keyboard.type(" and more")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.keyboard.press("Escape")
     expect(row.locator("textarea")).to_have_count(0)
     expect(row.locator(".cell-target")).to_have_text(new_text)
@@ -239,7 +241,8 @@ def test_conflict_view_keeps_my_text_and_reapplies_it(page, people, other_page):
     row = row_of(page, second)
     conflict = row.locator(".conflict")
     expect(conflict).to_be_visible()
-    expect(conflict).to_contain_text("Someone changed this paragraph while you were editing")
+    expect(conflict).to_contain_text("This paragraph was changed by Daniel Park at ")
+    expect(conflict).to_contain_text("while you were editing, in the same place as your change")
     expect(row.locator(".conflict-current")).to_have_text(editors_text)
     expect(row.locator(".conflict del.diff-del")).to_contain_text("approved")
     expect(row.locator(".conflict ins.diff-ins")).to_contain_text("adopted")
