@@ -75,6 +75,9 @@ class Document(models.Model):
     target_filename = models.CharField(max_length=255, blank=True)
     # Blank means "built from the assigned people"; a manager may write their own.
     credit_override = models.CharField(max_length=300, blank=True)
+    # Bumped by every pairing action (undo and re-align too); each action carries the version
+    # its author saw, so one made on rows that have moved since is refused.
+    pairing_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
