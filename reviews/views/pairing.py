@@ -11,6 +11,7 @@ from reviews import pairing
 from reviews.diffing import TextTooLong
 from reviews.views.access import document_for
 from reviews.views.grid import document_context
+from reviews.views.stage import stage_fragments
 
 
 def parse(post):
@@ -45,10 +46,7 @@ def change(request, pk):
         document.refresh_from_db()
         context = document_context(request, document, pairing_error=error)
         grid = render_to_string("reviews/document.html#grid", context, request)
-        progress = render_to_string(
-            "reviews/document.html#progress", {**context, "oob": True}, request
-        )
-        return HttpResponse(grid + progress)
+        return HttpResponse(grid + stage_fragments(request, document))
     if error:
         messages.error(request, error)
     return redirect(document)
