@@ -22,11 +22,12 @@ from reviews.models import (
     Stage,
     is_manager,
 )
-from reviews.notifications import notify, notify_stage
+from reviews.notifications import ACTS_IN, notify, notify_stage
 
 ASSIGNED = frozenset({Role.TRANSLATOR, Role.EDITOR, Role.MANAGER})
 REVIEWERS = frozenset({Role.EDITOR, Role.MANAGER})
 EDITABLE_STAGES = frozenset({Stage.TRANSLATING, Stage.REVIEWING})
+MAX_NOTE_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,12 @@ class Transition:
     source: frozenset
     target: str
     roles: frozenset
+
+    @property
+    def hands_over(self):
+        """Whether the move gives the work to other people (or ends it): such a move asks for
+        confirmation and takes a note for them."""
+        return any(ACTS_IN.get(stage) != ACTS_IN.get(self.target) for stage in self.source)
 
 
 TRANSITIONS = {
@@ -48,10 +55,12 @@ TRANSITIONS = {
             Stage.TRANSLATING,
             ASSIGNED,
         ),
+        # Not from aligning: the pairing is confirmed first, as a step of its own, so one
+        # click never skips both the pairing's confirmation and the translating stage.
         Transition(
             "submit_for_review",
             "Submit for review",
-            frozenset({Stage.ALIGNING, Stage.TRANSLATING}),
+            frozenset({Stage.TRANSLATING}),
             Stage.REVIEWING,
             frozenset({Role.TRANSLATOR, Role.MANAGER}),
         ),
@@ -163,9 +172,15 @@ def available_transitions(user, document):
     return result
 
 
+def clean_note(note):
+    return note.replace("\r\n", "\n").strip()[:MAX_NOTE_CHARS]
+
+
 @transaction.atomic
-def take_transition(user, action, document):
-    """Move the document along one transition, or raise PermissionDenied with the reason."""
+def take_transition(user, action, document, note=""):
+    """Move the document along one transition, or raise PermissionDenied with the reason. The
+    note, if any, is for the people the work goes to: it is kept in the event they are told
+    about."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     reason = refusal(user, action, document)
     if reason:
@@ -177,6 +192,9 @@ def take_transition(user, action, document):
     document.stage = transition.target
     document.save(update_fields=["stage", "updated_at"])
     moved = {"action": action, "from": source_stage, "to": document.stage}
+    note = clean_note(note)
+    if note:
+        moved["note"] = note
     event = Event.record(document, user, Event.Verb.TRANSITION, **moved)
     notify_stage(event, managers())
     return document

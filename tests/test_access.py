@@ -56,15 +56,19 @@ def test_outsider_cannot_move_the_document(client, people, document):
     assert document.stage == Stage.TRANSLATING
 
 
-def test_transitions_need_post(client, people, document):
+def test_a_transition_is_a_page_first_and_a_post_second(client, people, document):
     client.force_login(people.translator)
     url = reverse("transition", args=[document.pk, "submit_for_review"])
-    assert client.get(url).status_code == 405
+    response = client.get(url)
+    assert response.status_code == 200 and "Submit for review?" in response.content.decode()
+    document.refresh_from_db()
+    assert document.stage == Stage.TRANSLATING
 
 
 def test_translator_submits_for_review(client, people, document):
     client.force_login(people.translator)
-    response = client.post(reverse("transition", args=[document.pk, "submit_for_review"]))
+    url = reverse("transition", args=[document.pk, "submit_for_review"])
+    response = client.post(url, {"confirmed": "1", "note": "  Ready, but check row 3.  "})
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.stage == Stage.REVIEWING
@@ -73,6 +77,7 @@ def test_translator_submits_for_review(client, people, document):
         "action": "submit_for_review",
         "from": "translating",
         "to": "reviewing",
+        "note": "Ready, but check row 3.",
     }
 
 

@@ -22,11 +22,8 @@ EXPECTED = {
         "translating",
         {"translator", "editor", "manager", "superuser"},
     ),
-    "submit_for_review": (
-        {"aligning", "translating"},
-        "reviewing",
-        {"translator", "manager", "superuser"},
-    ),
+    # Not from aligning: the pairing is confirmed first, a step of its own.
+    "submit_for_review": ({"translating"}, "reviewing", {"translator", "manager", "superuser"}),
     "return_to_translator": ({"reviewing"}, "translating", {"editor", "manager", "superuser"}),
     "approve": ({"reviewing"}, "approved", {"editor", "manager", "superuser"}),
     "publish": ({"approved"}, "published", {"manager", "superuser"}),
@@ -127,7 +124,8 @@ def test_the_transition_view_refuses_and_changes_nothing(client, people):
 def test_the_transition_view_moves_the_document(client, people):
     document = new_document(people)
     client.force_login(people.translator)
-    response = client.post(reverse("transition", args=[document.pk, "submit_for_review"]))
+    url = reverse("transition", args=[document.pk, "submit_for_review"])
+    response = client.post(url, {"confirmed": "1"})
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.stage == Stage.REVIEWING

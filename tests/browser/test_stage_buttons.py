@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from reviews import editing
 from reviews.comments import add_comment
 from reviews.models import Document, Stage
-from tests.browser.conftest import log_in, settled
+from tests.browser.conftest import log_in, settled, take_stage_move
 from tests.conftest import new_document
 
 
@@ -41,6 +41,6 @@ def test_resolving_the_last_critical_comment_enables_approve_document(page, peop
     expect(page.locator("#why-approve")).to_have_count(0)
     expect(row.locator(f"#comment-count-{rows[1].pk}")).to_contain_text("0/1")
 
-    approve.click()
+    take_stage_move(page, "Approve document")
     expect(page.locator(".doc-meta .stage")).to_have_text("Approved")
     assert Document.objects.get(pk=document.pk).stage == Stage.APPROVED
