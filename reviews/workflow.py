@@ -20,6 +20,7 @@ from reviews.models import (
     Revision,
     Role,
     Stage,
+    desk_roles,
     is_manager,
 )
 from reviews.notifications import ACTS_IN, notify, notify_stage
@@ -102,6 +103,8 @@ ACTIONS = {
     "comment": (ASSIGNED, frozenset(Stage)),
     "align": (ASSIGNED, frozenset({Stage.ALIGNING})),
     "edit": (ASSIGNED, EDITABLE_STAGES),
+    # A save accepted at once, not proposed: the translator's own, while translating.
+    "save_directly": (frozenset({Role.TRANSLATOR}), frozenset({Stage.TRANSLATING})),
     "decide": (REVIEWERS, EDITABLE_STAGES),
     "approve_paragraph": (REVIEWERS, EDITABLE_STAGES),
     "assign": (frozenset({Role.MANAGER}), frozenset(Stage)),
@@ -110,10 +113,33 @@ ACTIONS = {
 }
 
 
-def refusal(user, action, document):
+# Actions on no document in particular: who may take them.
+DESK_ACTIONS = {
+    "upload": lambda user: True,
+    "translator_report": is_manager,
+}
+DESK_REFUSALS = {"translator_report": "Only managers see the translators' report."}
+
+
+def desk_refusal(user, action):
+    if not user.is_authenticated:
+        return "Log in first."
+    if DESK_ACTIONS[action](user):
+        return None
+    return DESK_REFUSALS.get(action, "You cannot do this.")
+
+
+def acts_as(user, document, roles):
+    """Whether the person's role on the document is one of `roles`. A manager assigned as
+    translator still acts with a manager's rights."""
+    role = document.role_of(user) if user.is_authenticated else None
+    return role in roles or (Role.MANAGER in roles and is_manager(user))
+
+
+def refusal(user, action, document=None):
     """Why `user` may not take `action` on `document`, or None when they may."""
-    if action == "upload":
-        return None if user.is_authenticated else "Log in first."
+    if action in DESK_ACTIONS:
+        return desk_refusal(user, action)
     role = document.role_of(user) if user.is_authenticated else None
     if role is None:
         return "You cannot see this document."
@@ -122,8 +148,7 @@ def refusal(user, action, document):
         roles, stages = transition.roles, transition.source
     else:
         roles, stages = ACTIONS[action]
-    # A manager assigned as translator still acts with a manager's rights.
-    if role not in roles and not (is_manager(user) and Role.MANAGER in roles):
+    if not acts_as(user, document, roles):
         return f"Your role here ({role.label.lower()}) cannot do this."
     if document.stage not in stages:
         return f"Not possible while the document is {document.get_stage_display().lower()}."
@@ -161,15 +186,18 @@ def approval_blocker(document):
 def available_transitions(user, document):
     """(transition, refusal) for each transition from the current stage that the user's role
     could take, so a page can show the button and say why it is disabled."""
-    role = document.role_of(user)
-    result = []
-    for transition in TRANSITIONS.values():
-        if document.stage not in transition.source:
-            continue
-        if role not in transition.roles and not is_manager(user):
-            continue
-        result.append((transition, refusal(user, transition.action, document)))
-    return result
+    return [
+        (transition, refusal(user, transition.action, document))
+        for transition in TRANSITIONS.values()
+        if document.stage in transition.source and acts_as(user, document, transition.roles)
+    ]
+
+
+def upload_slots(user):
+    """The roles an uploader can take on a new document to keep seeing it, in order of
+    preference: translator and editor, those they hold."""
+    held = desk_roles(user)
+    return [role for role in (Role.TRANSLATOR, Role.EDITOR) if role in held]
 
 
 def clean_note(note):

@@ -59,7 +59,7 @@ def upload(request):
     if not workflow.can(request.user, "upload"):
         raise PermissionDenied
     initial = {}
-    if request.user.groups.filter(name=Role.TRANSLATOR).exists():
+    if Role.TRANSLATOR in workflow.upload_slots(request.user):
         initial["translator"] = request.user
     form = UploadForm(
         request.POST or None, request.FILES or None, initial=initial, uploader=request.user

@@ -67,8 +67,7 @@ def grid_context(request, document):
     return {
         "document": document,
         "low_confidence": LOW_CONFIDENCE,
-        "may_save_directly": document.stage == Stage.TRANSLATING
-        and document.role_of(user) == Role.TRANSLATOR,
+        "may_save_directly": workflow.can(user, "save_directly", document),
         "may": {
             action: workflow.can(user, action, document)
             for action in ("edit", "decide", "approve_paragraph", "comment", "align")
