@@ -205,14 +205,17 @@ def clean_note(note):
 
 
 @transaction.atomic
-def take_transition(user, action, document, note=""):
+def take_transition(user, action, document, note="", *, seen_pairing=None):
     """Move the document along one transition, or raise PermissionDenied with the reason. The
     note, if any, is for the people the work goes to: it is kept in the event they are told
-    about."""
+    about. `seen_pairing`, the pairing version of the page the move came from: confirming a
+    pairing that changed since would confirm rows nobody looked at."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     reason = refusal(user, action, document)
     if reason:
         raise PermissionDenied(reason)
+    if seen_pairing is not None and seen_pairing != document.pairing_version:
+        raise PermissionDenied("The pairing changed since you loaded it: check it again.")
     transition = TRANSITIONS[action]
     source_stage = document.stage
     if source_stage == Stage.ALIGNING:

@@ -279,3 +279,29 @@ def test_a_split_updates_the_row_counter(client, people, aligning):
     assert len(cells(aligning)) == 5
     assert 'id="progress" hx-swap-oob="true"' in body
     assert "0 of 5 paragraphs approved" in body
+
+
+def test_confirming_a_pairing_that_changed_since_is_refused(client, people, aligning):
+    client.force_login(people.editor)
+    editor_saw = pairing_version_in(client.get(aligning.get_absolute_url()).content.decode())
+    act(people, aligning, "insert_empty", 0, "target")
+    url = reverse("transition", args=[aligning.pk, "confirm_pairing"])
+    response = client.post(url, {"pairing_version": editor_saw}, follow=True)
+    assert "The pairing changed since you loaded it: check it again." in response.content.decode()
+    aligning.refresh_from_db()
+    assert aligning.stage == Stage.ALIGNING
+    assert not Revision.objects.filter(paragraph__document=aligning).exists()
+    client.post(url, {"pairing_version": seen(aligning)})
+    aligning.refresh_from_db()
+    assert aligning.stage == Stage.TRANSLATING
+
+
+def test_the_confirm_button_carries_the_fresh_version_after_an_action(client, people, aligning):
+    client.force_login(people.translator)
+    url = reverse("pairing", args=[aligning.pk])
+    response = client.post(
+        url,
+        {"action": "merge_next", "row": 0, "side": "target", "pairing_version": 0},
+        HTTP_HX_REQUEST="true",
+    )
+    assert pairing_version_in(response.content.decode()) == 1

@@ -124,8 +124,17 @@ def transition(request, pk, action):
     if len(workflow.clean_note(note)) < len(note.strip()):
         error = f"A note may be {workflow.MAX_NOTE_CHARS:,} characters at most."
         return confirm_transition(request, document, transition, note=note, error=error)
+    seen_pairing = None
+    if action == "confirm_pairing":
+        try:
+            seen_pairing = int(request.POST.get("pairing_version", ""))
+        except ValueError:
+            messages.error(request, "The form was incomplete; reload the page.")
+            return redirect(document)
     try:
-        workflow.take_transition(request.user, action, document, note=note)
+        workflow.take_transition(
+            request.user, action, document, note=note, seen_pairing=seen_pairing
+        )
     except PermissionDenied as refused:
         messages.error(request, str(refused))
     else:
