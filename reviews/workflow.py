@@ -201,7 +201,8 @@ def upload_slots(user):
 
 
 def clean_note(note):
-    return note.replace("\r\n", "\n").strip()[:MAX_NOTE_CHARS]
+    """A stage move's note as kept: line ends normalised, blank edges trimmed."""
+    return note.replace("\r\n", "\n").strip()
 
 
 @transaction.atomic
@@ -223,7 +224,7 @@ def take_transition(user, action, document, note="", *, seen_pairing=None):
     document.stage = transition.target
     document.save(update_fields=["stage", "updated_at"])
     moved = {"action": action, "from": source_stage, "to": document.stage}
-    note = clean_note(note)
+    note = clean_note(note)[:MAX_NOTE_CHARS]
     if note:
         moved["note"] = note
     event = Event.record(document, user, Event.Verb.TRANSITION, **moved)

@@ -149,3 +149,23 @@ def test_approving_and_publishing_ask_too(client, people):
     client.post(move_url(document, "publish"), {"confirmed": "1"})
     document.refresh_from_db()
     assert document.stage == Stage.PUBLISHED
+
+
+def test_a_note_with_windows_line_ends_at_the_limit_is_accepted(client, people, document):
+    client.force_login(people.translator)
+    note = "\r\n".join(["x" * 499, "y" * 500])  # 1,000 characters once the line end is "\n"
+    client.post(move_url(document, "submit_for_review"), {"confirmed": "1", "note": note})
+    document.refresh_from_db()
+    assert document.stage == Stage.REVIEWING
+    event = Event.objects.filter(document=document, verb=Event.Verb.TRANSITION).latest("pk")
+    assert event.payload["note"] == note.replace("\r\n", "\n")
+
+
+def test_the_page_names_the_others_but_never_the_mover(client, people):
+    document = new_document(people, stage_actions=("confirm_pairing", "submit_for_review"))
+    Paragraph.objects.filter(document=document).update(status=Paragraph.Status.APPROVED)
+    client.force_login(people.editor)
+    html = client.get(move_url(document, "approve")).content.decode()
+    assert "It becomes the turn of <strong>Jiwon Han</strong>; Mina Seo will be told." in html
+    section = html[html.index('<section class="confirm-transition"') :]
+    assert "Daniel Park" not in section[: section.index("</section>")]

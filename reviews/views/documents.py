@@ -121,7 +121,7 @@ def transition(request, pk, action):
     if transition.hands_over and request.POST.get("confirmed") != "1":
         return redirect("transition", document.pk, action)
     note = request.POST.get("note", "")
-    if len(workflow.clean_note(note)) < len(note.strip()):
+    if len(workflow.clean_note(note)) > workflow.MAX_NOTE_CHARS:
         error = f"A note may be {workflow.MAX_NOTE_CHARS:,} characters at most."
         return confirm_transition(request, document, transition, note=note, error=error)
     seen_pairing = None
@@ -143,14 +143,20 @@ def transition(request, pk, action):
 
 
 def confirm_transition(request, document, transition, *, note="", error=None):
-    turn = whose_turn(document, transition.target, workflow.managers())
+    # As the notifications will go: never to the person who moves the document.
+    others = [person for person in document.people() if person != request.user]
+    turn = [
+        person
+        for person in whose_turn(document, transition.target, workflow.managers())
+        if person != request.user
+    ]
     context = {
         "document": document,
         "transition": transition,
         "source": document.get_stage_display(),
         "target": Stage(transition.target).label,
         "turn": turn,
-        "told": [person for person in document.people() if person not in turn],
+        "told": [person for person in others if person not in turn],
         "reason": workflow.refusal(request.user, transition.action, document),
         "note": note,
         "error": error,
