@@ -4,7 +4,7 @@ in real Chromium."""
 from playwright.sync_api import expect
 
 from reviews.models import Document, Event, Stage
-from tests.browser.conftest import log_in, take_stage_move
+from tests.browser.conftest import log_in, screenshot, take_stage_move
 from tests.conftest import new_document
 
 NOTE = "Paragraph 3 quotes a source by name: please check we may print it."
@@ -20,6 +20,7 @@ def test_submitting_asks_first_and_the_note_reaches_the_editor(page, people, oth
     confirmation = page.locator(".confirm-transition")
     expect(confirmation).to_contain_text("moves from Translating to Reviewing")
     expect(confirmation).to_contain_text("It becomes the turn of Daniel Park")
+    screenshot(page, "stage-move-confirmation")
     # Opened in place: still the same page, and nothing has moved yet.
     assert page.evaluate("window.__sameDocument") is True
     assert Document.objects.get(pk=document.pk).stage == Stage.TRANSLATING
