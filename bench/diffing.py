@@ -159,7 +159,7 @@ def main() -> None:
             theirs = edited(rng, words, vocabulary, 0.01)
             merged, rebase_med, rebase_max = timed(rebase, old, new, theirs)
             print(
-                f"{name:8} {case:10} {len(new):6} {len(ops):5} {edit_rate(old, new):5.2f} "
+                f"{name:8} {case:10} {len(new):6} {len(ops):5} {edit_rate([ops]).percent:6.1f} "
                 f"{diff_med * 1000:7.0f} /{diff_max * 1000:7.0f} {render_med * 1000:9.1f} "
                 f"{rebase_med * 1000:8.0f} /{rebase_max * 1000:8.0f} "
                 f"{'yes' if merged is not None else 'no':>6}"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from diff_match_patch import diff_match_patch
 
@@ -30,6 +31,7 @@ __all__ = [
     "DELETED_LABEL",
     "DELETED_END_LABEL",
     "DIFF_TIMEOUT_SECONDS",
+    "EditRate",
     "INSERTED_LABEL",
     "INSERTED_END_LABEL",
     "MAX_PARAGRAPH_CHARS",
@@ -303,16 +305,35 @@ def edit_distance_words(ops: Sequence[tuple[int, str]]) -> int:
     return sum(max(word_count(d), word_count(i)) for d, i in _change_runs(ops))
 
 
-def edit_rate(old: str, new: str) -> float:
-    """Share of ``old``'s words that were changed, in [0.0, 1.0].
+class EditRate(NamedTuple):
+    """Words changed, of how many, over one paragraph or many."""
 
-    ``edit_distance_words(diff_words(old, new)) / max(1, word_count(old))``, capped at 1.0:
-    1.0 means "rewritten entirely". Without the cap, growing a 3-word line into a 30-word
-    paragraph would read as "1000 % edited", which is not a rate anyone can compare; the
-    uncapped count is available as edit_distance_words.
+    changed: int
+    words: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.changed / self.words, 1) if self.words else 0.0
+
+
+def edit_rate(diffs: Iterable[Sequence[tuple[int, str]]]) -> EditRate:
+    """The edit rate of one or more word diffs (one per paragraph): the only definition.
+
+    Per diff: words changed (edit_distance_words) over the words of the larger of its two
+    texts, the changed count capped at that size, so a rate never passes 100 %. Growing
+    "Yes." into a six-word sentence is 5 of 6; a paragraph written from nothing is all new
+    (100 %), one deleted entirely all changed. Over several diffs the counts add up, so a
+    document's rate weighs each paragraph by its size. An unchanged paragraph is passed as
+    one EQUAL op with its text, so that its words count too.
     """
-    changed = edit_distance_words(diff_words(old, new))
-    return min(1.0, changed / max(1, word_count(old)))
+    changed = words = 0
+    for ops in diffs:
+        old = "".join(text for op, text in ops if op != INSERT)
+        new = "".join(text for op, text in ops if op != DELETE)
+        larger = max(word_count(old), word_count(new))
+        changed += min(edit_distance_words(ops), larger)
+        words += larger
+    return EditRate(changed, words)
 
 
 # --------------------------------------------------------------------------- HTML

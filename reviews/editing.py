@@ -20,8 +20,6 @@ from reviews.models import (
     Event,
     Paragraph,
     Revision,
-    Role,
-    Stage,
     display_name,
 )
 from reviews.timestamps import moment
@@ -138,7 +136,7 @@ def accepts_directly(user, document, accept):
     if accept:
         require(user, "decide", document)
         return True
-    return document.stage == Stage.TRANSLATING and document.role_of(user) == Role.TRANSLATOR
+    return workflow.can(user, "save_directly", document)
 
 
 @transaction.atomic

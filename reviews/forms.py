@@ -2,10 +2,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from reviews import workflow
 from reviews.diffing import MAX_PARAGRAPH_CHARS
 from reviews.formats import UnreadableFile, read_pasted, read_upload
 from reviews.importing import check_paragraph_count
-from reviews.models import Role, is_manager
+from reviews.models import Document, Role
 
 
 def people_in(role):
@@ -88,16 +89,15 @@ class UploadForm(forms.Form):
         """Documents are visible only to the people on them: an uploader who is not a manager
         takes the empty slot of their role, or is told before the document vanishes."""
         uploader = self.uploader
-        if is_manager(uploader) or uploader in (cleaned.get("translator"), cleaned.get("editor")):
+        assigned = Document(translator=cleaned.get("translator"), editor=cleaned.get("editor"))
+        if workflow.can(uploader, "view", assigned):
             return
-        roles = set(uploader.groups.values_list("name", flat=True))
-        if Role.TRANSLATOR in roles and not cleaned.get("translator"):
-            cleaned["translator"] = uploader
-        elif Role.EDITOR in roles and not cleaned.get("editor"):
-            cleaned["editor"] = uploader
-        else:
-            self.add_error(
-                None,
-                "Assign yourself as the translator or the editor: only the people on a "
-                "document (and managers) can see it.",
-            )
+        for role in workflow.upload_slots(uploader):
+            if not cleaned.get(role):
+                cleaned[role] = uploader
+                return
+        self.add_error(
+            None,
+            "Assign yourself as the translator or the editor: only the people on a "
+            "document (and managers) can see it.",
+        )

@@ -27,16 +27,21 @@ class Stage(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+def desk_roles(user):
+    """The desk roles a person holds (their groups); cached on the user object for the
+    request. Permission questions go to reviews.workflow, which asks this."""
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_workbench_groups"):
+        user._workbench_groups = set(user.groups.values_list("name", flat=True))
+    return user._workbench_groups
+
+
 def is_manager(user):
     """Managers and superusers see every document."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    # The group list is cached on the user object for the request.
-    if not hasattr(user, "_workbench_groups"):
-        user._workbench_groups = set(user.groups.values_list("name", flat=True))
-    return Role.MANAGER in user._workbench_groups
+    return user.is_superuser or Role.MANAGER in desk_roles(user)
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -75,6 +80,9 @@ class Document(models.Model):
     target_filename = models.CharField(max_length=255, blank=True)
     # Blank means "built from the assigned people"; a manager may write their own.
     credit_override = models.CharField(max_length=300, blank=True)
+    # Bumped by every pairing action (undo and re-align too); each action carries the version
+    # its author saw, so one made on rows that have moved since is refused.
+    pairing_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -56,7 +56,7 @@ def email(notification):
     try:
         send_mail(
             subject=f"[Workbench] {notification.get_reason_display()}: {event.document.title}",
-            message=f"{actor} {event.get_verb_display()}.\n\n{url}\n",
+            message=f"{actor} {event.get_verb_display()}.\n\n{note_of(event)}{url}\n",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[recipient.email],
         )
@@ -65,17 +65,28 @@ def email(notification):
         logger.exception("Could not email notification %s", notification.pk)
 
 
+def note_of(event):
+    """The note a person left with a stage move, quoted for an email."""
+    note = event.payload.get("note", "")
+    return f"“{note}”\n\n" if note else ""
+
+
+def whose_turn(document, stage, managers):
+    """The people who must act on the document in `stage`."""
+    acting = ACTS_IN.get(stage)
+    if acting == Role.TRANSLATOR:
+        return [person for person in [document.translator] if person]
+    if acting == Role.EDITOR:
+        return [person for person in [document.editor] if person]
+    if acting == Role.MANAGER:
+        return list(managers)
+    return []
+
+
 def notify_stage(event, managers):
     """After a transition: whoever must act now hears it's their turn; the others are told."""
     document = event.document
-    acting = ACTS_IN.get(document.stage)
-    turn = []
-    if acting == Role.TRANSLATOR:
-        turn = [document.translator]
-    elif acting == Role.EDITOR:
-        turn = [document.editor]
-    elif acting == Role.MANAGER:
-        turn = list(managers)
+    turn = whose_turn(document, document.stage, managers)
     notify(event, turn, Notification.Reason.YOUR_TURN)
     others = [person for person in document.people() if person not in turn]
     notify(event, others, Notification.Reason.STAGE)

@@ -26,6 +26,16 @@ class PairingRefused(Exception):
     """An action that does not fit the rows, with a message for the person."""
 
 
+class StalePairing(PairingRefused):
+    """The rows changed since the author loaded them: a row position no longer means the
+    paragraphs they saw there."""
+
+    def __init__(self):
+        super().__init__(
+            "The pairing changed since you loaded it. Here are the rows as they are now."
+        )
+
+
 @dataclass
 class Row:
     source: list = field(default_factory=list)
@@ -186,18 +196,27 @@ def realign_unpinned(rows):
     return result
 
 
-def locked_document(user, document):
+def locked_document(user, document, seen_version):
+    """The document, locked, if the user may align it and the pairing is still the one they
+    saw (`seen_version`)."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     reason = workflow.refusal(user, "align", document)
     if reason:
         raise PermissionDenied(reason)
+    if seen_version != document.pairing_version:
+        raise StalePairing()
     return document
 
 
+def bump_version(document):
+    document.pairing_version += 1
+    document.save(update_fields=["pairing_version", "updated_at"])
+
+
 @transaction.atomic
-def change_pairing(user, document, action, index=None, side=None, at=None):
+def change_pairing(user, document, action, index=None, side=None, at=None, *, seen_version):
     """Apply one action ("realign" for the rest, or one of ACTIONS) and record it."""
-    document = locked_document(user, document)
+    document = locked_document(user, document, seen_version)
     rows = load(document)
     before = snapshot(rows)
     if action == "realign":
@@ -209,9 +228,11 @@ def change_pairing(user, document, action, index=None, side=None, at=None):
     else:
         raise PairingRefused("Unknown action.")
     save(document, rows)
+    bump_version(document)
     Event.record(
         document, user, Event.Verb.REALIGNED, action=action, row=index, side=side, before=before
     )
+    return document
 
 
 def undo_stack(document):
@@ -229,13 +250,14 @@ def undo_stack(document):
 
 
 @transaction.atomic
-def undo(user, document):
-    document = locked_document(user, document)
+def undo(user, document, *, seen_version):
+    document = locked_document(user, document, seen_version)
     stack = undo_stack(document)
     if not stack:
         raise PairingRefused("There is nothing to undo.")
     last = Event.objects.get(pk=stack[-1])
     before = snapshot(load(document))
     save(document, from_snapshot(last.payload["before"]))
+    bump_version(document)
     Event.record(document, user, Event.Verb.REALIGNED, action="undo", undoes=last.pk, before=before)
     return last

@@ -11,8 +11,9 @@ from collections import Counter, defaultdict
 from django.conf import settings
 from django.db.models import Count, F
 
-from reviews.diffing import edit_distance_words, word_count
+from reviews.diffing import EditRate, edit_rate, word_count
 from reviews.models import Comment, Document, Paragraph
+from reviews.reports import since_upload
 
 
 def penalty(severity):
@@ -62,14 +63,16 @@ def document_score(document):
 def translator_report():
     """Per translator: documents, source words, edit rate since upload, and the score."""
     paragraphs = Paragraph.objects.filter(document__translator__isnull=False).values_list(
-        "document__translator", "source", "original_text", "changes"
+        "document__translator", "source", "text", "changes"
     )
     totals = defaultdict(lambda: {"words": 0, "target_words": 0, "changed": 0})
-    for translator_id, source, original, changes in paragraphs.iterator():
+    for translator_id, source, text, changes in paragraphs.iterator():
         entry = totals[translator_id]
         entry["words"] += word_count(source)
-        entry["target_words"] += word_count(original)
-        entry["changed"] += edit_distance_words(changes) if changes else 0
+        # Row by row, so the report streams; the counts add up as edit_rate's do.
+        rate = edit_rate([since_upload(changes, text)])
+        entry["target_words"] += rate.words
+        entry["changed"] += rate.changed
     errors = defaultdict(Counter)
     for translator_id, severity in graded_threads(Document.objects.all()).values_list(
         "document__translator", "severity"
@@ -85,11 +88,10 @@ def translator_report():
     for translator_id, count in documents.items():
         entry = totals[translator_id]
         row = score_from(entry["words"], errors[translator_id])
-        target_words = entry["target_words"]
         row.update(
             translator_id=translator_id,
             documents=count,
-            edit_rate=round(100 * entry["changed"] / target_words, 1) if target_words else 0.0,
+            edit_rate=EditRate(entry["changed"], entry["target_words"]).percent,
         )
         report.append(row)
     return report

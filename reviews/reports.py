@@ -5,57 +5,50 @@ Everything here works from diffs stored when changes were made; nothing is diffe
 
 from collections import defaultdict
 
-from reviews.diffing import edit_distance_words, word_count
+from reviews.diffing import edit_rate
 from reviews.models import Revision, display_name
 
 
-def rate(changed, total):
-    return changed / total if total else 0.0
-
-
-def percent(changed, total):
-    return round(100 * rate(changed, total), 1)
+def since_upload(changes, text):
+    """A row's word diff from the uploaded translation; an unchanged row is one equal run, so
+    its words count in the document's rate."""
+    return changes or [[0, text]]
 
 
 def document_changes(document):
     """Per paragraph, for the document and per author: words changed since the upload."""
     rows = []
-    total_words = total_changed = 0
+    diffs = []
     for paragraph in document.paragraphs.order_by("position"):
-        words = word_count(paragraph.original_text)
-        changed = edit_distance_words(paragraph.changes) if paragraph.changes else 0
-        total_words += words
-        total_changed += changed
-        rows.append(
-            {
-                "paragraph": paragraph,
-                "changed": changed,
-                "percent": percent(changed, words),
-            }
-        )
-    by_author = defaultdict(lambda: {"revisions": 0, "changed": 0})
+        diff = since_upload(paragraph.changes, paragraph.text)
+        diffs.append(diff)
+        rate = edit_rate([diff])
+        rows.append({"paragraph": paragraph, "changed": rate.changed, "percent": rate.percent})
+    by_author = defaultdict(list)
     accepted = Revision.objects.filter(
         paragraph__document=document, state=Revision.State.ACCEPTED, base_version__gt=0
     ).select_related("author")
     for revision in accepted:
-        entry = by_author[revision.author]
-        entry["revisions"] += 1
-        entry["changed"] += edit_distance_words(revision.diff)
-    authors = [
-        {
-            "name": display_name(author),
-            "role": entry_role(document, author),
-            "revisions": entry["revisions"],
-            "changed": entry["changed"],
-            "percent": percent(entry["changed"], total_words),
-        }
-        for author, entry in sorted(by_author.items(), key=lambda item: -item[1]["changed"])
-    ]
+        by_author[revision.author].append(revision.diff)
+    authors = []
+    for author, revisions in by_author.items():
+        rate = edit_rate(revisions)
+        authors.append(
+            {
+                "name": display_name(author),
+                "role": entry_role(document, author),
+                "revisions": len(revisions),
+                "changed": rate.changed,
+                "percent": rate.percent,
+            }
+        )
+    authors.sort(key=lambda author: -author["changed"])
+    total = edit_rate(diffs)
     return {
         "rows": rows,
-        "words": total_words,
-        "changed": total_changed,
-        "percent": percent(total_changed, total_words),
+        "words": total.words,
+        "changed": total.changed,
+        "percent": total.percent,
         "authors": authors,
     }
 

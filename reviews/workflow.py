@@ -20,13 +20,15 @@ from reviews.models import (
     Revision,
     Role,
     Stage,
+    desk_roles,
     is_manager,
 )
-from reviews.notifications import notify, notify_stage
+from reviews.notifications import ACTS_IN, notify, notify_stage
 
 ASSIGNED = frozenset({Role.TRANSLATOR, Role.EDITOR, Role.MANAGER})
 REVIEWERS = frozenset({Role.EDITOR, Role.MANAGER})
 EDITABLE_STAGES = frozenset({Stage.TRANSLATING, Stage.REVIEWING})
+MAX_NOTE_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,12 @@ class Transition:
     source: frozenset
     target: str
     roles: frozenset
+
+    @property
+    def hands_over(self):
+        """Whether the move gives the work to other people (or ends it): such a move asks for
+        confirmation and takes a note for them."""
+        return any(ACTS_IN.get(stage) != ACTS_IN.get(self.target) for stage in self.source)
 
 
 TRANSITIONS = {
@@ -48,10 +56,12 @@ TRANSITIONS = {
             Stage.TRANSLATING,
             ASSIGNED,
         ),
+        # Not from aligning: the pairing is confirmed first, as a step of its own, so one
+        # click never skips both the pairing's confirmation and the translating stage.
         Transition(
             "submit_for_review",
             "Submit for review",
-            frozenset({Stage.ALIGNING, Stage.TRANSLATING}),
+            frozenset({Stage.TRANSLATING}),
             Stage.REVIEWING,
             frozenset({Role.TRANSLATOR, Role.MANAGER}),
         ),
@@ -93,6 +103,8 @@ ACTIONS = {
     "comment": (ASSIGNED, frozenset(Stage)),
     "align": (ASSIGNED, frozenset({Stage.ALIGNING})),
     "edit": (ASSIGNED, EDITABLE_STAGES),
+    # A save accepted at once, not proposed: the translator's own, while translating.
+    "save_directly": (frozenset({Role.TRANSLATOR}), frozenset({Stage.TRANSLATING})),
     "decide": (REVIEWERS, EDITABLE_STAGES),
     "approve_paragraph": (REVIEWERS, EDITABLE_STAGES),
     "assign": (frozenset({Role.MANAGER}), frozenset(Stage)),
@@ -104,10 +116,33 @@ ACTIONS = {
 }
 
 
-def refusal(user, action, document):
+# Actions on no document in particular: who may take them.
+DESK_ACTIONS = {
+    "upload": lambda user: True,
+    "translator_report": is_manager,
+}
+DESK_REFUSALS = {"translator_report": "Only managers see the translators' report."}
+
+
+def desk_refusal(user, action):
+    if not user.is_authenticated:
+        return "Log in first."
+    if DESK_ACTIONS[action](user):
+        return None
+    return DESK_REFUSALS.get(action, "You cannot do this.")
+
+
+def acts_as(user, document, roles):
+    """Whether the person's role on the document is one of `roles`. A manager assigned as
+    translator still acts with a manager's rights."""
+    role = document.role_of(user) if user.is_authenticated else None
+    return role in roles or (Role.MANAGER in roles and is_manager(user))
+
+
+def refusal(user, action, document=None):
     """Why `user` may not take `action` on `document`, or None when they may."""
-    if action == "upload":
-        return None if user.is_authenticated else "Log in first."
+    if action in DESK_ACTIONS:
+        return desk_refusal(user, action)
     role = document.role_of(user) if user.is_authenticated else None
     if role is None:
         return "You cannot see this document."
@@ -116,8 +151,7 @@ def refusal(user, action, document):
         roles, stages = transition.roles, transition.source
     else:
         roles, stages = ACTIONS[action]
-    # A manager assigned as translator still acts with a manager's rights.
-    if role not in roles and not (is_manager(user) and Role.MANAGER in roles):
+    if not acts_as(user, document, roles):
         return f"Your role here ({role.label.lower()}) cannot do this."
     if document.stage not in stages:
         return f"Not possible while the document is {document.get_stage_display().lower()}."
@@ -155,24 +189,37 @@ def approval_blocker(document):
 def available_transitions(user, document):
     """(transition, refusal) for each transition from the current stage that the user's role
     could take, so a page can show the button and say why it is disabled."""
-    role = document.role_of(user)
-    result = []
-    for transition in TRANSITIONS.values():
-        if document.stage not in transition.source:
-            continue
-        if role not in transition.roles and not is_manager(user):
-            continue
-        result.append((transition, refusal(user, transition.action, document)))
-    return result
+    return [
+        (transition, refusal(user, transition.action, document))
+        for transition in TRANSITIONS.values()
+        if document.stage in transition.source and acts_as(user, document, transition.roles)
+    ]
+
+
+def upload_slots(user):
+    """The roles an uploader can take on a new document to keep seeing it, in order of
+    preference: translator and editor, those they hold."""
+    held = desk_roles(user)
+    return [role for role in (Role.TRANSLATOR, Role.EDITOR) if role in held]
+
+
+def clean_note(note):
+    """A stage move's note as kept: line ends normalised, blank edges trimmed."""
+    return note.replace("\r\n", "\n").strip()
 
 
 @transaction.atomic
-def take_transition(user, action, document):
-    """Move the document along one transition, or raise PermissionDenied with the reason."""
+def take_transition(user, action, document, note="", *, seen_pairing=None):
+    """Move the document along one transition, or raise PermissionDenied with the reason. The
+    note, if any, is for the people the work goes to: it is kept in the event they are told
+    about. `seen_pairing`, the pairing version of the page the move came from: confirming a
+    pairing that changed since would confirm rows nobody looked at."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     reason = refusal(user, action, document)
     if reason:
         raise PermissionDenied(reason)
+    if seen_pairing is not None and seen_pairing != document.pairing_version:
+        raise PermissionDenied("The pairing changed since you loaded it: check it again.")
     transition = TRANSITIONS[action]
     source_stage = document.stage
     if source_stage == Stage.ALIGNING:
@@ -180,6 +227,9 @@ def take_transition(user, action, document):
     document.stage = transition.target
     document.save(update_fields=["stage", "updated_at"])
     moved = {"action": action, "from": source_stage, "to": document.stage}
+    note = clean_note(note)[:MAX_NOTE_CHARS]
+    if note:
+        moved["note"] = note
     event = Event.record(document, user, Event.Verb.TRANSITION, **moved)
     notify_stage(event, managers())
     return document

@@ -1,5 +1,8 @@
-"""Shared people and documents: a translator, an editor, a manager and an outsider."""
+"""Shared people and documents: a translator, an editor, a manager and an outsider; and the
+files in ../shared that some tests read."""
 
+import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -23,6 +26,23 @@ ENGLISH = [
     "The budget is 4.5% larger than this year's, with welfare taking the largest share.",
     "The city said it had set aside 800 billion won for elderly care.",
 ]
+
+
+# The project's neighbour, outside the repository (WORKBENCH_SHARED points elsewhere, e.g. from
+# a git worktree).
+SHARED = Path(os.environ.get("WORKBENCH_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+
+
+def shared_file(*parts):
+    """A file from ../shared. Missing, the test is skipped, or fails with REQUIRE_SHARED=1 (as
+    in CI), so a test that checks against shared data can never pass by not running."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        message = f"{path} is missing: the shared data and schemas live in ../shared"
+        if os.environ.get("REQUIRE_SHARED") == "1":
+            pytest.fail(f"{message}, and REQUIRE_SHARED=1")
+        pytest.skip(message)
+    return path
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,11 @@
-"""Every URL of a document as anonymous, outsider, translator, editor and manager."""
+"""Every route of reviews/urls.py as anonymous, outsider, translator, editor, manager and
+superuser, with GET and POST; and the rules of access around them."""
 
 import pytest
-from django.urls import reverse
+from django.db import transaction
+from django.urls import URLResolver, get_resolver, reverse
 
+import reviews.urls
 from reviews.models import Event, Stage
 
 DOCUMENT_URLS = [
@@ -56,15 +59,19 @@ def test_outsider_cannot_move_the_document(client, people, document):
     assert document.stage == Stage.TRANSLATING
 
 
-def test_transitions_need_post(client, people, document):
+def test_a_transition_is_a_page_first_and_a_post_second(client, people, document):
     client.force_login(people.translator)
     url = reverse("transition", args=[document.pk, "submit_for_review"])
-    assert client.get(url).status_code == 405
+    response = client.get(url)
+    assert response.status_code == 200 and "Submit for review?" in response.content.decode()
+    document.refresh_from_db()
+    assert document.stage == Stage.TRANSLATING
 
 
 def test_translator_submits_for_review(client, people, document):
     client.force_login(people.translator)
-    response = client.post(reverse("transition", args=[document.pk, "submit_for_review"]))
+    url = reverse("transition", args=[document.pk, "submit_for_review"])
+    response = client.post(url, {"confirmed": "1", "note": "  Ready, but check row 3.  "})
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.stage == Stage.REVIEWING
@@ -73,6 +80,7 @@ def test_translator_submits_for_review(client, people, document):
         "action": "submit_for_review",
         "from": "translating",
         "to": "reviewing",
+        "note": "Ready, but check row 3.",
     }
 
 
@@ -167,3 +175,154 @@ def test_exports_are_logged_but_do_not_move_the_document_up_the_queue(client, pe
     document.refresh_from_db()
     assert document.updated_at == before
     assert document.events.filter(verb=Event.Verb.EXPORTED).count() == 1
+
+
+# --------------------------------------------------------------------------- every route
+
+
+PEOPLE = ["anonymous", "outsider", "translator", "editor", "manager", "superuser"]
+INSIDERS = ["translator", "editor", "manager", "superuser"]
+NO = 405  # the method is not allowed, whoever asks and whatever the document
+
+
+def answers(get, post, **by_person):
+    """{method: {person: status}} for the people who see the document: `get` and `post` for
+    all of them unless `by_person` says otherwise, e.g. translator=(403, 403)."""
+    table = {"GET": dict.fromkeys(INSIDERS, get), "POST": dict.fromkeys(INSIDERS, post)}
+    for who, (get_status, post_status) in by_person.items():
+        table["GET"][who], table["POST"][who] = get_status, post_status
+    return table
+
+
+# Written by hand for a document in review (a proposal by the translator, a comment by the
+# editor). Anonymous people are sent to the login page, outsiders get 404 as for a document
+# that does not exist (see the test). A POST carries no fields: refusals and incomplete
+# forms must answer without changing anything.
+DOCUMENT_ROUTES = {
+    "document": answers(200, NO),
+    "export": answers(200, NO),
+    # The confirmation page for everyone (it says why when they may not); a bare POST is sent
+    # back to it.
+    "transition": answers(200, 302),
+    "changes": answers(200, NO),
+    "activity": answers(200, NO),
+    "pairing": answers(NO, 403),
+    "assign": answers(NO, 302, translator=(NO, 403), editor=(NO, 403)),
+    # Refused with a message on the page, as a refused stage move is.
+    "credit": answers(NO, 302),
+    "document_comments": answers(200, 302),
+    "resolve_comment": answers(NO, 302),
+    "paragraph_comments": answers(200, 302),
+    "decide_all": answers(200, 302, translator=(403, 403)),
+    "row": answers(302, NO),
+    "edit": answers(200, 400),
+    "approve_paragraph": answers(NO, 302, translator=(NO, 403)),
+    "history": answers(200, NO),
+    "restore": answers(NO, 400),
+    "decide": answers(NO, 302, translator=(NO, 403)),
+}
+
+SIGNED_IN = ["outsider", *INSIDERS]
+DESK_ROUTES = {
+    # Signed-in people are sent on from the login page.
+    "login": {"GET": {"anonymous": 200} | dict.fromkeys(SIGNED_IN, 302),
+              "POST": {"anonymous": 200} | dict.fromkeys(SIGNED_IN, 302)},
+    "logout": {"GET": {"anonymous": 302} | dict.fromkeys(SIGNED_IN, NO),
+               "POST": dict.fromkeys(PEOPLE, 302)},
+    "dashboard": {"GET": dict.fromkeys(SIGNED_IN, 200), "POST": dict.fromkeys(SIGNED_IN, NO)},
+    "upload": {"GET": dict.fromkeys(SIGNED_IN, 200), "POST": dict.fromkeys(SIGNED_IN, 200)},
+    "notifications": {"GET": dict.fromkeys(SIGNED_IN, 200), "POST": dict.fromkeys(SIGNED_IN, NO)},
+    "mark_read": {"GET": dict.fromkeys(SIGNED_IN, NO), "POST": dict.fromkeys(SIGNED_IN, 302)},
+    "translator_report": {
+        "GET": {"outsider": 403, "translator": 403, "editor": 403, "manager": 200,
+                "superuser": 200},
+        "POST": dict.fromkeys(SIGNED_IN, NO),
+    },
+}  # fmt: skip
+
+
+def route_names(patterns):
+    """Every named route, include()d ones too, as the URLconf resolves them."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from route_names(pattern.url_patterns)
+        else:
+            yield pattern.name
+
+
+def test_every_route_has_an_expectation():
+    """A new route without a line in the tables above fails here."""
+    names = list(route_names(get_resolver("reviews.urls").url_patterns))
+    assert len(names) == len(set(names))
+    assert set(names) == set(DOCUMENT_ROUTES) | set(DESK_ROUTES)
+    document_routes = set(route_names(reviews.urls.document_urls))
+    assert document_routes == set(DOCUMENT_ROUTES)
+
+
+@pytest.fixture
+def in_review(people, django_user_model):
+    from reviews import editing
+    from reviews.comments import add_comment
+    from tests.conftest import new_document
+
+    document = new_document(people, stage_actions=("confirm_pairing", "submit_for_review"))
+    row = document.paragraphs.order_by("position").first()
+    proposal = editing.save_edit(people.translator, row.pk, "City council approves budget", 1)
+    comment = add_comment(people.editor, document, "Check the figure.", paragraph=row)
+    people.superuser = django_user_model.objects.create_superuser("root", password="pw")
+    people.anonymous = None
+    arguments = {
+        "export": {"fmt": "txt"},
+        "transition": {"action": "return_to_translator"},
+        "resolve_comment": {"comment_pk": comment.pk, "state": "resolve"},
+        "decide": {"revision_pk": proposal.pk, "decision": "accept"},
+        "restore": {"revision_pk": row.revisions.order_by("pk").first().pk},
+    }
+    for name in ("paragraph_comments", "row", "edit", "approve_paragraph", "history"):
+        arguments[name] = {"paragraph_pk": row.pk}
+    queries = {"decide_all": f"?author={people.translator.pk}&decision=accept"}
+    return document, arguments, queries
+
+
+def answer(client, method, url, person):
+    """The status `person` gets, with everything the request did rolled back."""
+    client.logout()
+    if person is not None:
+        client.force_login(person)
+    with transaction.atomic():
+        response = client.get(url) if method == "GET" else client.post(url)
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENT_ROUTES))
+def test_every_document_route_for_everyone(client, people, in_review, name):
+    document, arguments, queries = in_review
+    kwargs = arguments.get(name, {})
+    url = reverse(name, kwargs={"pk": document.pk, **kwargs}) + queries.get(name, "")
+    missing = reverse(name, kwargs={"pk": document.pk + 1000, **kwargs}) + queries.get(name, "")
+    for method, expected in DOCUMENT_ROUTES[name].items():
+        anonymous = answer(client, method, url, None)
+        assert anonymous.status_code == 302, (name, method)
+        assert anonymous["Location"].startswith(reverse("login"))
+        # An outsider learns nothing: the answer for the real document is the one for a
+        # document that does not exist, and where the method is allowed that is 404.
+        real = answer(client, method, url, people.outsider).status_code
+        assert real == answer(client, method, missing, people.outsider).status_code
+        assert real == (NO if set(expected.values()) == {NO} else 404), (name, method)
+        seen = {who: answer(client, method, url, getattr(people, who)).status_code
+                for who in INSIDERS}  # fmt: skip
+        assert seen == expected, (name, method)
+
+
+@pytest.mark.parametrize("name", sorted(DESK_ROUTES))
+def test_every_desk_route_for_everyone(client, people, in_review, name):
+    url = reverse(name)
+    for method, expected in DESK_ROUTES[name].items():
+        seen = {who: answer(client, method, url, getattr(people, who)).status_code
+                for who in expected}  # fmt: skip
+        assert seen == expected, (name, method)
+        if "anonymous" not in expected:
+            anonymous = answer(client, method, url, None)
+            assert anonymous.status_code == 302, (name, method)
+            assert anonymous["Location"].startswith(reverse("login"))

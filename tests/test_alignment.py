@@ -2,7 +2,6 @@
 
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -19,8 +18,7 @@ from reviews.alignment import (
     sounds_alike,
 )
 from reviews.management.commands.align_eval import read_articles, score
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "alignment"
+from tests.conftest import shared_file
 
 # A short news story about a city budget, written for these tests, one sentence per item.
 KO = [
@@ -277,9 +275,7 @@ def test_links_cover_every_paragraph_when_counts_differ(n, m):
 
 @pytest.mark.parametrize("name", ["ntrex-dev.jsonl", "newsv1-noisy.jsonl"])
 def test_f1_on_shared_dev_sets(name):
-    path = DATA / name
-    if not path.exists():
-        pytest.skip(f"evaluation data not found at {path} (it lives outside the repository)")
+    path = shared_file("data", "alignment", name)
     result = score(read_articles(path))
     assert result["f1"] >= 0.93, result
 

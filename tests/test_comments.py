@@ -309,6 +309,7 @@ def test_the_htmx_post_returns_the_thread_and_the_count_out_of_band(client, peop
         thread_url(document, row),
         {"body": "Check the figure", "category": "accuracy", "severity": "major"},
         **HTMX,
+        HTTP_HX_CURRENT_URL=f"http://testserver{document.get_absolute_url()}#row-{row.pk}",
     )
     assert response.status_code == 200
     html = response.content.decode()

@@ -156,7 +156,7 @@ def test_diff_of_two_different_10000_char_paragraphs_completes(vocabulary):
     # diff_main stops refining after DIFF_TIMEOUT_SECONDS; the rest is linear work.
     assert elapsed < diffing.DIFF_TIMEOUT_SECONDS + 3
     render_diff(ops)
-    edit_rate(old, new)
+    edit_rate([ops])
 
 
 def test_long_unrelated_texts_and_rebase_complete():
@@ -350,27 +350,39 @@ def test_word_count():
         ("one two three four", "one three four five", 2, 2 / 4),
         # punctuation and spacing only: no words changed
         ("The plan, said Kim.", "The plan said Kim!", 0, 0.0),
-        ("정부는 예산을 늘렸다", "정부는 예산을 크게 늘렸다", 1, 1 / 3),
+        ("정부는 예산을 늘렸다", "정부는 예산을 크게 늘렸다", 1, 1 / 4),
         ("정부는 예산을 늘렸다", "정부가 예산을 줄였다", 2, 2 / 3),
-        # replacing 2 words by 4 counts 4
-        ("a b c d e f g h", "a x y z w d e f g h", 4, 4 / 8),
-        # more inserted than there was: capped at 1.0
-        ("Yes.", "Yes, the council approved it today.", 5, 1.0),
+        # replacing 2 words by 4 counts 4, of the 10 words of the larger text
+        ("a b c d e f g h", "a x y z w d e f g h", 4, 4 / 10),
+        # more inserted than there was: over the larger text's words, never past 1.0
+        ("Yes.", "Yes, the council approved it today.", 5, 5 / 6),
+        ("One two three.", "The council approved a larger budget for the city next year.", 11, 1.0),
         ("", "brand new text", 3, 1.0),
         ("all gone", "", 2, 1.0),
     ],
 )
 def test_edit_distance_and_rate(old, new, distance, rate):
-    assert edit_distance_words(diff_words(old, new)) == distance
-    assert edit_rate(old, new) == pytest.approx(rate)
+    ops = diff_words(old, new)
+    assert edit_distance_words(ops) == distance
+    result = edit_rate([ops])
+    assert result.changed / result.words == pytest.approx(rate)
+
+
+def test_edit_rate_adds_paragraphs_up_by_size():
+    unchanged = [(0, "Four words stay here.")]
+    rewritten = diff_words("One two three.", "Six new words in this one.")
+    assert edit_rate([unchanged, rewritten]) == (6, 10)
+    assert edit_rate([unchanged, rewritten]).percent == 60.0
+    assert edit_rate([]).percent == 0.0
 
 
 @given(old=any_text, new=any_text)
 def test_edit_rate_bounds(old, new):
-    rate = edit_rate(old, new)
-    assert 0.0 <= rate <= 1.0
+    result = edit_rate([diff_words(old, new)])
+    assert 0 <= result.changed <= result.words
+    assert 0.0 <= result.percent <= 100.0
     if old == new:
-        assert rate == 0.0
+        assert result.changed == 0
 
 
 # --------------------------------------------------------------------------- rebase

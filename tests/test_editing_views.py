@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reviews import editing
+from reviews import editing, pairing, workflow
 from reviews.comments import add_comment
 from reviews.models import Paragraph, Revision
 from tests.conftest import new_document
@@ -156,6 +156,42 @@ def test_changes_view_reports_edit_rates(client, people, document):
     body = client.get(reverse("changes", args=[document.pk])).content.decode()
     assert '<del class="diff-del">' in body
     assert "Mina Seo" in body
+
+
+ELEVEN_WORDS = "The council approved a larger budget for the city next year."
+
+
+def test_edit_rates_are_capped_and_a_new_paragraph_is_all_new(client, people):
+    """The issue's numbers: originals "One two three." and "" (empty), both rewritten with 11
+    words, read 366.7 % and 0.0 % per row and 733.3 % for the document and the report."""
+    document = new_document(people, stage_actions=())
+    pairing.save(
+        document,
+        [
+            pairing.Row(["하나 둘 셋."], ["One two three."]),
+            pairing.Row(["시의회는 내년 예산을 늘렸다."], []),
+        ],
+    )
+    workflow.take_transition(people.translator, "confirm_pairing", document)
+    for row in document.paragraphs.all():
+        editing.save_edit(people.translator, row.pk, ELEVEN_WORDS, 1)
+
+    client.force_login(people.manager)
+    response = client.get(reverse("changes", args=[document.pk]))
+    assert [row["percent"] for row in response.context["rows"]] == [100.0, 100.0]
+    assert [row["changed"] for row in response.context["rows"]] == [11, 11]
+    assert (response.context["changed"], response.context["words"]) == (22, 22)
+    assert response.context["percent"] == 100.0
+    assert [author["percent"] for author in response.context["authors"]] == [100.0]
+    body = response.content.decode()
+    assert "22 of 22 words changed: edit rate <strong>100.0%</strong>" in body
+    assert "366.7" not in body and "733.3" not in body and ">0.0%" not in body
+
+    report = client.get(reverse("translator_report"))
+    (mina,) = [
+        row for row in report.context["rows"] if row["translator_id"] == people.translator.pk
+    ]
+    assert mina["edit_rate"] == 100.0
 
 
 def test_other_documents_rows_are_not_reachable(client, people, document):

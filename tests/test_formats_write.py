@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from reviews.formats import EXPORT_FORMATS, read_upload, write_export, write_tmx, write_xliff
+from tests.conftest import shared_file
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -143,10 +143,7 @@ def test_every_export_reads_back_in_order(fmt):
 
 
 def schema(name: str) -> Path:
-    path = SCHEMAS / name
-    if not path.exists():
-        pytest.skip(f"{path} is missing: the shared schemas live in ../shared next to the project")
-    return path
+    return shared_file("schemas", name)
 
 
 def test_xliff_is_valid_against_the_core_schema():

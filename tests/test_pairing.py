@@ -1,11 +1,14 @@
 """The alignment editor: each action, undo, re-align the rest, and who may use it."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import reverse
 
 from reviews import pairing, workflow
-from reviews.models import Event, Revision, Stage
+from reviews.models import Document, Event, Revision, Stage
 from tests.conftest import new_document
 
 KO = ["가 문단.", "나 문단.", "다 문단.", "라 문단."]
@@ -21,9 +24,20 @@ def cells(document):
     return [(p.source, p.text) for p in document.paragraphs.order_by("position")]
 
 
+def seen(document):
+    """The pairing version a page loaded now would carry."""
+    return Document.objects.get(pk=document.pk).pairing_version
+
+
 def act(people, document, action, row=None, side=None, at=None):
-    pairing.change_pairing(people.translator, document, action, row, side, at)
+    pairing.change_pairing(
+        people.translator, document, action, row, side, at, seen_version=seen(document)
+    )
     return cells(document)
+
+
+def undo(people, document):
+    return pairing.undo(people.translator, document, seen_version=seen(document))
 
 
 def test_merge_next_brings_the_next_cell_up(people, aligning):
@@ -85,12 +99,12 @@ def test_every_action_is_an_event_and_can_be_undone(people, aligning):
     act(people, aligning, "merge_next", 0, "target")
     merged = cells(aligning)
     act(people, aligning, "insert_empty", 2, "source")
-    pairing.undo(people.translator, aligning)
+    undo(people, aligning)
     assert cells(aligning) == merged
-    pairing.undo(people.translator, aligning)
+    undo(people, aligning)
     assert cells(aligning) == original
     with pytest.raises(pairing.PairingRefused):
-        pairing.undo(people.translator, aligning)
+        undo(people, aligning)
     actions = [e.payload["action"] for e in aligning.events.filter(verb=Event.Verb.REALIGNED)]
     assert actions == ["merge_next", "insert_empty", "undo", "undo"]
 
@@ -130,10 +144,12 @@ def test_realign_through_the_view_records_an_event(people, aligning):
 
 def test_only_people_on_the_document_and_only_while_aligning(people, aligning):
     with pytest.raises(PermissionDenied):
-        pairing.change_pairing(people.outsider, aligning, "merge_next", 0, "target")
+        pairing.change_pairing(people.outsider, aligning, "merge_next", 0, "target", seen_version=0)
     workflow.take_transition(people.translator, "confirm_pairing", aligning)
     with pytest.raises(PermissionDenied):
-        pairing.change_pairing(people.translator, aligning, "merge_next", 0, "target")
+        pairing.change_pairing(
+            people.translator, aligning, "merge_next", 0, "target", seen_version=0
+        )
 
 
 def test_confirming_starts_history_from_the_fixed_pairing(people, aligning):
@@ -150,12 +166,16 @@ def test_the_editor_view_swaps_the_grid(client, people, aligning):
     client.force_login(people.translator)
     url = reverse("pairing", args=[aligning.pk])
     response = client.post(
-        url, {"action": "merge_next", "row": 0, "side": "target"}, HTTP_HX_REQUEST="true"
+        url,
+        {"action": "merge_next", "row": 0, "side": "target", "pairing_version": 0},
+        HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
     assert response.status_code == 200 and body.lstrip().startswith('<div id="grid-area">')
     assert "Fixed by hand" in body
-    response = client.post(url, {"action": "split:9", "row": 0, "side": "target"})
+    response = client.post(
+        url, {"action": "split:9", "row": 0, "side": "target", "pairing_version": 1}
+    )
     assert response.status_code == 302
     client.force_login(people.outsider)
     assert client.post(url, {"action": "undo"}).status_code == 404
@@ -168,3 +188,120 @@ def test_paragraph_comments_wait_for_the_confirmed_pairing(client, people, align
     response = client.post(url, {"body": "Is this right?"}, HTTP_HX_REQUEST="true")
     assert "once the pairing is confirmed" in response.content.decode()
     assert not row.comments.exists()
+
+
+def pairing_version_in(html):
+    versions = set(re.findall(r'name="pairing_version" value="(\d+)"', html))
+    assert len(versions) == 1, versions
+    return int(versions.pop())
+
+
+def test_an_action_on_rows_that_moved_is_refused_with_the_fresh_rows(client, people, aligning):
+    """The issue's scenario: the editor's page is loaded, the translator inserts an empty cell
+    at row 1, then the editor's "merge next" on row 3 (meant for C and D) from the old page
+    must not merge B and C, which sit there now."""
+    url = reverse("pairing", args=[aligning.pk])
+    client.force_login(people.editor)
+    editor_page = client.get(aligning.get_absolute_url()).content.decode()
+    editor_saw = pairing_version_in(editor_page)
+
+    translator = Client()
+    translator.force_login(people.translator)
+    translator_saw = pairing_version_in(
+        translator.get(aligning.get_absolute_url()).content.decode()
+    )
+    response = translator.post(
+        url,
+        {"action": "insert_empty", "row": 0, "side": "target", "pairing_version": translator_saw},
+    )
+    assert response.status_code == 302
+    after_insert = cells(aligning)
+    assert [target for _, target in after_insert] == ["", *EN]
+
+    response = client.post(
+        url,
+        {"action": "merge_next", "row": 2, "side": "target", "pairing_version": editor_saw},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "The pairing changed since you loaded it" in body
+    assert cells(aligning) == after_insert
+    # The fresh rows come back, with the version to act on them.
+    assert body.count("No English paragraph") == 1
+    assert pairing_version_in(body) == seen(aligning) == editor_saw + 1
+    assert [e.payload["action"] for e in aligning.events.filter(verb=Event.Verb.REALIGNED)] == [
+        "insert_empty"
+    ]
+
+    # Acting again from the fresh rows works.
+    response = client.post(
+        url,
+        {"action": "merge_next", "row": 3, "side": "target", "pairing_version": editor_saw + 1},
+    )
+    assert [target for _, target in cells(aligning)][3] == f"{EN[2]}\n\n{EN[3]}"
+
+
+def test_every_pairing_action_bumps_the_version_and_undo_checks_it(people, aligning):
+    assert seen(aligning) == 0
+    act(people, aligning, "merge_next", 0, "target")
+    act(people, aligning, "realign")
+    assert seen(aligning) == 2
+    undo(people, aligning)
+    assert seen(aligning) == 3
+    with pytest.raises(pairing.StalePairing):
+        pairing.undo(people.translator, aligning, seen_version=2)
+    assert seen(aligning) == 3
+
+
+def test_a_pairing_form_without_its_version_is_refused(client, people, aligning):
+    client.force_login(people.translator)
+    url = reverse("pairing", args=[aligning.pk])
+    before = cells(aligning)
+    response = client.post(
+        url, {"action": "merge_next", "row": 0, "side": "target"}, HTTP_HX_REQUEST="true"
+    )
+    assert "The form was incomplete; reload the page." in response.content.decode()
+    assert cells(aligning) == before
+
+
+def test_a_split_updates_the_row_counter(client, people, aligning):
+    """The counter ("0 of 4 paragraphs approved") comes with the swapped grid."""
+    client.force_login(people.translator)
+    url = reverse("pairing", args=[aligning.pk])
+    act(people, aligning, "merge_next", 0, "target")
+    response = client.post(
+        url,
+        {"action": "split:1", "row": 0, "side": "target", "pairing_version": seen(aligning)},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert len(cells(aligning)) == 5
+    assert 'id="progress" hx-swap-oob="true"' in body
+    assert "0 of 5 paragraphs approved" in body
+
+
+def test_confirming_a_pairing_that_changed_since_is_refused(client, people, aligning):
+    client.force_login(people.editor)
+    editor_saw = pairing_version_in(client.get(aligning.get_absolute_url()).content.decode())
+    act(people, aligning, "insert_empty", 0, "target")
+    url = reverse("transition", args=[aligning.pk, "confirm_pairing"])
+    response = client.post(url, {"pairing_version": editor_saw}, follow=True)
+    assert "The pairing changed since you loaded it: check it again." in response.content.decode()
+    aligning.refresh_from_db()
+    assert aligning.stage == Stage.ALIGNING
+    assert not Revision.objects.filter(paragraph__document=aligning).exists()
+    client.post(url, {"pairing_version": seen(aligning)})
+    aligning.refresh_from_db()
+    assert aligning.stage == Stage.TRANSLATING
+
+
+def test_the_confirm_button_carries_the_fresh_version_after_an_action(client, people, aligning):
+    client.force_login(people.translator)
+    url = reverse("pairing", args=[aligning.pk])
+    response = client.post(
+        url,
+        {"action": "merge_next", "row": 0, "side": "target", "pairing_version": 0},
+        HTTP_HX_REQUEST="true",
+    )
+    assert pairing_version_in(response.content.decode()) == 1

@@ -22,11 +22,8 @@ EXPECTED = {
         "translating",
         {"translator", "editor", "manager", "superuser"},
     ),
-    "submit_for_review": (
-        {"aligning", "translating"},
-        "reviewing",
-        {"translator", "manager", "superuser"},
-    ),
+    # Not from aligning: the pairing is confirmed first, a step of its own.
+    "submit_for_review": ({"translating"}, "reviewing", {"translator", "manager", "superuser"}),
     "return_to_translator": ({"reviewing"}, "translating", {"editor", "manager", "superuser"}),
     "approve": ({"reviewing"}, "approved", {"editor", "manager", "superuser"}),
     "publish": ({"approved"}, "published", {"manager", "superuser"}),
@@ -127,7 +124,8 @@ def test_the_transition_view_refuses_and_changes_nothing(client, people):
 def test_the_transition_view_moves_the_document(client, people):
     document = new_document(people)
     client.force_login(people.translator)
-    response = client.post(reverse("transition", args=[document.pk, "submit_for_review"]))
+    url = reverse("transition", args=[document.pk, "submit_for_review"])
+    response = client.post(url, {"confirmed": "1"})
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.stage == Stage.REVIEWING
@@ -419,3 +417,73 @@ def test_comment_guard_counts_only_thread_starters(people, reviewing):
     assert (reply.category, reply.severity) == ("", "")
     assert Comment.objects.filter(severity="critical").count() == 0
     assert workflow.refusal(people.editor, "approve", reviewing) is None
+
+
+# --------------------------------------------------------------------------- one answer
+
+
+@pytest.mark.parametrize(
+    ("role", "stage", "allowed"),
+    [
+        ("translator", "translating", True),
+        ("translator", "reviewing", False),
+        ("editor", "translating", False),
+        ("manager", "translating", False),
+        ("outsider", "translating", False),
+    ],
+)
+def test_only_the_translator_saves_directly_and_only_while_translating(
+    people, role, stage, allowed
+):
+    """The page's Save/Propose label and editing's accept-at-once ask the same question."""
+    document = document_in(people, stage)
+    user = getattr(people, role)
+    assert workflow.can(user, "save_directly", document) is allowed
+    assert editing.accepts_directly(user, document, accept=False) is allowed
+
+
+def test_the_page_says_save_exactly_when_a_save_is_accepted(client, people):
+    document = document_in(people, Stage.TRANSLATING)
+    row = document.paragraphs.first()
+    for user, label in ((people.translator, "Save"), (people.editor, "Propose")):
+        client.force_login(user)
+        html = client.get(reverse("edit", args=[document.pk, row.pk])).content.decode()
+        assert f"data-submit>{label}</button>" in html
+
+
+@pytest.mark.parametrize(
+    ("role", "reason"),
+    [
+        ("manager", None),
+        ("superuser", None),
+        ("editor", "Only managers see the translators' report."),
+        ("translator", "Only managers see the translators' report."),
+    ],
+)
+def test_the_translators_report_is_for_managers(people, django_user_model, role, reason):
+    assert workflow.refusal(person(people, role, django_user_model), "translator_report") == reason
+
+
+def test_desk_actions_need_a_login():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert workflow.refusal(AnonymousUser(), "upload") == "Log in first."
+    assert workflow.refusal(AnonymousUser(), "translator_report") == "Log in first."
+
+
+def test_upload_slots_follow_the_desk_roles(people, django_user_model):
+    both = make_user("bo", Role.TRANSLATOR)
+    both.groups.add(*people.editor.groups.all())
+    assert workflow.upload_slots(people.translator) == [Role.TRANSLATOR]
+    assert workflow.upload_slots(people.editor) == [Role.EDITOR]
+    assert workflow.upload_slots(both) == [Role.TRANSLATOR, Role.EDITOR]
+    assert workflow.upload_slots(django_user_model.objects.create_user("nobody")) == []
+
+
+def test_a_manager_assigned_as_translator_sees_every_transition_a_manager_may_take(people):
+    people.translator.groups.add(*people.manager.groups.all())
+    document = document_in(people, Stage.APPROVED)
+    actions = [t.action for t, _ in workflow.available_transitions(people.translator, document)]
+    assert actions == ["publish", "reopen"]
+    editor_actions = workflow.available_transitions(people.editor, document)
+    assert editor_actions == []

@@ -1,5 +1,7 @@
 """Comment threads on a paragraph or on the whole document."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -14,6 +16,7 @@ from reviews import workflow
 from reviews.comments import CommentRefused, add_comment, may_resolve, set_resolved
 from reviews.models import Comment
 from reviews.views.access import document_for, number_or_404
+from reviews.views.stage import stage_fragments
 
 
 def threads_of(document, paragraph):
@@ -50,12 +53,23 @@ def thread_context(request, document, paragraph, **extra):
     }
 
 
+def on_document_page(request, document):
+    """Whether an htmx request came from the document's page (not the comments page)."""
+    current = urlsplit(request.htmx.current_url_abs_path or "")
+    return current.path == document.get_absolute_url()
+
+
 def thread_response(request, document, paragraph, **extra):
-    """The thread panel, plus the row's comment count out of band."""
+    """The thread panel; on the document page also the row's comment count, the stage buttons
+    and the progress out of band (a critical comment holds approval back)."""
     context = thread_context(request, document, paragraph, **extra)
     html = render_to_string("reviews/comments.html#threads", context, request)
-    if paragraph is not None:
-        html += render_to_string("reviews/comments.html#count", {**context, "oob": True}, request)
+    if on_document_page(request, document):
+        if paragraph is not None:
+            html += render_to_string(
+                "reviews/comments.html#count", {**context, "oob": True}, request
+            )
+        html += stage_fragments(request, document)
     return HttpResponse(html)
 
 

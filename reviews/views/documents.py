@@ -15,6 +15,7 @@ from reviews.exporting import ALL_FORMATS, export_document
 from reviews.forms import UploadForm
 from reviews.importing import create_document
 from reviews.models import Document, Role, Stage
+from reviews.notifications import whose_turn
 from reviews.queue import desk_queue, waiting_for
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
@@ -58,7 +59,7 @@ def upload(request):
     if not workflow.can(request.user, "upload"):
         raise PermissionDenied
     initial = {}
-    if request.user.groups.filter(name=Role.TRANSLATOR).exists():
+    if Role.TRANSLATOR in workflow.upload_slots(request.user):
         initial["translator"] = request.user
     form = UploadForm(
         request.POST or None, request.FILES or None, initial=initial, uploader=request.user
@@ -107,18 +108,64 @@ def export(request, pk, fmt):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def transition(request, pk, action):
+    """GET: what the move will do, with a note for the people it goes to (in place for htmx).
+    POST: the move; one that hands the work over is taken only from that page."""
     if action not in workflow.TRANSITIONS:
         raise Http404("Unknown transition")
     document = document_for(request, pk)
+    transition = workflow.TRANSITIONS[action]
+    if request.method == "GET":
+        return confirm_transition(request, document, transition)
+    if transition.hands_over and request.POST.get("confirmed") != "1":
+        return redirect("transition", document.pk, action)
+    note = request.POST.get("note", "")
+    if len(workflow.clean_note(note)) > workflow.MAX_NOTE_CHARS:
+        error = f"A note may be {workflow.MAX_NOTE_CHARS:,} characters at most."
+        return confirm_transition(request, document, transition, note=note, error=error)
+    seen_pairing = None
+    if action == "confirm_pairing":
+        try:
+            seen_pairing = int(request.POST.get("pairing_version", ""))
+        except ValueError:
+            messages.error(request, "The form was incomplete; reload the page.")
+            return redirect(document)
     try:
-        workflow.take_transition(request.user, action, document)
+        workflow.take_transition(
+            request.user, action, document, note=note, seen_pairing=seen_pairing
+        )
     except PermissionDenied as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"{workflow.TRANSITIONS[action].label}: done.")
+        messages.success(request, f"{transition.label}: done.")
     return redirect(document)
+
+
+def confirm_transition(request, document, transition, *, note="", error=None):
+    # As the notifications will go: never to the person who moves the document.
+    others = [person for person in document.people() if person != request.user]
+    turn = [
+        person
+        for person in whose_turn(document, transition.target, workflow.managers())
+        if person != request.user
+    ]
+    context = {
+        "document": document,
+        "transition": transition,
+        "source": document.get_stage_display(),
+        "target": Stage(transition.target).label,
+        "turn": turn,
+        "told": [person for person in others if person not in turn],
+        "reason": workflow.refusal(request.user, transition.action, document),
+        "note": note,
+        "error": error,
+        "max_note": workflow.MAX_NOTE_CHARS,
+    }
+    template = "reviews/transition.html"
+    if request.htmx:
+        template += "#confirm"
+    return TemplateResponse(request, template, context)
 
 
 @require_GET

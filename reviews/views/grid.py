@@ -11,10 +11,11 @@ from reviews import workflow
 from reviews.exporting import ALL_FORMATS
 from reviews.forms import people_in
 from reviews.importing import LOW_CONFIDENCE
-from reviews.models import Paragraph, Revision, Role, Stage
+from reviews.models import Revision, Role, Stage
 from reviews.pairing import undo_stack
 from reviews.quality import document_score
 from reviews.views.comments import thread_context
+from reviews.views.stage import progress_context, stage_fragments
 
 
 def render_document(request, document, **extra):
@@ -66,8 +67,7 @@ def grid_context(request, document):
     return {
         "document": document,
         "low_confidence": LOW_CONFIDENCE,
-        "may_save_directly": document.stage == Stage.TRANSLATING
-        and document.role_of(user) == Role.TRANSLATOR,
+        "may_save_directly": workflow.can(user, "save_directly", document),
         "may": {
             action: workflow.can(user, action, document)
             for action in ("edit", "decide", "approve_paragraph", "comment", "align")
@@ -96,38 +96,13 @@ def rows_of(document):
     )
 
 
-def progress_context(document):
-    counts = document.paragraphs.aggregate(
-        total=Count("pk"),
-        approved=Count("pk", filter=Q(status=Paragraph.Status.APPROVED)),
-    )
-    open_proposals = Revision.objects.filter(
-        paragraph__document=document, state=Revision.State.PROPOSED
-    ).count()
-    return {**counts, "open_proposals": open_proposals}
-
-
 def row_response(request, document, paragraph_pk, **extra):
     """The re-rendered row, plus the progress bar swapped out of band."""
     paragraph = get_object_or_404(rows_of(document), pk=paragraph_pk)
     context = {**grid_context(request, document), "paragraph": paragraph, **extra}
     row = render_to_string("reviews/document.html#row", context, request)
     # What a row change can change elsewhere: the progress bar and the stage buttons.
-    progress = render_to_string(
-        "reviews/document.html#progress",
-        {**progress_context(document), "oob": True},
-        request,
-    )
-    transitions = render_to_string(
-        "reviews/document.html#transitions",
-        {
-            "document": document,
-            "transitions": workflow.available_transitions(request.user, document),
-            "oob": True,
-        },
-        request,
-    )
-    return HttpResponse(row + progress + transitions)
+    return HttpResponse(row + stage_fragments(request, document))
 
 
 def row_outcome(request, document, paragraph_pk, *, error=None, notice=None, tone=None):

@@ -7,7 +7,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from reviews.models import Document, is_manager
+from reviews import workflow
+from reviews.models import Document
 from reviews.views.access import number_or_404
 
 
@@ -46,5 +47,5 @@ def unread_count(request):
         "unread_notifications": SimpleLazyObject(
             lambda: visible_notifications(user).filter(read_at=None).count()
         ),
-        "is_manager": is_manager(user),
+        "may_see_reports": workflow.can(user, "translator_report"),
     }

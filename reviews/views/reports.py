@@ -5,14 +5,16 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from reviews.models import display_name, is_manager
+from reviews import workflow
+from reviews.models import display_name
 from reviews.quality import translator_report
 
 
 @require_GET
 def translators(request):
-    if not is_manager(request.user):
-        raise PermissionDenied("Only managers see the translators' report.")
+    reason = workflow.refusal(request.user, "translator_report")
+    if reason:
+        raise PermissionDenied(reason)
     rows = translator_report()
     names = get_user_model().objects.in_bulk([row["translator_id"] for row in rows])
     for row in rows:

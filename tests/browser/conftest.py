@@ -119,3 +119,14 @@ def settled(page):
     swap): wait for that before the next key or click, as a person would."""
     busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
     page.wait_for_function(f"() => !document.querySelector('{busy}')")
+
+
+def take_stage_move(page, label, note=""):
+    """Press a stage button that hands the work over, then confirm it (with a note) on the
+    confirmation that opens in place."""
+    page.get_by_role("button", name=label, exact=True).click()
+    confirmation = page.locator(".confirm-transition")
+    confirmation.get_by_role("heading", name=f"{label}?").wait_for()
+    if note:
+        confirmation.get_by_label("Note for them").fill(note)
+    confirmation.get_by_role("button", name=f"Yes: {label.lower()}").click()

@@ -52,6 +52,7 @@ def test_merged_paragraph_is_paired_then_fixed_by_hand_and_confirmed(page, peopl
     page.evaluate("window.__sameDocument = true")
     merged.locator(".cell-source").get_by_role("button", name="split here").click()
     expect(rows).to_have_count(6)
+    expect(page.locator("#progress label")).to_have_text("0 of 6 paragraphs approved")
     expect(rows.nth(3).locator(".pinned")).to_be_visible()
     rows.nth(3).locator(".cell-source").get_by_role("button", name="up").click()
     expect(rows).to_have_count(5)

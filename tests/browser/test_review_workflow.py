@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from reviews.models import Comment, Document, Paragraph, Revision, Stage
-from tests.browser.conftest import log_in, screenshot, settled
+from tests.browser.conftest import log_in, screenshot, settled, take_stage_move
 from tests.conftest import new_document
 
 
@@ -56,7 +56,7 @@ def test_desk_flow_from_submission_to_publication(page, people, other_page):
     log_in(page, "mina")
     assert unread(page) == 1
     page.goto(url)
-    page.get_by_role("button", name="Submit for review").click()
+    take_stage_move(page, "Submit for review")
     expect(page.locator(".messages")).to_contain_text("Submit for review: done.")
     expect(page.locator(".doc-meta .stage")).to_have_text("Reviewing")
     document.refresh_from_db()
@@ -167,7 +167,7 @@ def test_desk_flow_from_submission_to_publication(page, people, other_page):
         Paragraph.Status.APPROVED
     }
     editor.goto(url)  # the stage buttons are drawn with the page, not swapped with the rows
-    editor.get_by_role("button", name="Approve document").click()
+    take_stage_move(editor, "Approve document")
     expect(editor.locator(".messages")).to_contain_text("Approve document: done.")
     expect(editor.locator(".doc-meta .stage")).to_have_text("Approved")
 
@@ -175,7 +175,7 @@ def test_desk_flow_from_submission_to_publication(page, people, other_page):
     manager = other_page("jiwon")
     assert unread(manager) == 1
     manager.goto(url)
-    manager.get_by_role("button", name="Mark published").click()
+    take_stage_move(manager, "Mark published")
     expect(manager.locator(".messages")).to_contain_text("Mark published: done.")
     expect(manager.locator(".doc-meta .stage")).to_have_text("Published")
     assert Document.objects.get(pk=document.pk).stage == Stage.PUBLISHED
