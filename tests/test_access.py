@@ -210,9 +210,10 @@ DOCUMENT_ROUTES = {
     "assign": answers(NO, 302, translator=(NO, 403), editor=(NO, 403)),
     # Refused with a message on the page, as a refused stage move is.
     "credit": answers(NO, 302),
-    "document_comments": answers(200, 302),
+    # An empty comment comes back on the form with its message (and its quote, if any).
+    "document_comments": answers(200, 200),
     "resolve_comment": answers(NO, 302),
-    "paragraph_comments": answers(200, 302),
+    "paragraph_comments": answers(200, 200),
     "decide_all": answers(200, 302, translator=(403, 403)),
     "row": answers(302, NO),
     "edit": answers(200, 400),
