@@ -528,9 +528,9 @@ def test_a_paragraph_over_the_cap_gets_a_form_message(client, people, given, fie
     assert counts() == before
 
 
-def test_an_english_paragraph_over_the_cap_writes_nothing(client, people):
-    """Whatever the page answers (today a 500), no half-made document is left behind."""
-    client.raise_request_exception = False
+def test_an_english_paragraph_over_the_cap_is_refused_on_the_form_and_writes_nothing(
+    client, people
+):
     client.force_login(people.translator)
     before = counts()
     response = client.post(
@@ -541,7 +541,13 @@ def test_an_english_paragraph_over_the_cap_writes_nothing(client, people):
             "target_text": "\n\n".join([*EN[:3], LONG_ENGLISH]),
         },
     )
-    assert response.status_code != 302
+    assert response.status_code == 200
+    message = (
+        f"Paragraph 4 of the English translation is {len(LONG_ENGLISH):,} characters long; "
+        "the limit is 10,000."
+    )
+    assert response.context["form"].errors == {"target_text": [message]}
+    assert message in response.content.decode()
     assert counts() == before
 
 

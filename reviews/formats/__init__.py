@@ -7,7 +7,7 @@ import re
 
 from .bilingual import write_tmx, write_xliff
 from .docx import read_docx, write_docx
-from .errors import UnreadableFile, display_name
+from .errors import UnreadableFile, bare_filename
 from .html import read_html, write_html
 from .text import decode_text, split_markdown, split_plain, write_md, write_txt
 
@@ -16,12 +16,12 @@ __all__ = [
     "UnreadableFile",
     "read_pasted",
     "read_upload",
+    "too_large",
     "write_export",
     "write_tmx",
     "write_xliff",
 ]
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 ACCEPTED = ".txt, .md, .docx or .html"
 
 _TEXT_READERS = {
@@ -33,14 +33,15 @@ _TEXT_READERS = {
 }
 
 
-def read_upload(data: bytes, filename: str, max_bytes: int = MAX_UPLOAD_BYTES) -> list[str]:
-    """Paragraphs of an uploaded file, chosen by its extension; UnreadableFile otherwise."""
-    name = display_name(filename)
+def read_upload(data: bytes, filename: str, *, max_bytes: int) -> list[str]:
+    """Paragraphs of an uploaded file, chosen by its extension; UnreadableFile otherwise.
+    `max_bytes` is the caller's WORKBENCH_MAX_UPLOAD_BYTES: the setting is the one source."""
+    name = bare_filename(filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension != "docx" and extension not in _TEXT_READERS:
         raise UnreadableFile(f"{name} is not a file type we can read; upload {ACCEPTED}.")
     if len(data) > max_bytes:
-        raise UnreadableFile(f"{name} is larger than the {max_bytes / 1024 / 1024:g} MB limit.")
+        raise too_large(name, max_bytes)
     if not data:
         raise UnreadableFile(f"{name} has no text.")
     if extension == "docx":
@@ -50,6 +51,11 @@ def read_upload(data: bytes, filename: str, max_bytes: int = MAX_UPLOAD_BYTES) -
     if not paragraphs:
         raise UnreadableFile(f"{name} has no text.")
     return paragraphs
+
+
+def too_large(name: str, max_bytes: int) -> UnreadableFile:
+    """The refusal of a file over the size cap, the same whether the file was read or cut off."""
+    return UnreadableFile(f"{name} is larger than the {max_bytes / 1024 / 1024:g} MB limit.")
 
 
 def read_pasted(text: str) -> list[str]:
