@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from reviews.cleaning import clean_line
 from reviews.diffing import MAX_PARAGRAPH_CHARS
 from reviews.formats import UnreadableFile, read_pasted, read_upload
 from reviews.importing import check_paragraph_count
@@ -52,6 +53,12 @@ class UploadForm(forms.Form):
         # Querysets are evaluated per form, so people added after start-up appear.
         self.fields["translator"].queryset = people_in(Role.TRANSLATOR)
         self.fields["editor"].queryset = people_in(Role.EDITOR)
+
+    def clean_title(self):
+        title = clean_line(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError(self.fields["title"].error_messages["required"])
+        return title
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,8 @@ Plain functions over bytes and strings; nothing here imports Django.
 
 import re
 
+from reviews.cleaning import clean_line
+
 from .bilingual import write_tmx, write_xliff
 from .docx import read_docx, write_docx
 from .errors import UnreadableFile, bare_filename
@@ -77,13 +79,10 @@ _WRITERS = {"txt": write_txt, "md": write_md, "docx": write_docx, "html": write_
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
-def _one_line(text: str) -> str:
-    return " ".join((text or "").split())
-
-
 def write_export(fmt: str, title: str, paragraphs: list[str], credit: str) -> bytes:
     """The final English as a file. A merged row (paragraphs separated by a blank line) is
-    written as separate paragraphs; a single line break inside a paragraph becomes a space."""
+    written as separate paragraphs; a single line break inside a paragraph becomes a space.
+    Text is cleaned on the way out too, so text stored before cleaning existed still exports."""
     try:
         writer = _WRITERS[fmt]
     except KeyError:
@@ -92,7 +91,7 @@ def write_export(fmt: str, title: str, paragraphs: list[str], credit: str) -> by
     pieces = [
         line
         for paragraph in paragraphs
-        for line in map(_one_line, _BLANK_LINE.split(paragraph or ""))
+        for line in map(clean_line, _BLANK_LINE.split(paragraph or ""))
         if line
     ]
-    return writer(_one_line(title), pieces, _one_line(credit))
+    return writer(clean_line(title or ""), pieces, clean_line(credit or ""))

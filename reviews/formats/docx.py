@@ -18,8 +18,10 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from reviews.cleaning import clean_text
+
 from .errors import UnreadableFile
-from .text import clean_paragraph, normalise
+from .text import clean_paragraph
 
 MAX_ENTRIES = 2000
 MAX_TOTAL_UNCOMPRESSED = 50 * 1024 * 1024
@@ -44,7 +46,7 @@ def read_docx(data: bytes, name: str) -> list[str]:
         paragraphs = list(_block_texts(document))
     except Exception as error:  # python-docx raises many kinds for damaged files
         raise _invalid(name) from error
-    return [p for p in (clean_paragraph(normalise(text)) for text in paragraphs) if p]
+    return [p for p in (clean_paragraph(clean_text(text)) for text in paragraphs) if p]
 
 
 def _block_texts(container):
