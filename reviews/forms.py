@@ -45,9 +45,11 @@ class UploadForm(forms.Form):
 
     accept = ".txt,.md,.markdown,.docx,.html,.htm"
 
-    def __init__(self, *args, uploader, **kwargs):
+    def __init__(self, *args, uploader, upload_refusal=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.uploader = uploader
+        # (field or None, message) when reviews.uploads stopped reading an over-size request.
+        self.upload_refusal = upload_refusal
         for name in ("source_file", "target_file"):
             self.fields[name].widget.attrs["accept"] = self.accept
         # Querysets are evaluated per form, so people added after start-up appear.
@@ -62,6 +64,11 @@ class UploadForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.upload_refusal:
+            # Nothing after the refused file was read, so there is nothing else to check.
+            field, message = self.upload_refusal
+            self.add_error(field, message)
+            return cleaned
         for side, name in (("source", "Korean original"), ("target", "English translation")):
             upload = cleaned.get(f"{side}_file")
             text = cleaned.get(f"{side}_text", "")

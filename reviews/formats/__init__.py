@@ -16,6 +16,7 @@ from .text import decode_text, split_markdown, split_plain, write_md, write_txt
 __all__ = [
     "EXPORT_FORMATS",
     "UnreadableFile",
+    "bare_filename",
     "read_pasted",
     "read_upload",
     "too_large",

@@ -61,7 +61,11 @@ def upload(request):
     if request.user.groups.filter(name=Role.TRANSLATOR).exists():
         initial["translator"] = request.user
     form = UploadForm(
-        request.POST or None, request.FILES or None, initial=initial, uploader=request.user
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        uploader=request.user,
+        upload_refusal=getattr(request, "upload_refusal", None),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
