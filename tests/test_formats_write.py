@@ -249,3 +249,20 @@ def test_tmx_has_the_header_and_only_complete_pairs():
         [("ko", PAIRS[0][0]), ("en", PAIRS[0][1])],
         [("ko", PAIRS[1][0]), ("en", PAIRS[1][1])],
     ]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html", "docx"])
+def test_a_first_paragraph_that_is_the_headline_is_not_written_twice(fmt):
+    headline = "Seoul Sets 48 Trillion Won Budget"
+    paragraphs = [f"{headline.lower()}\n\n{PARAGRAPHS[0]}", PARAGRAPHS[1]]
+
+    data = write_export(fmt, f" {headline} ", paragraphs, CREDIT)
+
+    read_back = read_upload(data, f"final.{EXPORT_FORMATS[fmt][1]}", max_bytes=LIMIT)
+    assert read_back == [headline, *PARAGRAPHS, CREDIT]
+
+
+def test_a_headline_that_differs_from_the_title_is_kept():
+    data = write_export("txt", "Budget", ["Seoul sets its budget", PARAGRAPHS[0]], "")
+
+    assert data.decode() == f"Budget\n\nSeoul sets its budget\n\n{PARAGRAPHS[0]}\n"

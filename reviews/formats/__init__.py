@@ -83,16 +83,21 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 def write_export(fmt: str, title: str, paragraphs: list[str], credit: str) -> bytes:
     """The final English as a file. A merged row (paragraphs separated by a blank line) is
     written as separate paragraphs; a single line break inside a paragraph becomes a space.
-    Text is cleaned on the way out too, so text stored before cleaning existed still exports."""
+    Text is cleaned on the way out too, so text stored before cleaning existed still exports.
+    The title is written once: a first paragraph that repeats it is left out."""
     try:
         writer = _WRITERS[fmt]
     except KeyError:
         known = ", ".join(sorted(_WRITERS))
         raise ValueError(f"Unknown export format {fmt!r}; expected one of {known}.") from None
+    title = clean_line(title or "")
     pieces = [
         line
         for paragraph in paragraphs
         for line in map(clean_line, _BLANK_LINE.split(paragraph or ""))
         if line
     ]
-    return writer(clean_line(title or ""), pieces, clean_line(credit or ""))
+    # An article's first row is usually its headline, which is also the document's title.
+    if pieces and title and pieces[0].casefold() == title.casefold():
+        pieces = pieces[1:]
+    return writer(title, pieces, clean_line(credit or ""))
