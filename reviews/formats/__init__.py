@@ -80,11 +80,15 @@ _WRITERS = {"txt": write_txt, "md": write_md, "docx": write_docx, "html": write_
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
-def write_export(fmt: str, title: str, paragraphs: list[str], credit: str) -> bytes:
+def write_export(
+    fmt: str, title: str, paragraphs: list[str], credit: str, *, draft: str = "", author: str = ""
+) -> bytes:
     """The final English as a file. A merged row (paragraphs separated by a blank line) is
     written as separate paragraphs; a single line break inside a paragraph becomes a space.
     Text is cleaned on the way out too, so text stored before cleaning existed still exports.
-    The title is written once: a first paragraph that repeats it is left out."""
+    The title is written once: a first paragraph that repeats it is left out. `draft`, when
+    given, is a notice written above everything ("Draft, not approved: reviewing"); `author`
+    goes into the file's properties where the format has them."""
     try:
         writer = _WRITERS[fmt]
     except KeyError:
@@ -100,4 +104,6 @@ def write_export(fmt: str, title: str, paragraphs: list[str], credit: str) -> by
     # An article's first row is usually its headline, which is also the document's title.
     if pieces and title and pieces[0].casefold() == title.casefold():
         pieces = pieces[1:]
-    return writer(title, pieces, clean_line(credit or ""))
+    return writer(
+        title, pieces, clean_line(credit or ""), draft=clean_line(draft), author=clean_line(author)
+    )

@@ -158,7 +158,7 @@ class _Walker:
             self.flush()
 
 
-def write_html(title: str, paragraphs: list[str], credit: str) -> bytes:
+def write_html(title: str, paragraphs: list[str], credit: str, *, draft="", author="") -> bytes:
     def esc(text):
         return html.escape(text, quote=True)
 
@@ -167,11 +167,13 @@ def write_html(title: str, paragraphs: list[str], credit: str) -> bytes:
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
-        f"<title>{esc(title)}</title>",
-        "</head>",
-        "<body>",
-        "<article>",
+        f"<title>{esc(f'{draft}: {title}' if draft else title)}</title>",
     ]
+    if author:
+        lines.append(f'<meta name="author" content="{esc(author)}">')
+    lines += ["</head>", "<body>", "<article>"]
+    if draft:
+        lines.append(f'<p class="draft"><strong>{esc(draft)}</strong></p>')
     if title:
         lines.append(f"<h1>{esc(title)}</h1>")
     lines.extend(f"<p>{esc(paragraph)}</p>" for paragraph in paragraphs)

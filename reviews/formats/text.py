@@ -224,15 +224,17 @@ def escape_markdown(text: str) -> str:
     return _MD_ORDERED.sub(r"\1\\\2", text)
 
 
-def write_txt(title: str, paragraphs: list[str], credit: str) -> bytes:
-    blocks = [b for b in [title, *paragraphs, credit] if b]
+def write_txt(title: str, paragraphs: list[str], credit: str, *, draft="", author="") -> bytes:
+    blocks = [b for b in [draft, title, *paragraphs, credit] if b]
     return ("\n\n".join(blocks) + "\n").encode("utf-8")
 
 
-def write_md(title: str, paragraphs: list[str], credit: str) -> bytes:
+def write_md(title: str, paragraphs: list[str], credit: str, *, draft="", author="") -> bytes:
     blocks = [escape_markdown(p) for p in paragraphs]
     if title:
         blocks.insert(0, "# " + escape_markdown(title))
+    if draft:
+        blocks.insert(0, "**" + escape_markdown(draft) + "**")
     if credit:
         blocks.append("*" + escape_markdown(credit) + "*")
     return ("\n\n".join(blocks) + "\n").encode("utf-8")
