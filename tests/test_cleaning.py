@@ -150,3 +150,13 @@ def test_a_command_line_title_with_lone_surrogates_is_stored_clean(people, tmp_p
     assert document.stage == Stage.ALIGNING
     data, _, _ = export_document(document, "docx")
     assert docx.Document(io.BytesIO(data)).core_properties.title == "Budget passed"
+
+
+def test_a_search_with_control_characters_is_a_search_not_an_error(client, people, document):
+    client.force_login(people.editor)
+
+    response = client.get(reverse("dashboard"), {"show": "all", "q": "Budget\x00\x0b"})
+
+    assert response.status_code == 200
+    assert response.context["search"] == "Budget"
+    assert [d.pk for d in response.context["page"]] == [document.pk]

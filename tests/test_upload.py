@@ -673,3 +673,16 @@ def test_two_files_under_both_caps_are_read_in_memory(client, people, settings, 
     assert response.status_code == 302
     assert sides(Document.objects.get()) == (KO, EN)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_file_sent_before_every_other_field_still_gets_its_message(client, people):
+    client.force_login(people.translator)
+    before = counts()
+    huge = upload("huge.txt", b"a" * (12 * 1024 * 1024))
+    response = client.post(url(), {"source_file": huge, "title": TITLE})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["__all__"] == [
+        "This upload is 12 MB; the limit is 5 MB per file and 11 MB in all."
+    ]
+    assert counts() == before
