@@ -160,3 +160,15 @@ def test_a_search_with_control_characters_is_a_search_not_an_error(client, peopl
     assert response.status_code == 200
     assert response.context["search"] == "Budget"
     assert [d.pk for d in response.context["page"]] == [document.pk]
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.md", "a.html"])
+def test_every_text_reader_cleans_what_it_reads(name):
+    body = "An ordinary paragraph of words, long enough that one odd character is rare. " * 3
+    data = f"<p>{body}Bell\x07 here\ufffe, {EMOJI}.</p>" if name.endswith("html") else body
+    if not name.endswith("html"):
+        data += f"Bell\x07 here\ufffe, {EMOJI}."
+
+    [paragraph] = read_upload(data.encode(), name, max_bytes=len(data) * 4)
+
+    assert paragraph.endswith(f"Bell here, {EMOJI}.")

@@ -6,6 +6,8 @@ import re
 import lxml.html
 from lxml import etree
 
+from reviews.cleaning import clean_text
+
 from .errors import UnreadableFile
 from .text import clean_paragraph, split_plain
 
@@ -83,7 +85,7 @@ _BREAK = "\n"
 
 def read_html(text: str, name: str) -> list[str]:
     # lxml refuses a str that still declares an encoding; the bytes are already decoded.
-    text = _XML_DECLARATION.sub("", text)
+    text = clean_text(_XML_DECLARATION.sub("", text))
     parser = lxml.html.HTMLParser(
         no_network=True, remove_comments=True, remove_pis=True, recover=True
     )
