@@ -10,19 +10,8 @@ import unicodedata
 
 # Characters that end a line in some editor or platform. Word puts a vertical tab where a
 # person pressed Shift+Enter, and that is how "\x0b" reaches a pasted paragraph.
-_LINE_BREAKS = str.maketrans(
-    {
-        "\r": "\n",
-        "\v": "\n",
-        "\f": "\n",
-        "\x1c": "\n",
-        "\x1d": "\n",
-        "\x1e": "\n",
-        "\x85": "\n",
-        "\u2028": "\n",
-        "\u2029": "\n\n",
-    }
-)
+_LINE_BREAK = re.compile("\r\n?|[\v\f\x1c-\x1e\x85\u2028]")
+_PARAGRAPH_SEPARATOR = "\u2029"
 # Control characters (C0 but tab and newline, DEL, C1), lone surrogates, Unicode's
 # noncharacters (U+FDD0..U+FDEF and the last two code points of every plane: XML cannot carry
 # U+FFFE or U+FFFF at all), and zero-width characters that only get in the way of comparing and
@@ -39,7 +28,7 @@ _UNWANTED = re.compile(
 def clean_text(text: str) -> str:
     """Line breaks as "\\n", no control characters (tab and newline stay), no lone surrogates
     or noncharacters, no zero-width spaces, NFC. Emoji and combining marks are kept."""
-    text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    text = _LINE_BREAK.sub("\n", text).replace(_PARAGRAPH_SEPARATOR, "\n\n")
     return unicodedata.normalize("NFC", _UNWANTED.sub("", text))
 
 
