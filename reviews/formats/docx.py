@@ -31,8 +31,11 @@ MAX_RATIO = 100
 # Ratios are only meaningful for parts big enough to matter: a 2 KB part of repeated
 # whitespace can compress 200:1 in a perfectly ordinary document.
 RATIO_APPLIES_ABOVE = 1024 * 1024
-REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
 CONTENT_TYPES = "[Content_Types].xml"
+REQUIRED_PARTS = (CONTENT_TYPES, "word/document.xml")
+# What a written .docx says made it (core and extended properties), not python-docx.
+APPLICATION = "Workbench"
+_EXTENDED_PROPERTIES = "docProps/app.xml"
 _EXTENDED_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
@@ -158,10 +161,6 @@ def _unsafe_name(filename: str) -> bool:
     if path.startswith("/") or re.match(r"^[A-Za-z]:", path) or "\x00" in path:
         return True
     return ".." in path.split("/") or posixpath.isabs(path)
-
-
-APPLICATION = "Workbench"
-_EXTENDED_PROPERTIES = "docProps/app.xml"
 
 
 def write_docx(title: str, paragraphs: list[str], credit: str, *, draft="", author="") -> bytes:
