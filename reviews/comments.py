@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviews import workflow
+from reviews.cleaning import clean_line, clean_text
 from reviews.models import Comment, Event, Notification, Stage
 from reviews.notifications import notify
 
@@ -39,7 +40,7 @@ def mentioned_people(document, body):
 
 
 def clean_quote(paragraph, quote, side):
-    quote = " ".join(quote.split())[:MAX_QUOTE_CHARS]
+    quote = clean_line(quote)[:MAX_QUOTE_CHARS]
     if not quote:
         return "", ""
     if paragraph is None or side not in ("source", "target"):
@@ -65,7 +66,7 @@ def add_comment(
 ):
     if not workflow.can(user, "comment", document):
         raise PermissionDenied(workflow.refusal(user, "comment", document))
-    body = body.replace("\r\n", "\n").strip()
+    body = clean_text(body).strip()
     if not body:
         raise CommentRefused("Write something first.")
     if len(body) > MAX_COMMENT_CHARS:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviews import workflow
+from reviews.cleaning import clean_text
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
 from reviews.models import (
     Comment,
@@ -76,7 +77,8 @@ def merge_notice(revision, seen_version):
 
 
 def normalise(text):
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """What a person typed, cleaned like every text the app takes in, trailing spaces off."""
+    lines = clean_text(text).split("\n")
     return "\n".join(line.rstrip() for line in lines).strip()
 
 

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from reviews import workflow
+from reviews.cleaning import clean_line
 from reviews.diffing import MAX_PARAGRAPH_CHARS
 from reviews.formats import UnreadableFile, read_pasted, read_upload
 from reviews.importing import check_paragraph_count
@@ -45,17 +46,30 @@ class UploadForm(forms.Form):
 
     accept = ".txt,.md,.markdown,.docx,.html,.htm"
 
-    def __init__(self, *args, uploader, **kwargs):
+    def __init__(self, *args, uploader, upload_refusal=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.uploader = uploader
+        # (field or None, message) when reviews.uploads stopped reading an over-size request.
+        self.upload_refusal = upload_refusal
         for name in ("source_file", "target_file"):
             self.fields[name].widget.attrs["accept"] = self.accept
         # Querysets are evaluated per form, so people added after start-up appear.
         self.fields["translator"].queryset = people_in(Role.TRANSLATOR)
         self.fields["editor"].queryset = people_in(Role.EDITOR)
 
+    def clean_title(self):
+        title = clean_line(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError(self.fields["title"].error_messages["required"])
+        return title
+
     def clean(self):
         cleaned = super().clean()
+        if self.upload_refusal:
+            # Nothing after the refused file was read, so there is nothing else to check.
+            field, message = self.upload_refusal
+            self.add_error(field, message)
+            return cleaned
         for side, name in (("source", "Korean original"), ("target", "English translation")):
             upload = cleaned.get(f"{side}_file")
             text = cleaned.get(f"{side}_text", "")

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import F
 
 from reviews.alignment import align
+from reviews.cleaning import clean_line
 from reviews.diffing import check_length
 from reviews.formats import UnreadableFile
 from reviews.models import Document, Event, Paragraph, Revision, Role, Stage
@@ -51,6 +52,9 @@ def create_document(
 ):
     """Create the document in the aligning stage. Revisions start when the pairing is
     confirmed (`start_history`), so fixing the pairing never rewrites history."""
+    title = clean_line(title)
+    if not title:
+        raise UnreadableFile("The title is empty.")
     check_paragraph_count(source_paragraphs, "Korean original")
     check_paragraph_count(target_paragraphs, "English translation")
     rows = pair_rows(source_paragraphs, target_paragraphs)
@@ -63,8 +67,8 @@ def create_document(
         translator=translator,
         editor=editor,
         created_by=created_by,
-        source_filename=source_filename,
-        target_filename=target_filename,
+        source_filename=clean_line(source_filename),
+        target_filename=clean_line(target_filename),
     )
     Paragraph.objects.bulk_create(
         Paragraph(
@@ -84,8 +88,8 @@ def create_document(
             "source_paragraphs": len(source_paragraphs),
             "target_paragraphs": len(target_paragraphs),
             "rows": len(rows),
-            "source_filename": source_filename,
-            "target_filename": target_filename,
+            "source_filename": document.source_filename,
+            "target_filename": document.target_filename,
         },
     )
     return document

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from reviews.cleaning import clean_line
 from reviews.importing import start_history
 from reviews.models import (
     Comment,
@@ -272,7 +273,7 @@ def set_credit_line(user, document, credit):
     reason = refusal(user, "credit", document)
     if reason:
         raise PermissionDenied(reason)
-    credit = " ".join(credit.split())[:300]
+    credit = clean_line(credit)[:300]
     if credit == document.credit_override:
         return document
     document.credit_override = credit

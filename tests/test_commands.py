@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from reviews import editing, workflow
 from reviews.management.commands.demo import DEMO_PASSWORD, DEMO_TITLE
 from reviews.models import Comment, Document, Event, Paragraph, Revision, Role
 from tests.conftest import new_document
@@ -305,7 +306,15 @@ def test_cli_import_of_a_file_without_read_permission(cli, tmp_path):
 
 @pytest.fixture
 def lights(people):
-    return new_document(people, source=KO, target=EN)
+    """Approved through the app, so its exports are the final text with the credit line."""
+    document = new_document(
+        people, stage_actions=("confirm_pairing", "submit_for_review"), source=KO, target=EN
+    )
+    for paragraph in document.paragraphs.all():
+        editing.approve_paragraph(people.editor, paragraph.pk)
+    workflow.take_transition(people.editor, "approve", document)
+    document.refresh_from_db()
+    return document
 
 
 def exported_events(document, fmt):
@@ -389,7 +398,9 @@ def test_cli_export_txt_to_standard_output(cli, tmp_path):
     result = cli.run("export_document", new_id, "--format", "txt")
     assert result.returncode == 0, result.stderr.decode()
     assert result.stderr == b""
-    assert result.stdout.decode("utf-8") == "\n\n".join(["Riverside lights", *EN, CREDIT]) + "\n"
+    # Just imported, so a draft: marked at the top, without the credit line.
+    draft = "Draft, not approved: aligning"
+    assert result.stdout.decode("utf-8") == "\n\n".join([draft, "Riverside lights", *EN]) + "\n"
     events = cli.query(
         "SELECT verb, payload FROM reviews_event WHERE document_id = ? ORDER BY id", new_id
     )

@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 
 from reviews.formats import UnreadableFile, read_pasted, read_upload
 
+# The default WORKBENCH_MAX_UPLOAD_BYTES; callers always pass the setting.
+LIMIT = 5 * 1024 * 1024
+
 KO_1 = "서울시는 26일 내년도 예산안을 48조 원 규모로 편성했다고 밝혔다."
 KO_2 = "시는 청년 주거 지원과 대중교통 확충에 예산을 우선 배정했다."
 KO_3 = "시의회는 다음 달 초부터 예산안 심의에 들어갈 예정이다."
@@ -73,7 +76,7 @@ def test_it_reads_korean_text_in_each_encoding(encoding):
     else:
         data = KO_ARTICLE.encode(encoding)
 
-    assert read_upload(data, "기사.txt") == [KO_1, KO_2, KO_3]
+    assert read_upload(data, "기사.txt", max_bytes=LIMIT) == [KO_1, KO_2, KO_3]
 
 
 def test_it_reads_euc_kr():
@@ -81,7 +84,7 @@ def test_it_reads_euc_kr():
     data = text.encode("euc-kr")
     assert data != text.encode("utf-8")
 
-    assert read_upload(data, "news.txt") == [
+    assert read_upload(data, "news.txt", max_bytes=LIMIT) == [
         "한국은행은 기준금리를 연 3.25%로 동결했다.",
         "물가 상승세가 둔화됐다는 판단이다.",
     ]
@@ -89,14 +92,14 @@ def test_it_reads_euc_kr():
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_it_reads_utf16_without_a_bom(codec):
-    assert read_upload(KO_ARTICLE.encode(codec), "news.txt") == [KO_1, KO_2, KO_3]
+    assert read_upload(KO_ARTICLE.encode(codec), "news.txt", max_bytes=LIMIT) == [KO_1, KO_2, KO_3]
 
 
 def test_it_does_not_read_windows_1252_english_as_korean():
     # As CP949 these bytes decode without error, to "didn뭪 comment".
     data = b"The minister didn\x92t comment on the budget.\n\nAides said it wasn\x92t final."
 
-    paragraphs = read_upload(data, "story.txt")
+    paragraphs = read_upload(data, "story.txt", max_bytes=LIMIT)
 
     assert paragraphs == [
         "The minister didn’t comment on the budget.",
@@ -108,7 +111,7 @@ def test_it_strips_zero_width_characters_and_normalises_to_nfc():
     decomposed = "\u1109\u1165\u110b\u116e\u11af"  # 서울 as conjoining jamo
     data = f"\ufeff{decomposed}\u200b시는 발표했다.".encode()
 
-    assert read_upload(data, "a.txt") == ["서울시는 발표했다."]
+    assert read_upload(data, "a.txt", max_bytes=LIMIT) == ["서울시는 발표했다."]
 
 
 @pytest.mark.parametrize(
@@ -121,14 +124,14 @@ def test_it_strips_zero_width_characters_and_normalises_to_nfc():
 )
 def test_it_refuses_binary_junk_as_text(data):
     with pytest.raises(UnreadableFile, match=r"^photo\.txt looks like a binary file, not text\.$"):
-        read_upload(data, "photo.txt")
+        read_upload(data, "photo.txt", max_bytes=LIMIT)
 
 
 def test_it_refuses_control_characters_in_valid_utf8():
     data = ("\x01\x02\x03\x04 abc " * 50).encode()
 
     with pytest.raises(UnreadableFile, match="binary"):
-        read_upload(data, "a.txt")
+        read_upload(data, "a.txt", max_bytes=LIMIT)
 
 
 # -- Plain text splitting ------------------------------------------------------------------
@@ -144,7 +147,7 @@ def test_it_splits_on_blank_lines_and_joins_hard_wrapped_lines():
         "The  city\tsaid   housing would come first.\n"
     )
 
-    assert read_upload(text.encode(), "a.txt") == [
+    assert read_upload(text.encode(), "a.txt", max_bytes=LIMIT) == [
         "Seoul unveiled a 48 trillion won budget for next year on Tuesday.",
         "서울시는 내년도 예산안을 48조 원 규모로 편성했다.",
         "The city said housing would come first.",
@@ -154,7 +157,7 @@ def test_it_splits_on_blank_lines_and_joins_hard_wrapped_lines():
 def test_without_blank_lines_each_line_is_a_paragraph():
     text = f"\n{KO_1}\r\n{KO_2}\r{KO_3}\n\n"
 
-    assert read_upload(text.encode(), "a.txt") == [KO_1, KO_2, KO_3]
+    assert read_upload(text.encode(), "a.txt", max_bytes=LIMIT) == [KO_1, KO_2, KO_3]
 
 
 def test_read_pasted_splits_like_plain_text():
@@ -213,7 +216,7 @@ Setext headline
 Body with snake_case_name and 2 * 3 * 4 and \\*stars\\*.
 """
 
-    assert read_upload(text.encode(), "기사.md") == [
+    assert read_upload(text.encode(), "기사.md", max_bytes=LIMIT) == [
         "서울시, 내년 예산 48조 원 편성",
         "서울시는 26일 내년도 예산안을 발표했다. 이는 올해보다 3% 늘어난 규모다.",
         "주요 내용",
@@ -230,7 +233,7 @@ Body with snake_case_name and 2 * 3 * 4 and \\*stars\\*.
 def test_markdown_without_blank_lines_has_a_paragraph_per_line():
     text = "# Headline\nFirst line.\nSecond line with *emphasis*."
 
-    assert read_upload(text.encode(), "a.MARKDOWN") == [
+    assert read_upload(text.encode(), "a.MARKDOWN", max_bytes=LIMIT) == [
         "Headline",
         "First line.",
         "Second line with emphasis.",
@@ -256,7 +259,7 @@ def test_it_reads_html_blocks_in_order_and_ignores_scripts():
 <p hidden>Secret</p>
 </body></html>"""
 
-    assert read_upload(page.encode(), "story.HTML") == [
+    assert read_upload(page.encode(), "story.HTML", max_bytes=LIMIT) == [
         "Seoul unveils & budget",  # the no-break space is collapsed like any other
         "Seoul unveiled a budget for next year.",
         "Housing",
@@ -274,8 +277,11 @@ def test_it_reads_html_blocks_in_order_and_ignores_scripts():
 def test_html_without_block_elements_falls_back_to_text_splitting():
     page = "<html><body><div>첫 문단이다.<br>이어지는 줄.</div><div>둘째 문단.</div></body></html>"
 
-    assert read_upload(page.encode("utf-8"), "a.htm") == ["첫 문단이다. 이어지는 줄.", "둘째 문단."]
-    assert read_upload(b"<body>One line<br>Another line</body>", "a.htm") == [
+    assert read_upload(page.encode("utf-8"), "a.htm", max_bytes=LIMIT) == [
+        "첫 문단이다. 이어지는 줄.",
+        "둘째 문단.",
+    ]
+    assert read_upload(b"<body>One line<br>Another line</body>", "a.htm", max_bytes=LIMIT) == [
         "One line",
         "Another line",
     ]
@@ -284,12 +290,16 @@ def test_html_without_block_elements_falls_back_to_text_splitting():
 def test_it_reads_euc_kr_html_with_an_xml_declaration():
     page = '<?xml version="1.0" encoding="euc-kr"?><html><body><p>서울시는 예산안을 발표했다.</p>'
 
-    assert read_upload(page.encode("euc-kr"), "a.html") == ["서울시는 예산안을 발표했다."]
+    assert read_upload(page.encode("euc-kr"), "a.html", max_bytes=LIMIT) == [
+        "서울시는 예산안을 발표했다."
+    ]
 
 
 def test_html_that_has_only_a_script_has_no_text():
     with pytest.raises(UnreadableFile, match=r"^a\.html has no text\.$"):
-        read_upload(b"<html><head><script>1</script></head><body> </body></html>", "a.html")
+        read_upload(
+            b"<html><head><script>1</script></head><body> </body></html>", "a.html", max_bytes=LIMIT
+        )
 
 
 def test_html_external_entities_are_not_loaded(tmp_path):
@@ -300,7 +310,7 @@ def test_html_external_entities_are_not_loaded(tmp_path):
         "<html><body><p>Before &x; after</p></body></html>"
     )
 
-    paragraphs = read_upload(page.encode(), "a.html")
+    paragraphs = read_upload(page.encode(), "a.html", max_bytes=LIMIT)
 
     assert not any("TOP SECRET" in p for p in paragraphs)
 
@@ -323,7 +333,7 @@ def test_it_reads_docx_paragraphs_and_tables_in_body_order():
         run_paragraph.add_run("  우선 배정했다.")
         document.add_paragraph(KO_3)
 
-    assert read_upload(docx_bytes(build), "기사.DOCX") == [
+    assert read_upload(docx_bytes(build), "기사.DOCX", max_bytes=LIMIT) == [
         "서울시, 내년 예산 48조 원 편성",
         KO_1,
         "구분",
@@ -338,7 +348,7 @@ def test_a_docx_with_no_text_has_no_text():
     data = docx_bytes(lambda document: document.add_paragraph(""))
 
     with pytest.raises(UnreadableFile, match=r"^empty\.docx has no text\.$"):
-        read_upload(data, "empty.docx")
+        read_upload(data, "empty.docx", max_bytes=LIMIT)
 
 
 @pytest.mark.parametrize(
@@ -351,31 +361,34 @@ def test_a_docx_with_no_text_has_no_text():
 )
 def test_it_refuses_bytes_that_are_not_a_word_document(data):
     with pytest.raises(UnreadableFile, match=r"^report\.docx is not a valid Word document\.$"):
-        read_upload(data, "report.docx")
+        read_upload(data, "report.docx", max_bytes=LIMIT)
 
 
 def test_it_refuses_a_zip_without_the_document_part():
     data = rezip(docx_bytes(lambda d: d.add_paragraph(EN_1)), drop={"word/document.xml"})
 
     with pytest.raises(UnreadableFile, match="not a valid Word document"):
-        read_upload(data, "report.docx")
+        read_upload(data, "report.docx", max_bytes=LIMIT)
 
 
 def test_it_refuses_a_docx_whose_document_part_is_broken():
     original = docx_bytes(lambda d: d.add_paragraph(EN_1))
     data = rezip(original, replace={"word/document.xml": b"<w:document><w:body>"})
 
-    with pytest.raises(UnreadableFile, match="not a valid Word document"):
-        read_upload(data, "report.docx")
+    message = r"^report\.docx \(word/document\.xml\) is not well-formed XML \(line 1\)\.$"
+    with pytest.raises(UnreadableFile, match=message):
+        read_upload(data, "report.docx", max_bytes=LIMIT)
 
 
 def test_it_refuses_entry_names_that_leave_the_archive():
     original = docx_bytes(lambda d: d.add_paragraph(EN_1))
 
     with pytest.raises(UnreadableFile, match="not a valid Word document"):
-        read_upload(rezip(original, extra=[("../../etc/cron.d/x", b"x")]), "a.docx")
+        read_upload(
+            rezip(original, extra=[("../../etc/cron.d/x", b"x")]), "a.docx", max_bytes=LIMIT
+        )
     with pytest.raises(UnreadableFile, match="not a valid Word document"):
-        read_upload(rezip(original, extra=[("/abs/path.xml", b"<a/>")]), "a.docx")
+        read_upload(rezip(original, extra=[("/abs/path.xml", b"<a/>")]), "a.docx", max_bytes=LIMIT)
 
 
 def test_it_refuses_too_many_entries():
@@ -383,7 +396,7 @@ def test_it_refuses_too_many_entries():
     data = rezip(original, extra=[(f"word/media/p{i}.bin", b"") for i in range(2000)])
 
     with pytest.raises(UnreadableFile, match=r"too many parts \(20\d\d\)"):
-        read_upload(data, "a.docx")
+        read_upload(data, "a.docx", max_bytes=LIMIT)
 
 
 def _zip_with_zeros(megabytes: int) -> bytes:
@@ -465,7 +478,7 @@ def test_it_refuses_a_docx_with_a_billion_laughs_entity():
     message = refused_in_bounded_memory(data)
 
     assert message == (
-        "bomb.docx contains a document type declaration, which Word never writes, "
+        "bomb.docx (word/document.xml) declares or uses entities, which are not allowed, "
         "so it was not opened."
     )
 
@@ -476,7 +489,7 @@ def test_it_refuses_a_docx_with_an_external_entity(tmp_path):
     data = _document_xml_with(f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "{secret}">]>', "&x;")
 
     with pytest.raises(UnreadableFile, match="document type declaration"):
-        read_upload(data, "a.docx")
+        read_upload(data, "a.docx", max_bytes=LIMIT)
 
 
 # -- Dispatch and limits -------------------------------------------------------------------
@@ -485,7 +498,7 @@ def test_it_refuses_a_docx_with_an_external_entity(tmp_path):
 @pytest.mark.parametrize("filename", ["report.pdf", "report.doc", "README", "archive.docx.zip"])
 def test_it_refuses_unsupported_extensions(filename):
     with pytest.raises(UnreadableFile) as error:
-        read_upload(b"text", filename)
+        read_upload(b"text", filename, max_bytes=LIMIT)
 
     assert str(error.value) == (
         f"{filename} is not a file type we can read; upload .txt, .md, .docx or .html."
@@ -497,15 +510,15 @@ def test_it_refuses_files_over_the_size_limit():
 
     with pytest.raises(UnreadableFile, match=r"^big\.txt is larger than the 2 MB limit\.$"):
         read_upload(data, "big.txt", max_bytes=2 * 1024 * 1024)
-    assert read_upload(data, "big.txt")  # the default 5 MB limit lets it through
+    assert read_upload(data, "big.txt", max_bytes=LIMIT)  # the default 5 MB limit lets it through
 
 
 @pytest.mark.parametrize("filename", ["empty.txt", "empty.md", "empty.html", "empty.docx"])
 def test_it_refuses_empty_files(filename):
     with pytest.raises(UnreadableFile, match=rf"^{filename.replace('.', r'\.')} has no text\.$"):
-        read_upload(b"", filename)
+        read_upload(b"", filename, max_bytes=LIMIT)
 
 
 def test_messages_name_only_the_file_not_its_path():
     with pytest.raises(UnreadableFile, match=r"^notes\.txt has no text\.$"):
-        read_upload(b"\n\n  \n", "C:\\Users\\kim\\notes.txt")
+        read_upload(b"\n\n  \n", "C:\\Users\\kim\\notes.txt", max_bytes=LIMIT)

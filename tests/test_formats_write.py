@@ -12,6 +12,9 @@ from lxml import etree
 from reviews.formats import EXPORT_FORMATS, read_upload, write_export, write_tmx, write_xliff
 from tests.conftest import shared_file
 
+# The default WORKBENCH_MAX_UPLOAD_BYTES; callers always pass the setting.
+LIMIT = 5 * 1024 * 1024
+
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -92,7 +95,7 @@ def test_md_export_reads_back_as_the_same_paragraphs(paragraphs):
     data = write_export("md", TITLE, paragraphs, CREDIT)
 
     expected = [" ".join(p.split()) for p in paragraphs]
-    assert read_upload(data, "final.md") == [TITLE, *expected, CREDIT]
+    assert read_upload(data, "final.md", max_bytes=LIMIT) == [TITLE, *expected, CREDIT]
 
 
 def test_docx_has_the_title_heading_paragraphs_and_an_italic_credit_last():
@@ -110,7 +113,12 @@ def test_docx_has_the_title_heading_paragraphs_and_an_italic_credit_last():
     assert all(run.italic for run in document.paragraphs[-1].runs)
     assert not any(run.italic for run in document.paragraphs[1].runs)
     assert document.core_properties.title == TITLE
-    assert read_upload(data, "final.docx") == [TITLE, *PARAGRAPHS, "Second half.", CREDIT]
+    assert read_upload(data, "final.docx", max_bytes=LIMIT) == [
+        TITLE,
+        *PARAGRAPHS,
+        "Second half.",
+        CREDIT,
+    ]
 
 
 def test_html_is_a_standalone_escaped_document():
@@ -136,7 +144,11 @@ def test_every_export_reads_back_in_order(fmt):
 
     data = write_export(fmt, TITLE, paragraphs, CREDIT)
 
-    assert read_upload(data, f"final.{EXPORT_FORMATS[fmt][1]}") == [TITLE, *paragraphs, CREDIT]
+    assert read_upload(data, f"final.{EXPORT_FORMATS[fmt][1]}", max_bytes=LIMIT) == [
+        TITLE,
+        *paragraphs,
+        CREDIT,
+    ]
 
 
 # -- XLIFF 2.1 and TMX 1.4b ----------------------------------------------------------------
@@ -234,3 +246,20 @@ def test_tmx_has_the_header_and_only_complete_pairs():
         [("ko", PAIRS[0][0]), ("en", PAIRS[0][1])],
         [("ko", PAIRS[1][0]), ("en", PAIRS[1][1])],
     ]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html", "docx"])
+def test_a_first_paragraph_that_is_the_headline_is_not_written_twice(fmt):
+    headline = "Seoul Sets 48 Trillion Won Budget"
+    paragraphs = [f"{headline.lower()}\n\n{PARAGRAPHS[0]}", PARAGRAPHS[1]]
+
+    data = write_export(fmt, f" {headline} ", paragraphs, CREDIT)
+
+    read_back = read_upload(data, f"final.{EXPORT_FORMATS[fmt][1]}", max_bytes=LIMIT)
+    assert read_back == [headline, *PARAGRAPHS, CREDIT]
+
+
+def test_a_headline_that_differs_from_the_title_is_kept():
+    data = write_export("txt", "Budget", ["Seoul sets its budget", PARAGRAPHS[0]], "")
+
+    assert data.decode() == f"Budget\n\nSeoul sets its budget\n\n{PARAGRAPHS[0]}\n"

@@ -528,9 +528,9 @@ def test_a_paragraph_over_the_cap_gets_a_form_message(client, people, given, fie
     assert counts() == before
 
 
-def test_an_english_paragraph_over_the_cap_writes_nothing(client, people):
-    """Whatever the page answers (today a 500), no half-made document is left behind."""
-    client.raise_request_exception = False
+def test_an_english_paragraph_over_the_cap_is_refused_on_the_form_and_writes_nothing(
+    client, people
+):
     client.force_login(people.translator)
     before = counts()
     response = client.post(
@@ -541,7 +541,13 @@ def test_an_english_paragraph_over_the_cap_writes_nothing(client, people):
             "target_text": "\n\n".join([*EN[:3], LONG_ENGLISH]),
         },
     )
-    assert response.status_code != 302
+    assert response.status_code == 200
+    message = (
+        f"Paragraph 4 of the English translation is {len(LONG_ENGLISH):,} characters long; "
+        "the limit is 10,000."
+    )
+    assert response.context["form"].errors == {"target_text": [message]}
+    assert message in response.content.decode()
     assert counts() == before
 
 
@@ -582,4 +588,101 @@ def test_too_many_paragraphs_are_refused_and_write_nothing(client, people):
     response = post(client, source_text="\n\n".join(KO), target_text=many)
     assert response.status_code == 200
     assert "has 2,001 paragraphs; the limit is 2,000" in response.content.decode()
+    assert counts() == before
+
+
+# -- Size caps while the request arrives ----------------------------------------------------
+
+
+def bytes_read(response):
+    """How much of the request body the app read: the test client's payload counts down."""
+    payload = response.wsgi_request.environ["wsgi.input"]
+    return int(response.wsgi_request.environ["CONTENT_LENGTH"]) - len(payload)
+
+
+def test_a_30_mb_upload_is_refused_without_being_read(client, people):
+    client.force_login(people.translator)
+    before = counts()
+    huge = upload("huge.txt", b"a" * (30 * 1024 * 1024))
+    response = client.post(
+        url(), {"title": TITLE, "source_file": huge, "target_text": "\n\n".join(EN)}
+    )
+    assert response.status_code == 200
+    message = "This upload is 30 MB; the limit is 5 MB per file and 11 MB in all."
+    assert response.context["form"].errors == {"__all__": [message]}
+    assert message in response.content.decode()
+    # The title, sent before the file, is shown again.
+    assert response.context["form"]["title"].value() == TITLE
+    assert int(response.wsgi_request.environ["CONTENT_LENGTH"]) > 30 * 1024 * 1024
+    read = bytes_read(response)
+    assert read <= 256 * 1024, f"read {read / 1024:.0f} KB"
+    assert not response.wsgi_request.FILES
+    assert counts() == before
+
+
+def test_a_file_over_the_cap_in_a_request_under_the_total_is_cut_off_at_the_cap(client, people):
+    client.force_login(people.translator)
+    before = counts()
+    response = client.post(
+        url(),
+        {
+            "title": TITLE,
+            "source_file": upload("long.txt", b"a" * (8 * 1024 * 1024)),
+            "target_text": "\n\n".join(EN),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "source_file": ["long.txt is larger than the 5 MB limit."]
+    }
+    read = bytes_read(response)
+    assert 5 * 1024 * 1024 < read <= 5 * 1024 * 1024 + 256 * 1024, f"read {read} bytes"
+    assert not response.wsgi_request.FILES
+    assert counts() == before
+
+
+def test_a_request_over_the_total_cap_is_refused_before_its_files_are_read(
+    client, people, settings
+):
+    settings.WORKBENCH_MAX_REQUEST_BYTES = 256 * 1024
+    client.force_login(people.translator)
+    before = counts()
+    response = client.post(
+        url(),
+        {
+            "title": TITLE,
+            "source_file": upload("ko.txt", ("가나다 " * 40_000).encode()),
+            "target_file": upload("en.txt", b"word " * 40_000),
+        },
+    )
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["__all__"]
+    assert message == "This upload is 0.573 MB; the limit is 5 MB per file and 0.25 MB in all."
+    assert bytes_read(response) <= 256 * 1024
+    assert counts() == before
+
+
+def test_two_files_under_both_caps_are_read_in_memory(client, people, settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    client.force_login(people.translator)
+    response = post(
+        client,
+        source_file=upload("ko.txt", "\n\n".join(KO).encode()),
+        target_file=upload("en.txt", "\n\n".join(EN).encode()),
+    )
+    assert response.status_code == 302
+    assert sides(Document.objects.get()) == (KO, EN)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_file_sent_before_every_other_field_still_gets_its_message(client, people):
+    client.force_login(people.translator)
+    before = counts()
+    huge = upload("huge.txt", b"a" * (12 * 1024 * 1024))
+    response = client.post(url(), {"source_file": huge, "title": TITLE})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["__all__"] == [
+        "This upload is 12 MB; the limit is 5 MB per file and 11 MB in all."
+    ]
     assert counts() == before

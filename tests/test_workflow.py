@@ -377,7 +377,7 @@ def test_a_blank_credit_line_restores_the_automatic_one(people):
 
 
 def test_exports_end_with_the_credit_line(people):
-    document = new_document(people)
+    document = document_in(people, Stage.APPROVED)
     data, _, _ = export_document(document, "txt", people.editor)
     assert data.decode().rstrip().endswith(AUTOMATIC)
     workflow.set_credit_line(people.editor, document, "Translated and edited by the desk.")

@@ -148,11 +148,21 @@ STORAGES = {
     },
 }
 
-# Uploads are read in memory and parsed defensively (reviews/formats); these caps keep a
-# hostile request from costing more than a few megabytes.
+# Uploads are held in memory and parsed defensively (reviews/formats). The caps are enforced
+# while the request arrives (reviews/uploads.py stops reading past them), so a hostile request
+# costs at most WORKBENCH_MAX_REQUEST_BYTES of memory and nothing on disk. The proxy in front
+# should refuse bodies over WORKBENCH_MAX_REQUEST_BYTES itself (README, "Deploying").
 WORKBENCH_MAX_UPLOAD_BYTES = envint("WORKBENCH_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * WORKBENCH_MAX_UPLOAD_BYTES + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = WORKBENCH_MAX_UPLOAD_BYTES + 1024 * 1024
+# The whole request body: two files (the Korean and the English) and the form's fields.
+WORKBENCH_MAX_REQUEST_BYTES = envint(
+    "WORKBENCH_MAX_REQUEST_BYTES", str(2 * WORKBENCH_MAX_UPLOAD_BYTES + 1024 * 1024)
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = WORKBENCH_MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = WORKBENCH_MAX_REQUEST_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "reviews.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+]
 
 # Quality score: penalty points per categorised comment, by severity, counted per 1,000 source
 # words; a document passes at or below the threshold.

@@ -5,23 +5,26 @@ Plain functions over bytes and strings; nothing here imports Django.
 
 import re
 
+from reviews.cleaning import clean_line
+
 from .bilingual import write_tmx, write_xliff
 from .docx import read_docx, write_docx
-from .errors import UnreadableFile, display_name
+from .errors import UnreadableFile, bare_filename
 from .html import read_html, write_html
 from .text import decode_text, split_markdown, split_plain, write_md, write_txt
 
 __all__ = [
     "EXPORT_FORMATS",
     "UnreadableFile",
+    "bare_filename",
     "read_pasted",
     "read_upload",
+    "too_large",
     "write_export",
     "write_tmx",
     "write_xliff",
 ]
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 ACCEPTED = ".txt, .md, .docx or .html"
 
 _TEXT_READERS = {
@@ -33,14 +36,15 @@ _TEXT_READERS = {
 }
 
 
-def read_upload(data: bytes, filename: str, max_bytes: int = MAX_UPLOAD_BYTES) -> list[str]:
-    """Paragraphs of an uploaded file, chosen by its extension; UnreadableFile otherwise."""
-    name = display_name(filename)
+def read_upload(data: bytes, filename: str, *, max_bytes: int) -> list[str]:
+    """Paragraphs of an uploaded file, chosen by its extension; UnreadableFile otherwise.
+    `max_bytes` is the caller's WORKBENCH_MAX_UPLOAD_BYTES: the setting is the one source."""
+    name = bare_filename(filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension != "docx" and extension not in _TEXT_READERS:
         raise UnreadableFile(f"{name} is not a file type we can read; upload {ACCEPTED}.")
     if len(data) > max_bytes:
-        raise UnreadableFile(f"{name} is larger than the {max_bytes / 1024 / 1024:g} MB limit.")
+        raise too_large(name, max_bytes)
     if not data:
         raise UnreadableFile(f"{name} has no text.")
     if extension == "docx":
@@ -50,6 +54,11 @@ def read_upload(data: bytes, filename: str, max_bytes: int = MAX_UPLOAD_BYTES) -
     if not paragraphs:
         raise UnreadableFile(f"{name} has no text.")
     return paragraphs
+
+
+def too_large(name: str, max_bytes: int) -> UnreadableFile:
+    """The refusal of a file over the size cap, the same whether the file was read or cut off."""
+    return UnreadableFile(f"{name} is larger than the {max_bytes / 1024 / 1024:g} MB limit.")
 
 
 def read_pasted(text: str) -> list[str]:
@@ -71,22 +80,30 @@ _WRITERS = {"txt": write_txt, "md": write_md, "docx": write_docx, "html": write_
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
-def _one_line(text: str) -> str:
-    return " ".join((text or "").split())
-
-
-def write_export(fmt: str, title: str, paragraphs: list[str], credit: str) -> bytes:
+def write_export(
+    fmt: str, title: str, paragraphs: list[str], credit: str, *, draft: str = "", author: str = ""
+) -> bytes:
     """The final English as a file. A merged row (paragraphs separated by a blank line) is
-    written as separate paragraphs; a single line break inside a paragraph becomes a space."""
+    written as separate paragraphs; a single line break inside a paragraph becomes a space.
+    Text is cleaned on the way out too, so text stored before cleaning existed still exports.
+    The title is written once: a first paragraph that repeats it is left out. `draft`, when
+    given, is a notice written above everything ("Draft, not approved: reviewing"); `author`
+    goes into the file's properties where the format has them."""
     try:
         writer = _WRITERS[fmt]
     except KeyError:
         known = ", ".join(sorted(_WRITERS))
         raise ValueError(f"Unknown export format {fmt!r}; expected one of {known}.") from None
+    title = clean_line(title or "")
     pieces = [
         line
         for paragraph in paragraphs
-        for line in map(_one_line, _BLANK_LINE.split(paragraph or ""))
+        for line in map(clean_line, _BLANK_LINE.split(paragraph or ""))
         if line
     ]
-    return writer(_one_line(title), pieces, _one_line(credit))
+    # An article's first row is usually its headline, which is also the document's title.
+    if pieces and title and pieces[0].casefold() == title.casefold():
+        pieces = pieces[1:]
+    return writer(
+        title, pieces, clean_line(credit or ""), draft=clean_line(draft), author=clean_line(author)
+    )

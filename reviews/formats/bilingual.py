@@ -49,6 +49,7 @@ def write_xliff(
     source_lang: str = "ko",
     target_lang: str = "en",
     doc_id: str = "",
+    draft: str = "",
 ) -> bytes:
     """One <unit> per (source, target) pair; an empty target is left out, an empty source is an
     empty <source/> (a target paragraph with no counterpart)."""
@@ -63,9 +64,12 @@ def write_xliff(
     )
     file = etree.SubElement(root, _x("file"), id="f1")
     file.set("original", _xml_safe(doc_id or title))
-    if title:
+    if title or draft:
         notes = etree.SubElement(file, _x("notes"))
+    if title:
         etree.SubElement(notes, _x("note"), category="title").text = _xml_safe(title)
+    if draft:
+        etree.SubElement(notes, _x("note"), category="status").text = _xml_safe(draft)
     for number, (source, target) in enumerate(units, start=1):
         unit = etree.SubElement(file, _x("unit"), id=f"u{number}")
         segment = etree.SubElement(unit, _x("segment"))
@@ -82,6 +86,7 @@ def write_tmx(
     source_lang: str = "ko",
     target_lang: str = "en",
     creation_tool: str = "Workbench",
+    draft: str = "",
 ) -> bytes:
     """One <tu> per pair with both sides present; pairs with an empty side teach a translation
     memory nothing and are skipped."""
@@ -100,6 +105,8 @@ def write_tmx(
     )
     if title:
         etree.SubElement(header, "prop", type="x-document-title").text = _xml_safe(title)
+    if draft:
+        etree.SubElement(header, "prop", type="x-status").text = _xml_safe(draft)
     body = etree.SubElement(root, "body")
     for number, (source, target) in enumerate(units, start=1):
         source, target = _xml_safe(source or ""), _xml_safe(target or "")

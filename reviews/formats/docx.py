@@ -1,25 +1,29 @@
 """Word (.docx): checked as a zip archive before python-docx sees it, then read in body order.
 
-About XML safety: python-docx parses every part with
-`lxml.etree.XMLParser(remove_blank_text=True, resolve_entities=False)` (docx/oxml/parser.py and
-docx/opc/oxml.py in python-docx 1.2). lxml's defaults leave `load_dtd=False` and
-`no_network=True`, and `resolve_entities=False` keeps entity references unexpanded, so neither
-external entities nor "billion laughs" expansion can happen there. Word itself never writes a
-document type declaration, so as a second line of defence any XML part that declares one is
-refused before parsing (`_check_prolog`).
+About XML safety: before python-docx opens anything, every part it could parse as XML (each
+.rels part, [Content_Types].xml, every part with an XML content type, every part named .xml,
+whatever its case) is parsed by `safexml.parse`, which refuses any document type declaration
+in whatever encoding the part is written. Word itself never writes one. python-docx then
+parses the same parts with `resolve_entities=False` (docx/oxml/parser.py in python-docx 1.2),
+so even without the first check neither external entities nor entity expansion could happen.
 """
 
 import io
 import posixpath
 import re
 import zipfile
+from datetime import UTC, datetime
 
 import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
+from reviews.cleaning import clean_text
+
+from . import safexml
 from .errors import UnreadableFile
-from .text import clean_paragraph, normalise
+from .text import clean_paragraph
 
 MAX_ENTRIES = 2000
 MAX_TOTAL_UNCOMPRESSED = 50 * 1024 * 1024
@@ -27,14 +31,13 @@ MAX_RATIO = 100
 # Ratios are only meaningful for parts big enough to matter: a 2 KB part of repeated
 # whitespace can compress 200:1 in a perfectly ordinary document.
 RATIO_APPLIES_ABOVE = 1024 * 1024
-# How far into an XML part a document type declaration is looked for (it can only appear
-# before the root element, which in real files starts within the first few hundred bytes).
-PROLOG_SCAN_BYTES = 64 * 1024
-REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
-
-_DECLARATION = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROOT_START = re.compile(r"<[A-Za-z_]")
-_PROLOG_NOISE = re.compile(r"<\?.*?\?>|<!--.*?-->", re.DOTALL)
+CONTENT_TYPES = "[Content_Types].xml"
+REQUIRED_PARTS = (CONTENT_TYPES, "word/document.xml")
+# What a written .docx says made it (core and extended properties), not python-docx.
+APPLICATION = "Workbench"
+_EXTENDED_PROPERTIES = "docProps/app.xml"
+_EXTENDED_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 
 def read_docx(data: bytes, name: str) -> list[str]:
@@ -44,7 +47,7 @@ def read_docx(data: bytes, name: str) -> list[str]:
         paragraphs = list(_block_texts(document))
     except Exception as error:  # python-docx raises many kinds for damaged files
         raise _invalid(name) from error
-    return [p for p in (clean_paragraph(normalise(text)) for text in paragraphs) if p]
+    return [p for p in (clean_paragraph(clean_text(text)) for text in paragraphs) if p]
 
 
 def _block_texts(container):
@@ -104,15 +107,46 @@ def check_archive(data: bytes, name: str) -> None:
         if any(part not in names for part in REQUIRED_PARTS):
             raise _invalid(name)
         try:
-            for entry in entries:
-                if entry.filename.endswith((".xml", ".rels")):
-                    _check_prolog(archive, entry, name)
+            check_xml_parts(archive, entries, name)
         except UnreadableFile:
             raise
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
             raise _invalid(name) from e
         except NotImplementedError as error:  # an unsupported compression method
             raise _invalid(name) from error
+
+
+def check_xml_parts(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], name: str) -> None:
+    """Parse every part python-docx could parse as XML with the DTD-refusing parser. Which
+    parts those are comes from [Content_Types].xml, looked up the way python-docx looks
+    (part names and extensions without regard to case), plus every .xml and .rels name."""
+    types_entry = archive.getinfo(CONTENT_TYPES)
+    content_types = safexml.parse(_read_part(archive, types_entry), f"{name} ({CONTENT_TYPES})")
+    overrides = {
+        element.get("PartName", "").lower(): element.get("ContentType", "")
+        for element in content_types.iter(f"{_CT}Override")
+    }
+    defaults = {
+        element.get("Extension", "").lower(): element.get("ContentType", "")
+        for element in content_types.iter(f"{_CT}Default")
+    }
+    for entry in entries:
+        if entry.filename == CONTENT_TYPES or entry.is_dir():
+            continue
+        lowered = entry.filename.lower()
+        extension = lowered.rsplit(".", 1)[-1] if "." in lowered.rsplit("/", 1)[-1] else ""
+        content_type = overrides.get("/" + lowered, defaults.get(extension, "")).lower()
+        # Images (an SVG included) are kept as bytes by python-docx, never parsed.
+        xml_type = content_type.endswith("xml") and not content_type.startswith("image/")
+        if xml_type or lowered.endswith((".xml", ".rels")):
+            safexml.parse(_read_part(archive, entry), f"{name} ({entry.filename})")
+
+
+def _read_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
+    """An entry's bytes, never more than its declared size: a single bounded read keeps an
+    entry that hides its real size from being inflated whole (ZipFile.read would be)."""
+    with archive.open(entry) as stream:
+        return stream.read(entry.file_size)
 
 
 def _too_large(name: str) -> UnreadableFile:
@@ -129,32 +163,20 @@ def _unsafe_name(filename: str) -> bool:
     return ".." in path.split("/") or posixpath.isabs(path)
 
 
-def _check_prolog(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str) -> None:
-    with archive.open(entry) as stream:
-        head = stream.read(PROLOG_SCAN_BYTES)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
-        encoding = (
-            "utf-16-be" if head.startswith(b"\xfe\xff") or head[:1] == b"\x00" else "utf-16-le"
-        )
-        text = head.decode(encoding, errors="ignore")
-    else:
-        text = head.decode("latin-1")
-    prolog = _PROLOG_NOISE.sub("", text)
-    root = _ROOT_START.search(prolog)
-    prolog = prolog[: root.start()] if root else prolog
-    if _DECLARATION.search(prolog):
-        raise UnreadableFile(
-            f"{name} contains a document type declaration, which Word never writes, "
-            "so it was not opened."
-        )
-    if not root and len(head) == PROLOG_SCAN_BYTES:
-        raise _invalid(name)
-
-
-def write_docx(title: str, paragraphs: list[str], credit: str) -> bytes:
+def write_docx(title: str, paragraphs: list[str], credit: str, *, draft="", author="") -> bytes:
     document = docx.Document()
-    document.core_properties.title = title
-    document.core_properties.language = "en"
+    now = datetime.now(UTC).replace(microsecond=0)
+    properties = document.core_properties
+    properties.title = title
+    properties.author = author
+    properties.last_modified_by = APPLICATION
+    properties.comments = draft  # the template says "generated by python-docx"
+    properties.content_status = "Draft" if draft else "Final"
+    properties.language = "en"
+    properties.created = properties.modified = now
+    properties.revision = 1
+    if draft:
+        document.add_paragraph().add_run(draft).bold = True
     if title:
         document.add_heading(title, level=1)
     for paragraph in paragraphs:
@@ -163,4 +185,22 @@ def write_docx(title: str, paragraphs: list[str], credit: str) -> bytes:
         document.add_paragraph().add_run(credit).italic = True
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _with_application(buffer.getvalue())
+
+
+def _with_application(data: bytes) -> bytes:
+    """python-docx copies its template's extended properties ("Microsoft Macintosh Word",
+    a page count of an empty page); the file says it was written by Workbench instead."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    properties = etree.Element(f"{{{_EXTENDED_NS}}}Properties", nsmap={None: _EXTENDED_NS})
+    etree.SubElement(properties, f"{{{_EXTENDED_NS}}}Application").text = APPLICATION
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == _EXTENDED_PROPERTIES:
+                content = etree.tostring(
+                    properties, xml_declaration=True, encoding="UTF-8", standalone=True
+                )
+            target.writestr(entry, content)
+    return out.getvalue()

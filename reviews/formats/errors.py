@@ -8,7 +8,7 @@ class UnreadableFile(ValueError):
     """
 
 
-def display_name(filename: str) -> str:
+def bare_filename(filename: str) -> str:
     """The last path component of an uploaded name, for messages ("report.docx")."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
     return name or "The file"

@@ -6,6 +6,8 @@ import re
 import lxml.html
 from lxml import etree
 
+from reviews.cleaning import clean_text
+
 from .errors import UnreadableFile
 from .text import clean_paragraph, split_plain
 
@@ -83,7 +85,7 @@ _BREAK = "\n"
 
 def read_html(text: str, name: str) -> list[str]:
     # lxml refuses a str that still declares an encoding; the bytes are already decoded.
-    text = _XML_DECLARATION.sub("", text)
+    text = clean_text(_XML_DECLARATION.sub("", text))
     parser = lxml.html.HTMLParser(
         no_network=True, remove_comments=True, remove_pis=True, recover=True
     )
@@ -158,7 +160,7 @@ class _Walker:
             self.flush()
 
 
-def write_html(title: str, paragraphs: list[str], credit: str) -> bytes:
+def write_html(title: str, paragraphs: list[str], credit: str, *, draft="", author="") -> bytes:
     def esc(text):
         return html.escape(text, quote=True)
 
@@ -167,11 +169,13 @@ def write_html(title: str, paragraphs: list[str], credit: str) -> bytes:
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
-        f"<title>{esc(title)}</title>",
-        "</head>",
-        "<body>",
-        "<article>",
+        f"<title>{esc(f'{draft}: {title}' if draft else title)}</title>",
     ]
+    if author:
+        lines.append(f'<meta name="author" content="{esc(author)}">')
+    lines += ["</head>", "<body>", "<article>"]
+    if draft:
+        lines.append(f'<p class="draft"><strong>{esc(draft)}</strong></p>')
     if title:
         lines.append(f"<h1>{esc(title)}</h1>")
     lines.extend(f"<p>{esc(paragraph)}</p>" for paragraph in paragraphs)

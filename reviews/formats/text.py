@@ -6,11 +6,10 @@ import unicodedata
 
 import charset_normalizer
 
+from reviews.cleaning import clean_text
+
 from .errors import UnreadableFile
 
-# Zero-width characters that only get in the way of comparing and aligning text. The zero-width
-# joiner and non-joiner stay: they change how emoji and some scripts render.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u180e"))
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
@@ -108,18 +107,6 @@ def _looks_binary(text: str) -> bool:
     return odd > len(text) * _MAX_ODD_SHARE
 
 
-def normalise(text: str) -> str:
-    """Newlines to \\n, NFC, no zero-width characters, no control characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u2029", "\n\n").replace("\u2028", "\n")
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return "".join(char for char in text if char in "\n\t" or not _is_control(char))
-
-
-def _is_control(char: str) -> bool:
-    return unicodedata.category(char) in {"Cc", "Cs"}
-
-
 def clean_paragraph(text: str) -> str:
     """One paragraph on one line: lines joined with a space, runs of spaces collapsed."""
     return _HORIZONTAL_SPACE.sub(" ", text.replace("\n", " ")).strip()
@@ -129,7 +116,7 @@ def split_plain(text: str) -> list[str]:
     """Paragraphs are separated by blank lines; text without any blank line has one paragraph
     per line. Hard-wrapped lines inside a paragraph are joined with a space, which is also
     right for Korean (words are separated by spaces)."""
-    text = normalise(text).strip()
+    text = clean_text(text).strip()
     blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
     return [p for p in (clean_paragraph(block) for block in blocks) if p]
 
@@ -176,7 +163,7 @@ def strip_inline_markdown(text: str) -> str:
 def split_markdown(text: str) -> list[str]:
     """Markdown to paragraphs: headings, list items and block quotes lose their markers and a
     heading or list item is always its own paragraph; rules and code fences are dropped."""
-    text = normalise(text).strip()
+    text = clean_text(text).strip()
     one_per_line = not _BLANK_LINE.search(text)
     paragraphs: list[str] = []
     block: list[str] = []
@@ -237,15 +224,17 @@ def escape_markdown(text: str) -> str:
     return _MD_ORDERED.sub(r"\1\\\2", text)
 
 
-def write_txt(title: str, paragraphs: list[str], credit: str) -> bytes:
-    blocks = [b for b in [title, *paragraphs, credit] if b]
+def write_txt(title: str, paragraphs: list[str], credit: str, *, draft="", author="") -> bytes:
+    blocks = [b for b in [draft, title, *paragraphs, credit] if b]
     return ("\n\n".join(blocks) + "\n").encode("utf-8")
 
 
-def write_md(title: str, paragraphs: list[str], credit: str) -> bytes:
+def write_md(title: str, paragraphs: list[str], credit: str, *, draft="", author="") -> bytes:
     blocks = [escape_markdown(p) for p in paragraphs]
     if title:
         blocks.insert(0, "# " + escape_markdown(title))
+    if draft:
+        blocks.insert(0, "**" + escape_markdown(draft) + "**")
     if credit:
         blocks.append("*" + escape_markdown(credit) + "*")
     return ("\n\n".join(blocks) + "\n").encode("utf-8")

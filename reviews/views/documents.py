@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import workflow
+from reviews.cleaning import clean_line
 from reviews.diffing import TextTooLong
 from reviews.exporting import ALL_FORMATS, export_document
 from reviews.forms import UploadForm
@@ -32,7 +33,7 @@ def dashboard(request):
     person = None
     if request.GET.get("person"):
         person = get_user_model().objects.filter(pk=number_or_404(request.GET["person"])).first()
-    search = request.GET.get("q", "").strip()[:100]
+    search = clean_line(request.GET.get("q", ""))[:100]
     documents = desk_queue(
         user, waiting=tab == "waiting", stage=stage, person=person, search=search
     )
@@ -61,8 +62,14 @@ def upload(request):
     initial = {}
     if Role.TRANSLATOR in workflow.upload_slots(request.user):
         initial["translator"] = request.user
+    # A refused upload can leave POST empty; the form must still be bound to say why.
+    posted = request.method == "POST"
     form = UploadForm(
-        request.POST or None, request.FILES or None, initial=initial, uploader=request.user
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial=initial,
+        uploader=request.user,
+        upload_refusal=getattr(request, "upload_refusal", None),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

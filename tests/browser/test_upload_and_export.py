@@ -47,14 +47,16 @@ def test_upload_read_side_by_side_and_export_docx(page, people, tmp_path):
     assert ko_box["x"] < en_box["x"] and abs(ko_box["y"] - en_box["y"]) < 5
     screenshot(page, "document-page")
 
-    page.get_by_text("Export").click()
+    # Not approved yet, so the export is a draft and says so; the credit line waits for approval.
+    page.get_by_text("Export draft").click()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="docx").click()
+    assert download_info.value.suggested_filename == "breakwater-draft.docx"
     data = download_info.value.path().read_bytes()
     exported = [p.text for p in WordDocument(io.BytesIO(data)).paragraphs if p.text]
-    assert exported[0] == "Breakwater"
-    assert "The construction cost a total of 85 billion won." in exported
-    assert exported[-1] == "Translated by Mina Seo. Edited by Daniel Park."
+    assert exported[:2] == ["Draft, not approved: aligning", "Breakwater"]
+    assert exported[-1] == "The construction cost a total of 85 billion won."
+    assert not any("Edited by" in text for text in exported)
 
 
 def test_outsider_sees_nothing(page, page_errors, people, document):

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -47,8 +48,8 @@ class Command(BaseCommand):
         if not Document.objects.filter(title=DEMO_TITLE).exists():
             document = create_document(
                 title=DEMO_TITLE,
-                source_paragraphs=read_upload((DEMO_DIR / "ko.txt").read_bytes(), "ko.txt"),
-                target_paragraphs=read_upload((DEMO_DIR / "en.txt").read_bytes(), "en.txt"),
+                source_paragraphs=self.read("ko.txt"),
+                target_paragraphs=self.read("en.txt"),
                 created_by=users["translator"],
                 translator=users["translator"],
                 editor=users["editor"],
@@ -62,6 +63,10 @@ class Command(BaseCommand):
         for username, first, last, role in PEOPLE:
             note = " (sees no documents)" if username == "outsider" else ""
             self.stdout.write(f"  {username:<11} {first} {last}, {role.label.lower()}{note}")
+
+    def read(self, name):
+        data = (DEMO_DIR / name).read_bytes()
+        return read_upload(data, name, max_bytes=settings.WORKBENCH_MAX_UPLOAD_BYTES)
 
     def start_review(self, document, users):
         """Take the demo a few steps in, so a newcomer sees proposals and comments at once."""

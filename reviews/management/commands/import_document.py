@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from reviews.cleaning import clean_line
 from reviews.diffing import TextTooLong
 from reviews.formats import UnreadableFile, read_upload
 from reviews.importing import create_document
@@ -23,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--created-by", help="username of the uploader (default: translator)")
 
     def handle(self, *args, source, target, title, translator, editor, created_by, **options):
-        if not title.strip():
+        title = clean_line(title)
+        if not title:
             raise CommandError("The title is empty.")
         people = {
             "translator": self.user(translator),
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         texts = [self.read(path) for path in (source, target)]
         try:
             document = create_document(
-                title=title.strip(),
+                title=title,
                 source_paragraphs=texts[0],
                 target_paragraphs=texts[1],
                 created_by=uploader,
