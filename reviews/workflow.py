@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from reviews.cleaning import clean_line
+from reviews.cleaning import clean_line, clean_text
 from reviews.importing import start_history
 from reviews.models import (
     Comment,
@@ -205,8 +205,8 @@ def upload_slots(user):
 
 
 def clean_note(note):
-    """A stage move's note as kept: line ends normalised, blank edges trimmed."""
-    return note.replace("\r\n", "\n").strip()
+    """A stage move's note as kept: cleaned as every text a person enters, edges trimmed."""
+    return clean_text(note).strip()
 
 
 @transaction.atomic
