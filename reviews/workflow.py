@@ -101,10 +101,31 @@ ACTIONS = {
 }
 
 
+# Actions on the desk's shared resources rather than on one document: which desk roles.
+DESK_ACTIONS = {
+    "read_glossary": frozenset(Role),
+    "edit_glossary": REVIEWERS,
+}
+
+
+def desk_refusal(user, action):
+    """Why `user` may not take a desk-wide `action`, or None when they may. Reading is open
+    to everyone signed in, role or not; the rest follows the person's desk groups."""
+    if not user.is_authenticated:
+        return "Log in first."
+    if action == "read_glossary" or is_manager(user):
+        return None
+    if user._workbench_groups & DESK_ACTIONS[action]:
+        return None
+    return "Only editors and managers can change the glossary."
+
+
 def refusal(user, action, document):
     """Why `user` may not take `action` on `document`, or None when they may."""
     if action == "upload":
         return None if user.is_authenticated else "Log in first."
+    if action in DESK_ACTIONS:
+        return desk_refusal(user, action)
     role = document.role_of(user) if user.is_authenticated else None
     if role is None:
         return "You cannot see this document."

@@ -159,6 +159,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = WORKBENCH_MAX_UPLOAD_BYTES + 1024 * 1024
 WORKBENCH_QUALITY_PENALTIES = {"minor": 1, "major": 5, "critical": 10}
 WORKBENCH_QUALITY_THRESHOLD = float(os.getenv("WORKBENCH_QUALITY_THRESHOLD", "15"))
 
+# Translation memory (reviews/memory.py): a suggestion must be at least this similar to the
+# row's Korean (0 to 1); on PostgreSQL candidates are first found with pg_trgm's similarity at
+# the looser second threshold (trigram similarity runs lower than the match ratio shown).
+WORKBENCH_MEMORY_MIN_SIMILARITY = float(os.getenv("WORKBENCH_MEMORY_MIN_SIMILARITY", "0.5"))
+WORKBENCH_MEMORY_TRIGRAM_THRESHOLD = float(os.getenv("WORKBENCH_MEMORY_TRIGRAM_THRESHOLD", "0.3"))
+
 # A strict policy: nothing inline, nothing evaluated, no third-party origins.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
