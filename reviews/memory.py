@@ -22,6 +22,7 @@ or above WORKBENCH_MEMORY_MIN_SIMILARITY are shown.
 """
 
 import difflib
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -92,20 +93,32 @@ def search_words(text):
     return sorted(stems, key=lambda stem: (-len(stem), stem))[:SEARCH_WORDS]
 
 
-def trigram_candidates(rows, source_text):
-    with transaction.atomic():
-        # SET LOCAL: the pooled connection goes back with the default threshold.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SET LOCAL pg_trgm.similarity_threshold = %s",
-                [settings.WORKBENCH_MEMORY_TRIGRAM_THRESHOLD],
-            )
-        return list(
-            rows.filter(TrigramSimilar(F("source"), Value(source_text)))
-            .annotate(trigram=TrigramSimilarity("source", Value(source_text)))
-            .order_by("-trigram", "-pk")
-            .values_list("pk", "source", "text", "document_id", "document__title")[:MAX_CANDIDATES]
+def trigram_matches(rows, source_text):
+    """Rows whose Korean is trigram-similar to source_text (the `%` operator, which the GIN
+    index serves), best first. Run it under `trigram_threshold()`."""
+    return (
+        rows.filter(TrigramSimilar(F("source"), Value(source_text)))
+        .annotate(trigram=TrigramSimilarity("source", Value(source_text)))
+        .order_by("-trigram", "-pk")
+        .values_list("pk", "source", "text", "document_id", "document__title")
+    )
+
+
+@contextmanager
+def trigram_threshold():
+    """pg_trgm's `%` threshold for one transaction: SET LOCAL, so a pooled connection goes
+    back to the pool as it came."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SET LOCAL pg_trgm.similarity_threshold = %s",
+            [settings.WORKBENCH_MEMORY_TRIGRAM_THRESHOLD],
         )
+        yield
+
+
+def trigram_candidates(rows, source_text):
+    with trigram_threshold():
+        return list(trigram_matches(rows, source_text)[:MAX_CANDIDATES])
 
 
 def word_candidates(rows, source_text):
