@@ -1,11 +1,14 @@
 """Glossary terms marked in the Korean of the document page, English on hover and on focus.
 
-Cost: a page must not try every term on every row. The glossary is compiled once per
-version into one regular expression shaped as a trie of all the Korean terms, so one pass
-over a row finds the candidate terms in time that grows with the row's length, not with the
-glossary. Only the few candidates found are handed to `reviews.korean.find_term`, which
-judges word starts and particles. The compiled matcher is kept per process and rebuilt when
-the glossary's version (its latest change) moves on; bench/glossary.py measures it.
+Cost: a page must not try every term on every row. A term starts a word (reviews/korean.py),
+so the candidates in a row are found word by word: each word's prefixes are looked up in a
+dict of the Korean terms (a term with a space or a hyphen is looked up by its first word;
+the rare term that starts with punctuation, "(주)", is tried on every row). That is a few
+dict lookups per word, whatever the glossary's size; only the few candidates found are
+handed to `reviews.korean.find_term`, which judges particles. (A regular expression of all
+the terms, even shaped as a trie, costs time per term: Python's regex engine tries a
+group's alternatives one by one.) The dicts are built once per glossary version and kept
+per process; bench/glossary.py measures it.
 """
 
 import html
@@ -18,31 +21,42 @@ from django.db.models import Max
 from reviews import korean
 from reviews.models import GlossaryChange, GlossaryTerm
 
+WORD = re.compile(r"\w+")
+
 
 @dataclass
 class TermMatcher:
     version: tuple
     # Korean term -> the English renderings the glossary approves for it.
     english: dict = field(default_factory=dict)
-    pattern: re.Pattern | None = None
+    # First word -> the terms of several words (or with punctuation) that start with it.
+    phrases: dict = field(default_factory=dict)
+    longest_word: int = 0
+    # The rare terms that start with no word character ("(주)"), tried on every row.
+    unusual: list = field(default_factory=list)
+
+    def candidates(self, text):
+        """Terms that start a word of the text, for find_term to judge."""
+        found = set()
+        for match in WORD.finditer(text):
+            word = match.group()
+            for cut in range(1, min(len(word), self.longest_word) + 1):
+                if word[:cut] in self.english:
+                    found.add(word[:cut])
+            for phrase in self.phrases.get(word, ()):
+                if text.startswith(phrase, match.start()):
+                    found.add(phrase)
+        found.update(term for term in self.unusual if term in text)
+        return found
 
     def spans(self, text):
         """Non-overlapping (start, end, korean term) found in text, longer terms first."""
-        if self.pattern is None or not text:
+        if not self.english or not text:
             return []
-        candidates = set()
-        for match in self.pattern.finditer(text):
-            found = match.group(1)
-            # The trie gives the longest term starting here; shorter terms it contains start
-            # here too (북한 inside 북한군).
-            candidates.update(
-                found[:cut] for cut in range(1, len(found)) if found[:cut] in self.english
-            )
-            candidates.add(found)
         spans = sorted(
             (
                 (start, end, term)
-                for term in candidates
+                for term in self.candidates(text)
                 for start, end in korean.find_term(text, term)
             ),
             key=lambda span: (span[0], span[0] - span[1]),
@@ -73,35 +87,19 @@ class TermMatcher:
         return "".join(parts)
 
 
-def trie_pattern(words):
-    """One regular expression matching any of `words`, built as a trie so matching at a
-    position costs the length of the longest word there, not the number of words."""
-    trie = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def expression(node):
-        branches = [re.escape(char) + expression(child) for char, child in node.items() if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-        return f"(?:{body})?" if "" in node else body
-
-    return expression(trie)
-
-
 def build_matcher(version, terms):
-    english = {}
+    english, phrases, longest, unusual = {}, {}, 0, []
     for term_korean, term_english in terms:
         english.setdefault(term_korean, []).append(term_english)
-    if not english:
-        return TermMatcher(version)
-    # A lookahead, so overlapping candidates (a term starting inside another) are all seen.
-    pattern = re.compile(f"(?=({trie_pattern(sorted(english))}))")
-    return TermMatcher(version, english, pattern)
+    for term_korean in english:
+        first = WORD.match(term_korean)
+        if first is None:
+            unusual.append(term_korean)
+        elif first.end() == len(term_korean):
+            longest = max(longest, len(term_korean))
+        else:
+            phrases.setdefault(first.group(), []).append(term_korean)
+    return TermMatcher(version, english, phrases, longest, unusual)
 
 
 _cache = {"matcher": None}

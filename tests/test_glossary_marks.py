@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reviews import glossary
-from reviews.glossary_marks import build_matcher, term_matcher, trie_pattern
+from reviews import glossary, korean
+from reviews.glossary_marks import build_matcher, term_matcher
 from reviews.korean import find_term
 from tests.conftest import ENGLISH, new_document
 
@@ -21,17 +21,19 @@ SOURCE = [
 ]
 
 
-def test_the_trie_pattern_finds_exactly_the_words_a_plain_search_finds():
+def test_the_candidates_miss_no_term_that_find_term_finds():
     rng = random.Random(7)
-    syllables = "가나다라북한국회의원정부"
-    words = {"".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(300)}
-    pattern = re.compile(f"(?=({trie_pattern(words)}))")
-    for _ in range(200):
-        text = "".join(rng.choice(syllables + " ") for _ in range(40))
-        longest = {m.start(): m.group(1) for m in pattern.finditer(text)}
-        for start in range(len(text)):
-            here = [w for w in words if text.startswith(w, start)]
-            assert longest.get(start) == (max(here, key=len) if here else None)
+    syllables = "가나다라북한국회의원정부은는의 -"
+    words = {
+        "".join(rng.choice(syllables) for _ in range(rng.randint(1, 5))).strip() for _ in range(400)
+    }
+    words = {w for w in words if w}
+    matcher = build_matcher((1, None), [(w, "x") for w in words])
+    for _ in range(300):
+        text = "".join(rng.choice(syllables + "  .") for _ in range(50))
+        expected = {w for w in words if korean.find_term(text, w)}
+        assert expected <= matcher.candidates(text), (text, expected - matcher.candidates(text))
+        assert {term for _, _, term in matcher.spans(text)} <= expected
 
 
 def test_terms_are_marked_with_particles_and_not_inside_other_words():
