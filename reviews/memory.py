@@ -14,8 +14,8 @@ Finding candidates:
 - PostgreSQL: pg_trgm's `%` operator, served by the GIN trigram index on the row's Korean
   (migration 0002), at the looser WORKBENCH_MEMORY_TRIGRAM_THRESHOLD, the best
   MAX_CANDIDATES by trigram similarity.
-- SQLite: rows sharing the paragraph's longest words (particles stripped), newest first,
-  at most MAX_CANDIDATES.
+- SQLite: the rows sharing the most of the paragraph's longest words (particles stripped),
+  at most MAX_CANDIDATES; a scan of the approved rows, without an index.
 Every candidate is then scored the same way on both databases (difflib's ratio over the
 characters), so a suggestion shows the same percentage wherever it runs, and only those at
 or above WORKBENCH_MEMORY_MIN_SIMILARITY are shown.
@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import F, Q, Value
+from django.db.models import Case, F, Value, When
 
 from reviews import korean
 from reviews.diffing import diff_words, tokenize
@@ -37,7 +37,7 @@ from reviews.models import Document, Paragraph
 
 MAX_CANDIDATES = 20
 # SQLite: how many of the paragraph's words to look for.
-SEARCH_WORDS = 6
+SEARCH_WORDS = 8
 
 
 @dataclass
@@ -122,15 +122,15 @@ def trigram_candidates(rows, source_text):
 
 
 def word_candidates(rows, source_text):
+    """Rows sharing the most of the paragraph's search words, then the newest."""
     words = search_words(source_text)
     if not words:
         return []
-    shares_a_word = Q()
-    for word in words:
-        shares_a_word |= Q(source__contains=word)
+    shared = sum(Case(When(source__contains=word, then=1), default=0) for word in words)
     return list(
-        rows.filter(shares_a_word)
-        .order_by("-pk")
+        rows.annotate(shared=shared)
+        .filter(shared__gt=0)
+        .order_by("-shared", "-pk")
         .values_list("pk", "source", "text", "document_id", "document__title")[:MAX_CANDIDATES]
     )
 

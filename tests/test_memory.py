@@ -129,6 +129,24 @@ def test_at_most_three_best_first(people):
     assert [s.similarity for s in found] == sorted((s.similarity for s in found), reverse=True)
 
 
+def test_the_near_duplicate_is_found_among_many_newer_rows_sharing_a_word(people, last_month):
+    crowd = Document.objects.create(
+        title="Crowd", stage="approved", translator=people.translator, created_by=people.editor
+    )
+    Paragraph.objects.bulk_create(
+        Paragraph(
+            document=crowd,
+            position=n,
+            source=f"야당은 {n}일 국무회의를 비판했다.",
+            text=f"Crowd {n}",
+            status="approved",
+        )
+        for n in range(memory.MAX_CANDIDATES + 10)
+    )
+    found = memory.suggestions(people.translator, TODAY_KO)
+    assert found and found[0].english == APPROVED_EN
+
+
 def test_the_editor_loads_suggestions_and_escapes_them(client, people, today):
     document_with(
         people, [APPROVED_KO], ['<img src=x> "Cabinet" & co'],
