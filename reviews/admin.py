@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from reviews.models import Comment, Document, Event, Paragraph, Revision
+from reviews.models import (
+    Comment,
+    Document,
+    Event,
+    GlossaryChange,
+    GlossaryTerm,
+    Paragraph,
+    Revision,
+)
 
 
 @admin.register(Document)
@@ -50,3 +58,16 @@ class CommentAdmin(ReadOnlyAdmin):
 class EventAdmin(ReadOnlyAdmin):
     list_display = ["document", "actor", "verb", "created_at"]
     list_filter = ["verb"]
+
+
+# The glossary changes in the app, where every change is logged (reviews/glossary.py).
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(ReadOnlyAdmin):
+    list_display = ["korean", "english", "created_by", "updated_at"]
+    search_fields = ["korean", "english"]
+
+
+@admin.register(GlossaryChange)
+class GlossaryChangeAdmin(ReadOnlyAdmin):
+    list_display = ["korean", "english", "action", "actor", "created_at"]
+    list_filter = ["action"]

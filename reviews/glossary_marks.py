@@ -77,9 +77,9 @@ class TermMatcher:
             english = "; ".join(self.english[term])
             parts.append(html.escape(text[position:start]))
             parts.append(
-                f'<span class="term" tabindex="0" aria-describedby="{tip_id}">'
+                f'<span class="glossary-term" tabindex="0" aria-describedby="{tip_id}">'
                 f"{html.escape(text[start:end])}"
-                f'<span class="term-tip" role="tooltip" id="{tip_id}">{html.escape(english)}'
+                f'<span class="glossary-tip" role="tooltip" id="{tip_id}">{html.escape(english)}'
                 "</span></span>"
             )
             position = end

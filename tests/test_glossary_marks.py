@@ -82,7 +82,7 @@ def marked_document(people):
 
 
 def tip_texts(page):
-    return re.findall(r'<span class="term-tip" role="tooltip" id="[^"]+">([^<]*)</span>', page)
+    return re.findall(r'<span class="glossary-tip" role="tooltip" id="[^"]+">([^<]*)</span>', page)
 
 
 def test_the_document_page_marks_terms_with_their_english(client, people, marked_document):

@@ -11,4 +11,4 @@ def mark_terms(text, matcher, row_pk, number):
     of text it is given, which is why its result may be marked safe here."""
     if matcher is None:
         return escape(text)
-    return mark_safe(matcher.render(text, f"term-{row_pk}-{number}"))  # noqa: S308
+    return mark_safe(matcher.render(text, f"glossary-{row_pk}-{number}"))  # noqa: S308

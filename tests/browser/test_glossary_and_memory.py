@@ -65,8 +65,8 @@ def test_a_terms_english_shows_on_keyboard_focus(page, people):
     document = new_document(people)
     log_in(page, "mina")
     page.goto(document.get_absolute_url())
-    term = page.locator(".cell-source .term", has_text="서울시의회").first
-    tip = term.locator(".term-tip")
+    term = page.locator(".cell-source .glossary-term", has_text="서울시의회").first
+    tip = term.locator(".glossary-tip")
     expect(tip).to_be_hidden()
     term.focus()
     expect(tip).to_be_visible()
@@ -77,5 +77,5 @@ def test_a_terms_english_shows_on_keyboard_focus(page, people):
     page.locator("body").focus()
     term.blur()
     expect(tip).to_be_hidden()
-    page.locator(".cell-source .term", has_text="서울시의회").first.hover()
+    page.locator(".cell-source .glossary-term", has_text="서울시의회").first.hover()
     expect(tip).to_be_visible()
