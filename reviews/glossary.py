@@ -43,7 +43,9 @@ def _require(user):
 
 
 def _changes(before, after):
-    return {f: [before[f], after[f]] for f in FIELDS if before[f] != after[f]}
+    """[[field, before, after], ...] in the form's order (a list: PostgreSQL's jsonb would
+    reorder the keys of a dict)."""
+    return [[f, before[f], after[f]] for f in FIELDS if before[f] != after[f]]
 
 
 def _values(term):

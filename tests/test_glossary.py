@@ -124,7 +124,7 @@ def test_an_editor_changes_a_term_and_the_log_says_what_changed(client, people, 
     assert term.forbidden == ["N. Korea"] and term.note == "Always."
     change = GlossaryChange.objects.filter(action="changed").get()
     assert change.actor == people.manager
-    assert set(change.payload["changes"]) == {"forbidden", "note"}
+    assert [field for field, _, _ in change.payload["changes"]] == ["forbidden", "note"]
     page = client.get(reverse("glossary_term", args=[term.pk])).content.decode()
     assert "Jiwon Han" in page and "forbidden, note" in page
 
