@@ -202,26 +202,27 @@ def import_csv(user, data):
     seen = {}
     result = ImportResult()
     for line, values in rows:
-        korean, english = values.get("korean", ""), values.get("english", "")
-        forbidden, note = split_variants(values.get("forbidden", "")), values.get("note", "")
-        key = (korean, english.lower())
+        new = {
+            "korean": values.get("korean", ""),
+            "english": values.get("english", ""),
+            "forbidden": split_variants(values.get("forbidden", "")),
+            "note": values.get("note", ""),
+        }
+        key = (new["korean"], new["english"].lower())
         if key in seen:
-            duplicate = f"{korean} = {english} is already on line {seen[key]}"
+            duplicate = f"{new['korean']} = {new['english']} is already on line {seen[key]}"
             raise ImportRefused(f"Line {line}: {duplicate}.")
         seen[key] = line
+        term = existing.get(key)
         try:
-            term = existing.get(key)
             if term is None:
-                new = {"korean": korean, "english": english, "forbidden": forbidden, "note": note}
                 add_term(user, **new, via="import")
                 result.added += 1
-                continue
-            new = {"korean": korean, "english": english, "forbidden": forbidden, "note": note}
-            if not _changes(_values(term), new):
+            elif _changes(_values(term), new):
+                update_term(user, term, **new, via="import")
+                result.changed += 1
+            else:
                 result.unchanged += 1
-                continue
-            update_term(user, term, **new, via="import")
-            result.changed += 1
         except ValidationError as error:
             raise ImportRefused(f"Line {line}: {_message(error)}") from None
     return result
