@@ -8,7 +8,15 @@ only what `Document.objects.visible_to` lets the person see.
 
 from django.contrib import admin
 
-from reviews.models import Comment, Document, Event, Paragraph, Revision
+from reviews.models import (
+    Comment,
+    Document,
+    Event,
+    GlossaryChange,
+    GlossaryTerm,
+    Paragraph,
+    Revision,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -25,6 +33,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
+        if self.document_lookup is None:
+            return super().get_queryset(request)
         visible = Document.objects.visible_to(request.user)
         return super().get_queryset(request).filter(**{f"{self.document_lookup}__in": visible})
 
@@ -63,3 +73,18 @@ class EventAdmin(ReadOnlyAdmin):
     list_display = ["document", "actor", "verb", "created_at"]
     list_filter = ["verb"]
     list_select_related = ["document", "actor"]
+
+
+# The glossary changes in the app, where every change is logged (reviews/glossary.py).
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(ReadOnlyAdmin):
+    document_lookup = None  # the desk's shared glossary: everyone signed in reads it
+    list_display = ["korean", "english", "created_by", "updated_at"]
+    search_fields = ["korean", "english"]
+
+
+@admin.register(GlossaryChange)
+class GlossaryChangeAdmin(ReadOnlyAdmin):
+    document_lookup = None
+    list_display = ["korean", "english", "action", "actor", "created_at"]
+    list_filter = ["action"]

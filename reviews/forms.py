@@ -6,6 +6,7 @@ from reviews import workflow
 from reviews.cleaning import clean_line
 from reviews.diffing import MAX_PARAGRAPH_CHARS
 from reviews.formats import UnreadableFile, read_pasted, read_upload
+from reviews.glossary import split_variants
 from reviews.importing import check_paragraph_count
 from reviews.models import Document, Role
 
@@ -115,3 +116,37 @@ class UploadForm(forms.Form):
             "Assign yourself as the translator or the editor: only the people on a "
             "document (and managers) can see it.",
         )
+
+
+class GlossaryTermForm(forms.Form):
+    """A glossary term; forbidden variants are written with "|" between them."""
+
+    korean = forms.CharField(max_length=200, label="Korean", widget=forms.TextInput({"lang": "ko"}))
+    english = forms.CharField(
+        max_length=300, label="English", widget=forms.TextInput({"lang": "en"})
+    )
+    forbidden = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="Forbidden English",
+        help_text='Renderings not to use, separated by "|".',
+        widget=forms.TextInput({"lang": "en"}),
+    )
+    note = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea({"rows": 2}), label="Note"
+    )
+
+    def clean_forbidden(self):
+        return split_variants(self.cleaned_data["forbidden"])
+
+
+class GlossaryImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="Columns: korean, english, forbidden, note.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.WORKBENCH_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {settings.WORKBENCH_MAX_UPLOAD_BYTES:,} bytes."
+            )
+        return upload.read()

@@ -5,8 +5,10 @@ code path deletes them (the foreign keys PROTECT them).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -349,3 +351,73 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.event}"
+
+
+# --------------------------------------------------------------------------- glossary
+
+
+class GlossaryTerm(models.Model):
+    """A term of the desk's shared glossary: the approved English of a Korean term."""
+
+    korean = models.CharField(max_length=200)
+    english = models.CharField(max_length=300)
+    # English renderings the desk has ruled out for this term ("North Korean regime", ...).
+    forbidden = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="glossary_terms",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["korean", "english"]
+        constraints = [
+            # "North Korea" and "north Korea" are one term to the desk.
+            models.UniqueConstraint(
+                "korean",
+                Lower("english"),
+                name="unique_glossary_term",
+                violation_error_message="This term is already in the glossary.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.korean} = {self.english}"
+
+    def clean(self):
+        self.korean = " ".join(self.korean.split())
+        self.english = " ".join(self.english.split())
+        if self.english.lower() in (variant.lower() for variant in self.forbidden):
+            raise ValidationError({"forbidden": "The approved English cannot also be forbidden."})
+
+
+class GlossaryChange(models.Model):
+    """Who added, changed or removed which term: the glossary's own append-only log. It keeps
+    a copy of the term rather than a foreign key, so a removed term's record stays whole."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", "added"
+        CHANGED = "changed", "changed"
+        REMOVED = "removed", "removed"
+
+    term_pk = models.BigIntegerField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action)
+    korean = models.CharField(max_length=200)
+    english = models.CharField(max_length=300)
+    # The fields that changed, {"field": [before, after]}, and how (form or CSV import).
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["term_pk", "id"])]
+
+    def __str__(self):
+        return f"{self.actor} {self.action} {self.korean} = {self.english}"

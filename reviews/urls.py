@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reviews.views import comments, documents, inbox, pairing, reports, rows
+from reviews.views import comments, documents, glossary, inbox, memory, pairing, reports, rows
 
 document_urls = [
     path("", documents.document_page, name="document"),
@@ -22,6 +22,15 @@ document_urls = [
     path("rows/<int:paragraph_pk>/history/", rows.history, name="history"),
     path("revisions/<int:revision_pk>/restore/", rows.restore, name="restore"),
     path("revisions/<int:revision_pk>/<str:decision>/", rows.decide, name="decide"),
+    path("rows/<int:paragraph_pk>/memory/", memory.suggestions, name="memory"),
+]
+
+glossary_urls = [
+    path("", glossary.terms, name="glossary"),
+    path("export.csv", glossary.export_terms, name="glossary_export"),
+    path("import/", glossary.import_terms, name="glossary_import"),
+    path("<int:term_pk>/", glossary.edit_term, name="glossary_term"),
+    path("<int:term_pk>/remove/", glossary.remove_term, name="glossary_remove"),
 ]
 
 urlpatterns = [
@@ -33,4 +42,5 @@ urlpatterns = [
     path("notifications/read/", inbox.mark_read, name="mark_read"),
     path("reports/translators/", reports.translators, name="translator_report"),
     path("documents/<int:pk>/", include(document_urls)),
+    path("glossary/", include(glossary_urls)),
 ]

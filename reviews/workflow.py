@@ -117,12 +117,18 @@ ACTIONS = {
 }
 
 
-# Actions on no document in particular: who may take them.
+# Actions on no document in particular (the upload page, the report, the desk's glossary): who
+# may take them.
 DESK_ACTIONS = {
     "upload": lambda user: True,
     "translator_report": is_manager,
+    "read_glossary": lambda user: True,
+    "edit_glossary": lambda user: is_manager(user) or bool(desk_roles(user) & REVIEWERS),
 }
-DESK_REFUSALS = {"translator_report": "Only managers see the translators' report."}
+DESK_REFUSALS = {
+    "translator_report": "Only managers see the translators' report.",
+    "edit_glossary": "Only editors and managers can change the glossary.",
+}
 
 
 def desk_refusal(user, action):

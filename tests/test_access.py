@@ -221,6 +221,8 @@ DOCUMENT_ROUTES = {
     "history": answers(200, NO),
     "restore": answers(NO, 400),
     "decide": answers(NO, 302, translator=(NO, 403)),
+    # Translation memory suggestions for a row's editor: whoever may edit the row.
+    "memory": answers(200, NO),
 }
 
 SIGNED_IN = ["outsider", *INSIDERS]
@@ -239,6 +241,21 @@ DESK_ROUTES = {
                 "superuser": 200},
         "POST": dict.fromkeys(SIGNED_IN, NO),
     },
+    # Everyone signed in reads the desk's glossary; editors and managers change it.
+    "glossary": {"GET": dict.fromkeys(SIGNED_IN, 200),
+                 "POST": dict.fromkeys(["outsider", "translator"], 403)
+                 | dict.fromkeys(["editor", "manager", "superuser"], 200)},
+    "glossary_export": {"GET": dict.fromkeys(SIGNED_IN, 200), "POST": dict.fromkeys(SIGNED_IN, NO)},
+    "glossary_import": {"GET": dict.fromkeys(SIGNED_IN, NO),
+                        "POST": dict.fromkeys(["outsider", "translator"], 403)
+                        | dict.fromkeys(["editor", "manager", "superuser"], 302)},
+    "glossary_term": {method: dict.fromkeys(["outsider", "translator"], 403)
+                      | dict.fromkeys(["editor", "manager", "superuser"], 200)
+                      for method in ("GET", "POST")},
+    "glossary_remove": {"GET": dict.fromkeys(["outsider", "translator"], 403)
+                        | dict.fromkeys(["editor", "manager", "superuser"], 200),
+                        "POST": dict.fromkeys(["outsider", "translator"], 403)
+                        | dict.fromkeys(["editor", "manager", "superuser"], 302)},
 }  # fmt: skip
 
 
@@ -279,7 +296,7 @@ def in_review(people, django_user_model):
         "decide": {"revision_pk": proposal.pk, "decision": "accept"},
         "restore": {"revision_pk": row.revisions.order_by("pk").first().pk},
     }
-    for name in ("paragraph_comments", "row", "edit", "approve_paragraph", "history"):
+    for name in ("paragraph_comments", "row", "edit", "approve_paragraph", "history", "memory"):
         arguments[name] = {"paragraph_pk": row.pk}
     queries = {"decide_all": f"?author={people.translator.pk}&decision=accept"}
     return document, arguments, queries
@@ -318,7 +335,11 @@ def test_every_document_route_for_everyone(client, people, in_review, name):
 
 @pytest.mark.parametrize("name", sorted(DESK_ROUTES))
 def test_every_desk_route_for_everyone(client, people, in_review, name):
-    url = reverse(name)
+    from reviews.glossary import add_term
+
+    term = add_term(people.manager, korean="예산안", english="budget bill")
+    arguments = {"glossary_term": [term.pk], "glossary_remove": [term.pk]}
+    url = reverse(name, args=arguments.get(name, []))
     for method, expected in DESK_ROUTES[name].items():
         seen = {who: answer(client, method, url, getattr(people, who)).status_code
                 for who in expected}  # fmt: skip

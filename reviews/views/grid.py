@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from reviews import workflow
 from reviews.exporting import ALL_FORMATS
 from reviews.forms import people_in
+from reviews.glossary_marks import term_matcher
 from reviews.importing import LOW_CONFIDENCE
 from reviews.models import Revision, Role, Stage
 from reviews.pairing import undo_stack
@@ -67,6 +68,7 @@ def grid_context(request, document):
     return {
         "document": document,
         "low_confidence": LOW_CONFIDENCE,
+        "glossary": term_matcher(),
         "may_save_directly": workflow.can(user, "save_directly", document),
         "may": {
             action: workflow.can(user, action, document)

@@ -155,3 +155,41 @@
     return false;
   }
 })();
+
+// ---- Translation memory (reviews/memory.py): insert a suggestion into the row's editor.
+// A click on "Insert", or Ctrl+Shift+1..3 in the editor, replaces the editor's text with the
+// suggestion's English; the editor keeps focus and the browser's undo still brings it back.
+(function () {
+  "use strict";
+
+  function insertSuggestion(button) {
+    const form = button.closest("[data-edit-form]");
+    const textarea = form && form.querySelector("textarea");
+    if (!textarea) return;
+    textarea.focus();
+    textarea.select();
+    // insertText keeps the change on the undo stack; assigning .value would not.
+    if (!document.execCommand("insertText", false, button.dataset.text)) {
+      textarea.value = button.dataset.text;
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest && event.target.closest("[data-memory-insert]");
+    if (!button) return;
+    event.preventDefault();
+    insertSuggestion(button);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (!(event.ctrlKey && event.shiftKey) || event.altKey || event.metaKey) return;
+    const match = /^Digit([1-9])$/.exec(event.code);
+    const form = match && event.target.closest && event.target.closest("[data-edit-form]");
+    if (!form) return;
+    const button = form.querySelector('[data-memory-insert="' + match[1] + '"]');
+    if (!button) return;
+    event.preventDefault();
+    insertSuggestion(button);
+  });
+})();

@@ -1,0 +1,136 @@
+"""Translation memory look-ups at 20,000 approved documents (5 rows each, 100,000 rows).
+
+Seeds the documents once (kept for the next run), ANALYZEs, then times `memory.suggestions`
+for near-duplicates of seeded rows, as a manager (sees everything), as a translator on half
+of the documents and as one on 20, and prints the plan PostgreSQL chose. On SQLite (the
+default, a scratch file) it times the simpler shared-word search instead.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_glossary_tm .venv/bin/python bench/memory.py
+    .venv/bin/python bench/memory.py
+"""
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from reviews import memory  # noqa: E402
+from reviews.models import Document, Paragraph  # noqa: E402
+from tests.korean_corpus import paragraph  # noqa: E402
+
+DOCUMENTS, ROWS, LOOKUPS = 20_000, 5, 30
+TITLE = "TM bench"
+
+
+def person(username, group):
+    user, _ = User.objects.get_or_create(
+        username=username, defaults={"password": make_password(None)}
+    )
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return user
+
+
+def seed(rng, half, few, editor):
+    if Document.objects.filter(title__startswith=TITLE).count() >= DOCUMENTS:
+        return
+    start = time.perf_counter()
+    for first in range(0, DOCUMENTS, 1_000):
+        documents = Document.objects.bulk_create(
+            Document(
+                title=f"{TITLE} {number}",
+                stage="approved",
+                translator=few if number < 20 else half if number % 2 else None,
+                editor=editor,
+                created_by=editor,
+            )
+            for number in range(first, first + 1_000)
+        )
+        Paragraph.objects.bulk_create(
+            Paragraph(
+                document=document,
+                position=position,
+                source=paragraph(rng),
+                text=f"English of {document.pk}.{position}",
+                status="approved",
+            )
+            for document in documents
+            for position in range(ROWS)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"seeded {DOCUMENTS:,} documents in {time.perf_counter() - start:.0f} s")
+
+
+def near_duplicate(text, rng):
+    """One word dropped and one number changed, as a story rewritten the next day does."""
+    words = text.split()
+    del words[rng.randrange(1, len(words))]
+    changed = " ".join(words)
+    for digit in "0123456789":
+        if digit in changed:
+            return changed.replace(digit, str((int(digit) + 1) % 10), 1)
+    return changed
+
+
+def timed(user, queries):
+    times, hits = [], 0
+    for text, english in queries:
+        start = time.perf_counter()
+        found = memory.suggestions(user, text)
+        times.append(time.perf_counter() - start)
+        hits += bool(found) and found[0].english == english
+    times.sort()
+    p95 = times[int(len(times) * 0.95) - 1]
+    return statistics.median(times) * 1000, p95 * 1000, hits
+
+
+def main():
+    rng = random.Random(17)
+    call_command("migrate", verbosity=0)
+    editor, manager = person("tm-editor", "editor"), person("tm-manager", "manager")
+    half, few = person("tm-half", "translator"), person("tm-few", "translator")
+    seed(rng, half, few, editor)
+    rows = Paragraph.objects.filter(document__title__startswith=TITLE)
+    total = rows.count()
+    sample = rows.filter(document__translator=few).values_list("source", "text")
+    queries = [(near_duplicate(source, rng), text) for source, text in sample[:LOOKUPS]]
+    print(f"{connection.vendor}: {total:,} approved rows in {DOCUMENTS:,} documents")
+    for label, user in (
+        ("manager", manager),
+        ("translator on half", half),
+        ("translator on 20", few),
+    ):
+        memory.suggestions(user, queries[0][0])  # warm the connection
+        median, p95, hits = timed(user, queries)
+        found = f"{hits}/{len(queries)} found their original first"
+        print(f"  {label:20} median {median:7.1f} ms  p95 {p95:7.1f} ms  ({found})")
+    if connection.vendor == "postgresql":
+        with memory.trigram_threshold():
+            plan = (
+                memory.trigram_matches(memory.approved_rows(manager), queries[0][0])[
+                    : memory.MAX_CANDIDATES
+                ]
+            ).explain(analyze=True)
+        print(plan)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""Translation memory: approved paragraphs of other documents whose Korean is like this row's.
+
+What counts as approved: a row whose status is approved, in any document the person may see.
+Only an editor or a manager can approve a row (workflow "approve_paragraph"), and any change
+to its English sets it back to translated (editing.py), so an approved row's English is
+exactly what an editor signed off. Waiting for the whole document's approval would hide the
+desk's freshest work: two stories on the same briefing are translated on the same day.
+
+Where candidates come from is one function per source (`SOURCES`); scoring, ranking and the
+Korean diff are shared, so a second source (imported TMX units, say) is one more function
+that yields Candidates.
+
+Finding candidates:
+- PostgreSQL: pg_trgm's `%` operator, served by the GIN trigram index on the row's Korean
+  (migration 0002), at the looser WORKBENCH_MEMORY_TRIGRAM_THRESHOLD, the best
+  MAX_CANDIDATES by trigram similarity.
+- SQLite: the rows sharing the most of the paragraph's longest words (particles stripped),
+  at most MAX_CANDIDATES; a scan of the approved rows, without an index.
+Every candidate is then scored the same way on both databases (difflib's ratio over the
+characters), so a suggestion shows the same percentage wherever it runs, and only those at
+or above WORKBENCH_MEMORY_MIN_SIMILARITY are shown.
+"""
+
+import difflib
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
+
+from reviews import korean
+from reviews.diffing import diff_words, tokenize
+from reviews.models import Document, Paragraph
+
+MAX_CANDIDATES = 20
+# SQLite: how many of the paragraph's words to look for.
+SEARCH_WORDS = 8
+
+
+@dataclass
+class Candidate:
+    source: str
+    english: str
+    origin: str  # a label for the person: the document's title
+    url: str
+    key: object  # identifies the unit, for de-duplication and tests
+
+
+@dataclass
+class Suggestion:
+    source: str
+    english: str
+    origin: str
+    url: str
+    key: object
+    similarity: float
+    diff: list  # word diff from the suggestion's Korean to the row's Korean
+
+    @property
+    def percent(self):
+        return int(self.similarity * 100)
+
+
+def similarity(one, two):
+    matcher = difflib.SequenceMatcher(None, one, two, autojunk=False)
+    # The cheap upper bounds first: most candidates fail them.
+    if matcher.real_quick_ratio() < settings.WORKBENCH_MEMORY_MIN_SIMILARITY:
+        return 0.0
+    if matcher.quick_ratio() < settings.WORKBENCH_MEMORY_MIN_SIMILARITY:
+        return 0.0
+    return matcher.ratio()
+
+
+def approved_rows(user, exclude_document=None):
+    """Approved rows of the documents `user` may open (the one rule of visibility)."""
+    rows = Paragraph.objects.filter(
+        status=Paragraph.Status.APPROVED,
+        document__in=Document.objects.visible_to(user),
+    ).exclude(text="")
+    if exclude_document is not None:
+        rows = rows.exclude(document=exclude_document)
+    return rows
+
+
+def search_words(text):
+    """The paragraph's longest distinct words without their particles: long words are the
+    rare ones, and rare words are what near-duplicates share."""
+    stems = {korean.strip_particles(token) for token in tokenize(text) if len(token) >= 2}
+    stems = {stem for stem in stems if any(char.isalnum() for char in stem)}
+    return sorted(stems, key=lambda stem: (-len(stem), stem))[:SEARCH_WORDS]
+
+
+def trigram_matches(rows, source_text):
+    """Rows whose Korean is trigram-similar to source_text (the `%` operator, which the GIN
+    index serves), best first. Run it under `trigram_threshold()`."""
+    return (
+        rows.filter(TrigramSimilar(F("source"), Value(source_text)))
+        .annotate(trigram=TrigramSimilarity("source", Value(source_text)))
+        .order_by("-trigram", "-pk")
+        .values_list("pk", "source", "text", "document_id", "document__title")
+    )
+
+
+@contextmanager
+def trigram_threshold():
+    """pg_trgm's `%` threshold for one transaction: SET LOCAL, so a pooled connection goes
+    back to the pool as it came."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SET LOCAL pg_trgm.similarity_threshold = %s",
+            [settings.WORKBENCH_MEMORY_TRIGRAM_THRESHOLD],
+        )
+        yield
+
+
+def trigram_candidates(rows, source_text):
+    with trigram_threshold():
+        return list(trigram_matches(rows, source_text)[:MAX_CANDIDATES])
+
+
+def word_candidates(rows, source_text):
+    """Rows sharing the most of the paragraph's search words, then the newest."""
+    words = search_words(source_text)
+    if not words:
+        return []
+    shared = sum(Case(When(source__contains=word, then=1), default=0) for word in words)
+    return list(
+        rows.annotate(shared=shared)
+        .filter(shared__gt=0)
+        .order_by("-shared", "-pk")
+        .values_list("pk", "source", "text", "document_id", "document__title")[:MAX_CANDIDATES]
+    )
+
+
+def approved_paragraphs(user, source_text, exclude_document=None):
+    """Candidates from the desk's own approved rows."""
+    rows = approved_rows(user, exclude_document)
+    if connection.vendor == "postgresql":
+        found = trigram_candidates(rows, source_text)
+    else:
+        found = word_candidates(rows, source_text)
+    for pk, source, text, document_pk, title in found:
+        url = f"{Document(pk=document_pk).get_absolute_url()}#row-{pk}"
+        yield Candidate(source, text, title, url, ("paragraph", pk))
+
+
+SOURCES = (approved_paragraphs,)
+
+
+def suggestions(user, source_text, exclude_document=None, limit=3):
+    """Up to `limit` suggestions for a row whose Korean is `source_text`, best first."""
+    if not source_text.strip():
+        return []
+    scored = []
+    seen = set()
+    for source in SOURCES:
+        for candidate in source(user, source_text, exclude_document):
+            # The same approved pair in several documents is one suggestion.
+            pair = (candidate.source, candidate.english)
+            if pair in seen:
+                continue
+            seen.add(pair)
+            score = similarity(candidate.source, source_text)
+            if score >= settings.WORKBENCH_MEMORY_MIN_SIMILARITY:
+                scored.append((score, candidate))
+    scored.sort(key=lambda item: -item[0])
+    return [
+        Suggestion(
+            source=candidate.source,
+            english=candidate.english,
+            origin=candidate.origin,
+            url=candidate.url,
+            key=candidate.key,
+            similarity=score,
+            diff=diff_words(candidate.source, source_text),
+        )
+        for score, candidate in scored[:limit]
+    ]
