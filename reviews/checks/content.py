@@ -1,0 +1,127 @@
+"""Omission and addition: a sentence or clause missing from the English, or added to it.
+
+A length ratio alone raises too many false alarms on real news (translators compress and
+expand), so a finding needs the length to be off against the document's own ratio *and*
+something carried by one side only: a sentence more, figures, Latin-script names or a
+quotation. Only a very large gap in length counts alone. The thresholds were measured on
+real news pairs (bench/checks_real.py): see bench/checks.md.
+"""
+
+import math
+import re
+
+from reviews.checks.findings import ERROR, WARNING, Finding
+from reviews.checks.numbers import (
+    english_quantities,
+    english_weekdays,
+    korean_quantities,
+    same_value,
+)
+
+# English characters per Korean character in news, spaces counted; the document's own
+# ratio replaces it when known.
+ENGLISH_PER_KOREAN = 2.2
+# log(actual / expected length) beyond which the length is suspicious, and beyond which it
+# is enough on its own; wider when the document's own ratio is not known. A quotation
+# missing from one side is evidence enough for a smaller gap (QUOTE_GAP).
+SUSPICIOUS, DECISIVE = 0.3, 0.7
+SUSPICIOUS_ALONE, DECISIVE_ALONE = 0.35, 0.8
+QUOTE_GAP = 0.15
+# Texts this short (in Korean characters) vary too much in length to judge by it.
+MIN_KOREAN_LENGTH = 12
+
+
+def quotation_count(text: str, single: bool = False) -> int:
+    """Quoted passages: curly or corner-bracket openings, or pairs of straight quotes. Single
+    quotes mark emphasis in Korean as often as a quotation, so they count only when asked."""
+    marks = "“「『‘" if single else "“「『"
+    return sum(text.count(mark) for mark in marks) + text.count('"') // 2
+
+
+LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.-]*[A-Za-z0-9]|[A-Z]")
+
+
+def sentence_count(text: str, lang: str) -> int:
+    from reviews.alignment import count_english_sentences, count_korean_sentences
+
+    return count_korean_sentences(text) if lang == "ko" else count_english_sentences(text)
+
+
+def one_sided(source: str, target: str) -> tuple[list[str], list[str]]:
+    """What only the Korean carries, and what only the English carries: firm figures,
+    Latin-script names and quotations."""
+    korean, english = korean_quantities(source), english_quantities(target)
+    # "12일" read as "Thursday" is news style, not a dropped figure.
+    weekday = bool(english_weekdays(target))
+    only_korean = [
+        q.text
+        for q in korean
+        if q.firm
+        and not (q.day_of_month and weekday)
+        and not any(same_value(q, e) for e in english)
+    ]
+    only_english = [q.text for q in english if q.firm and not any(same_value(q, k) for k in korean)]
+    if only_korean and only_english:
+        # A figure changed, not one dropped or added: the number check's business.
+        only_korean, only_english = [], []
+    target_lower = target.lower()
+    for name in LATIN_NAME.findall(source):
+        if len(name) > 1 and name.lower() not in target_lower:
+            only_korean.append(name)
+    if quotation_count(source) > quotation_count(target, single=True):
+        only_korean.append("a quotation")
+    if quotation_count(target) > quotation_count(source, single=True):
+        only_english.append("a quotation")
+    return only_korean, only_english
+
+
+def check_content(source: str, target: str, ratio: float | None = None) -> list[Finding]:
+    source, target = source.strip(), target.strip()
+    if len(source) < MIN_KOREAN_LENGTH or not target:
+        return []
+    suspicious, decisive = (SUSPICIOUS, DECISIVE) if ratio else (SUSPICIOUS_ALONE, DECISIVE_ALONE)
+    expected = (ratio or ENGLISH_PER_KOREAN) * len(source)
+    gap = math.log(len(target) / expected)
+    share = len(target) / expected
+    korean_sentences = sentence_count(source, "ko")
+    english_sentences = sentence_count(target, "en")
+    only_korean, only_english = one_sided(source, target)
+    if gap < -QUOTE_GAP:
+        reasons = []
+        if korean_sentences > english_sentences:
+            reasons.append(f"{korean_sentences} Korean sentences, {english_sentences} in English")
+        if only_korean:
+            reasons.append("only the Korean has " + ", ".join(dict.fromkeys(only_korean)))
+        quoted = "a quotation" in only_korean
+        if (reasons and gap < -suspicious) or gap < -decisive or quoted:
+            return [
+                Finding(
+                    "omission",
+                    ERROR if reasons else WARNING,
+                    f"The English is {share:.0%} of the length this Korean usually takes"
+                    + (f" ({'; '.join(reasons)})" if reasons else "")
+                    + ": something may be missing.",
+                    None,
+                    (0, len(source)),
+                )
+            ]
+    if gap > QUOTE_GAP:
+        reasons = []
+        if english_sentences > korean_sentences:
+            reasons.append(f"{english_sentences} English sentences, {korean_sentences} in Korean")
+        if only_english:
+            reasons.append("only the English has " + ", ".join(dict.fromkeys(only_english)))
+        quoted = "a quotation" in only_english
+        if (reasons and gap > suspicious) or gap > decisive or quoted:
+            return [
+                Finding(
+                    "addition",
+                    ERROR if reasons else WARNING,
+                    f"The English is {share:.0%} of the length this Korean usually takes"
+                    + (f" ({'; '.join(reasons)})" if reasons else "")
+                    + ": something may have been added.",
+                    (0, len(target)),
+                    None,
+                )
+            ]
+    return []
