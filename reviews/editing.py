@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from reviews import workflow
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
+from reviews.findings import after_text_change
 from reviews.models import Document, Event, Paragraph, Revision, Role, Stage
 
 
@@ -89,6 +90,7 @@ def apply_text(paragraph, text, revision):
     paragraph.text, paragraph.version, paragraph.changes = text, new_version, changes
     paragraph.status = Paragraph.Status.TRANSLATED
     revision.version = new_version
+    after_text_change(paragraph)
 
 
 def accepts_directly(user, document, accept):

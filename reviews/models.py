@@ -75,6 +75,9 @@ class Document(models.Model):
     target_filename = models.CharField(max_length=255, blank=True)
     # Blank means "built from the assigned people"; a manager may write their own.
     credit_override = models.CharField(max_length=300, blank=True)
+    # Document-wide check findings (consistency across rows), rewritten after any row change
+    # under the document's lock; see reviews/findings.py.
+    findings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -145,6 +148,9 @@ class Paragraph(models.Model):
     alignment_confidence = models.FloatField(default=1.0)
     # Set when a person fixed this row's pairing; re-aligning keeps pinned rows.
     pinned = models.BooleanField(default=False)
+    # The quality checks' findings on this row's current text, written with the text so a
+    # page view never runs the checks; see reviews/findings.py.
+    findings = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["document", "position"]
@@ -284,6 +290,7 @@ class Event(models.Model):
         ASSIGNED = "assigned", "assigned people"
         CREDIT = "credit", "changed the credit line"
         REALIGNED = "realigned", "changed the pairing"
+        DISMISSED_FINDING = "dismissed_finding", "dismissed a check finding"
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(

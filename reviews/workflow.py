@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from reviews.findings import undismissed_errors
 from reviews.importing import start_history
 from reviews.models import (
     Comment,
@@ -98,6 +99,7 @@ ACTIONS = {
     "assign": (frozenset({Role.MANAGER}), frozenset(Stage)),
     "credit": (REVIEWERS, frozenset(Stage)),
     "resolve_comment": (REVIEWERS, frozenset(Stage)),
+    "dismiss_finding": (REVIEWERS, EDITABLE_STAGES),
 }
 
 
@@ -146,6 +148,9 @@ def approval_blocker(document):
     ).count()
     if critical:
         return f"{critical} unresolved critical comment{'s' if critical != 1 else ''}."
+    errors = undismissed_errors(document)
+    if errors:
+        return f"{errors} check error{'s' if errors != 1 else ''} to fix or dismiss."
     return None
 
 

@@ -156,6 +156,9 @@ def korean_quantities(text: str) -> list[Quantity]:
         # Trailing spaces belong to the next word.
         while end > start and text[end - 1] == " ":
             end -= 1
+        percent = re.match(r"\s?(?:%|％|퍼센트)(?:\s?포인트|p)?", text[end:])
+        if percent:
+            end += percent.end()
         span = (start, end)
         figure = text[start:end]
         after = text[end:]
@@ -234,7 +237,12 @@ def english_quantities(text: str) -> list[Quantity]:
         firm = not (value == 1 and not scale)
         if ENGLISH_CONVERSION.search(text[max(0, match.start() - 16) : match.start()]):
             firm = False
-        add(Quantity(tuple(values), match.span(), firm, match.group(0), tolerance=tolerance))
+        end = match.end()
+        percent = re.match(r"%| percent(?:age points?)?\b", text[end:])
+        if percent:
+            end += percent.end()
+        span = (match.start(), end)
+        add(Quantity(tuple(values), span, firm, text[slice(*span)], tolerance=tolerance))
     for match in ENGLISH_WORD_NUMBER.finditer(text):
         if taken[match.start()]:
             continue

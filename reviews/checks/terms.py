@@ -65,7 +65,8 @@ def check_glossary(source: str, target: str, glossary) -> list[Finding]:
     return findings
 
 
-NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z]?[a-z]+){1,3}\b")
+# A name of two to four parts: "Lee Jae-myung", "Yoon Suk Yeol", "Park Geun-hye".
+NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+|-[A-Za-z][a-z]*){1,3}\b")
 HANGUL_WORD = re.compile(r"[가-힣]{2,}")
 
 

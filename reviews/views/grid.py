@@ -70,7 +70,14 @@ def grid_context(request, document):
         and document.role_of(user) == Role.TRANSLATOR,
         "may": {
             action: workflow.can(user, action, document)
-            for action in ("edit", "decide", "approve_paragraph", "comment", "align")
+            for action in (
+                "edit",
+                "decide",
+                "approve_paragraph",
+                "comment",
+                "align",
+                "dismiss_finding",
+            )
         },
     }
 
