@@ -332,3 +332,10 @@ def test_checks_eval_rejects_bad_input_with_the_line_number(tmp_path):
     path.write_text('{"source": "가", "target": "a", "expect": ["typo"]}\n')
     with pytest.raises(CommandError, match="unknown kind typo"):
         call_command("checks_eval", str(path))
+
+
+def test_an_omitted_sentence_is_named():
+    source = "이번 화재로 주민 120명이 대피했다. 소방당국은 정확한 화재 원인을 조사하고 있다."
+    (finding,) = check_pair(source, "The fire forced 120 residents to evacuate.")
+    assert source[slice(*finding.source_span)] == "소방당국은 정확한 화재 원인을 조사하고 있다."
+    assert "소방당국은" in finding.message

@@ -10,6 +10,7 @@ real news pairs (bench/checks_real.py): see bench/checks.md.
 import math
 import re
 
+from reviews.alignment import align
 from reviews.checks.findings import ERROR, WARNING, Finding
 from reviews.checks.numbers import (
     english_quantities,
@@ -17,6 +18,7 @@ from reviews.checks.numbers import (
     korean_quantities,
     same_value,
 )
+from reviews.sentences import split_sentences
 
 # English characters per Korean character in news, spaces counted; the document's own
 # ratio replaces it when known.
@@ -41,10 +43,21 @@ def quotation_count(text: str, single: bool = False) -> int:
 LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.-]*[A-Za-z0-9]|[A-Z]")
 
 
-def sentence_count(text: str, lang: str) -> int:
-    from reviews.alignment import count_english_sentences, count_korean_sentences
+def sentences(text: str, lang: str) -> list[tuple[int, int]]:
+    return split_sentences(text, lang) or [(0, len(text))]
 
-    return count_korean_sentences(text) if lang == "ko" else count_english_sentences(text)
+
+def unpaired_sentence(source: str, target: str, side: str) -> tuple[int, int] | None:
+    """The span of a sentence the sentence aligner leaves without a partner on `side`
+    ("source": a Korean sentence with no English, "target" the reverse), or None."""
+    korean, english = sentences(source, "ko"), sentences(target, "en")
+    links = align([source[a:b] for a, b in korean], [target[a:b] for a, b in english])
+    for korean_indices, english_indices, _ in links:
+        if side == "source" and korean_indices and not english_indices:
+            return korean[korean_indices[0]]
+        if side == "target" and english_indices and not korean_indices:
+            return english[english_indices[0]]
+    return None
 
 
 def one_sided(source: str, target: str) -> tuple[list[str], list[str]]:
@@ -83,8 +96,8 @@ def check_content(source: str, target: str, ratio: float | None = None) -> list[
     expected = (ratio or ENGLISH_PER_KOREAN) * len(source)
     gap = math.log(len(target) / expected)
     share = len(target) / expected
-    korean_sentences = sentence_count(source, "ko")
-    english_sentences = sentence_count(target, "en")
+    korean_sentences = len(sentences(source, "ko"))
+    english_sentences = len(sentences(target, "en"))
     only_korean, only_english = one_sided(source, target)
     if gap < -QUOTE_GAP:
         reasons = []
@@ -94,15 +107,19 @@ def check_content(source: str, target: str, ratio: float | None = None) -> list[
             reasons.append("only the Korean has " + ", ".join(dict.fromkeys(only_korean)))
         quoted = "a quotation" in only_korean
         if (reasons and gap < -suspicious) or gap < -decisive or quoted:
+            span = None
+            if korean_sentences > english_sentences:
+                span = unpaired_sentence(source, target, "source")
+            where = f"; perhaps “{source[slice(*span)]}”" if span else ""
             return [
                 Finding(
                     "omission",
                     ERROR if reasons else WARNING,
                     f"The English is {share:.0%} of the length this Korean usually takes"
                     + (f" ({'; '.join(reasons)})" if reasons else "")
-                    + ": something may be missing.",
+                    + f": something may be missing{where}.",
                     None,
-                    (0, len(source)),
+                    span or (0, len(source)),
                 )
             ]
     if gap > QUOTE_GAP:
@@ -113,6 +130,9 @@ def check_content(source: str, target: str, ratio: float | None = None) -> list[
             reasons.append("only the English has " + ", ".join(dict.fromkeys(only_english)))
         quoted = "a quotation" in only_english
         if (reasons and gap > suspicious) or gap > decisive or quoted:
+            span = None
+            if english_sentences > korean_sentences:
+                span = unpaired_sentence(source, target, "target")
             return [
                 Finding(
                     "addition",
@@ -120,7 +140,7 @@ def check_content(source: str, target: str, ratio: float | None = None) -> list[
                     f"The English is {share:.0%} of the length this Korean usually takes"
                     + (f" ({'; '.join(reasons)})" if reasons else "")
                     + ": something may have been added.",
-                    (0, len(target)),
+                    span or (0, len(target)),
                     None,
                 )
             ]
