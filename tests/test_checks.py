@@ -339,3 +339,16 @@ def test_an_omitted_sentence_is_named():
     (finding,) = check_pair(source, "The fire forced 120 residents to evacuate.")
     assert source[slice(*finding.source_span)] == "소방당국은 정확한 화재 원인을 조사하고 있다."
     assert "소방당국은" in finding.message
+
+
+def test_the_term_matcher_on_its_labelled_fixture():
+    cases = [json.loads(line) for line in (DATA / "korean_terms.jsonl").read_text().splitlines()]
+    right = total = 0
+    for case in cases:
+        starts = {start for start, _ in find_term(case["text"], case["term"])}
+        position = -1
+        for real in case["real"]:
+            position = case["text"].find(case["term"], position + 1)
+            right += (position in starts) == real
+            total += 1
+    assert right / total >= 0.95
