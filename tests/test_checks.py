@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reviews.checks import check_document, check_pair
+from reviews.checks import KINDS, check_document, check_pair
 from reviews.korean import find_term, stem
 
 DATA = Path(__file__).parent / "data"
@@ -352,3 +354,48 @@ def test_the_term_matcher_on_its_labelled_fixture():
             right += (position in starts) == real
             total += 1
     assert right / total >= 0.95
+
+
+KOREAN_AND_ENGLISH = st.text(
+    alphabet=st.sampled_from(
+        list("북한은 미사일을 2만명 15억원 1조2천억 3.5% 1월 19일 오후 3시 수십 “”\"'‘’()[]?!.,")
+        + list("The  the 20,000 $300 million 1.5 billion won Jan. 19 Thursday three a dozen\n")
+    ),
+    max_size=120,
+)
+
+
+@given(source=KOREAN_AND_ENGLISH, target=KOREAN_AND_ENGLISH)
+@settings(max_examples=300, deadline=None)
+def test_any_text_gets_findings_with_spans_inside_it(source, target):
+    for finding in check_pair(source, target, glossary=GLOSSARY):
+        assert finding.kind in KINDS and finding.severity in ("error", "warning")
+        assert finding.message
+        for span, text in ((finding.target_span, target), (finding.source_span, source)):
+            if span is not None:
+                assert 0 <= span[0] <= span[1] <= len(text)
+
+
+def test_news_conventions_raise_nothing():
+    pairs = [
+        (
+            "(서울=연합뉴스) 정부는 19일 새 대책을 발표했다.",
+            "SEOUL, Jan. 19 (Yonhap) -- The government announced new measures on Thursday.",
+        ),
+        (
+            "남북은 6·25전쟁 이후 정전 상태에 있다.",
+            "The two Koreas remain technically at war since the 1950-53 Korean War.",
+        ),
+        ("대표단은 2박 3일 일정으로 방한한다.", "The delegation will visit for three days."),
+        ("K9 자주포 24문을 수출한다.", "It will export 24 K9 self-propelled howitzers."),
+        ("지난달 28일 숨졌다.", "He died on Nov. 28."),
+        ('그는 "반드시 이기겠다"고 했다.', "He vowed to win."),
+        (
+            "50대 A씨가 체포됐다.",
+            "A man in his 50s, identified only by his surname A, was arrested.",
+        ),
+        ("이날 오후 2시 30분 회의가 열렸다.", "The meeting was held at 2:30 p.m."),
+        ("1인당 GDP가 3만 달러를 넘었다.", "Per capita GDP topped $30,000."),
+    ]
+    for source, target in pairs:
+        assert check_pair(source, target) == [], target

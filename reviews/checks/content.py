@@ -29,6 +29,7 @@ ENGLISH_PER_KOREAN = 2.2
 SUSPICIOUS, DECISIVE = 0.3, 0.7
 SUSPICIOUS_ALONE, DECISIVE_ALONE = 0.35, 0.8
 QUOTE_GAP = 0.15
+SHORT_KOREAN = 30
 # Texts this short (in Korean characters) vary too much in length to judge by it.
 MIN_KOREAN_LENGTH = 12
 
@@ -81,9 +82,12 @@ def one_sided(source: str, target: str) -> tuple[list[str], list[str]]:
     for name in LATIN_NAME.findall(source):
         if len(name) > 1 and name.lower() not in target_lower:
             only_korean.append(name)
-    if quotation_count(source) > quotation_count(target, single=True):
+    # A quotation the other side has none of may have become indirect speech ("He vowed
+    # to win"); one dropped while others stay is a passage gone.
+    korean_quotes, english_quotes = quotation_count(source), quotation_count(target)
+    if korean_quotes > quotation_count(target, single=True) and english_quotes:
         only_korean.append("a quotation")
-    if quotation_count(target) > quotation_count(source, single=True):
+    if english_quotes > quotation_count(source, single=True) and korean_quotes:
         only_english.append("a quotation")
     return only_korean, only_english
 
@@ -93,6 +97,9 @@ def check_content(source: str, target: str, ratio: float | None = None) -> list[
     if len(source) < MIN_KOREAN_LENGTH or not target:
         return []
     suspicious, decisive = (SUSPICIOUS, DECISIVE) if ratio else (SUSPICIOUS_ALONE, DECISIVE_ALONE)
+    if len(source) < SHORT_KOREAN:
+        # A short line's length varies most: "50대 A씨" becomes "a man in his 50s, ...".
+        suspicious, decisive = suspicious + 0.1, decisive + 0.3
     expected = (ratio or ENGLISH_PER_KOREAN) * len(source)
     gap = math.log(len(target) / expected)
     share = len(target) / expected
@@ -105,6 +112,7 @@ def check_content(source: str, target: str, ratio: float | None = None) -> list[
             reasons.append(f"{korean_sentences} Korean sentences, {english_sentences} in English")
         if only_korean:
             reasons.append("only the Korean has " + ", ".join(dict.fromkeys(only_korean)))
+        # A quotation dropped while others stay is an omission even in a short gap.
         quoted = "a quotation" in only_korean
         if (reasons and gap < -suspicious) or gap < -decisive or quoted:
             span = None

@@ -11,7 +11,7 @@ own, because "one of the", "first" or "a person" carry no figure a translator mu
 import calendar
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reviews.checks.findings import ERROR, WARNING, Finding
 from reviews.korean import stem
@@ -73,7 +73,7 @@ ENGLISH_WEEKDAY = re.compile(r"\b(" + "|".join(ENGLISH_WEEKDAYS) + r")\b")
 KOREAN_WEEKDAY_NAMES = "월화수목금토일"
 
 ENGLISH_FIGURE = re.compile(
-    rf"(?<![\w.])({DIGITS})(?:st|nd|rd|th|s)?(?:\s?-?(hundred|thousand|million|billion|"
+    rf"(?<![\d.,])({DIGITS})(?:st|nd|rd|th|s)?(?:\s?-?(hundred|thousand|million|billion|"
     rf"trillion|mn|bn|tn)\b)?"
 )
 SPELLED = "|".join(
@@ -94,6 +94,21 @@ ENGLISH_DATE = re.compile(
     rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_NAMES})\b\.?"
 )
 ENGLISH_LONE_MONTH = re.compile(rf"\b({MONTH_NAMES})\b\.?")
+ENGLISH_DATELINE = re.compile(
+    rf"^[A-Z][A-Za-z .'-]*, (?:{MONTH_NAMES})\.? \d{{1,2}} \([A-Za-z ]+\) ?(?:--|—|–)"
+)
+# Events Korean names by their date ("6·25 전쟁", "5·18"), which English names otherwise
+# ("the 1950-53 Korean War"): the date is no figure to keep, and the event's years may appear.
+KOREAN_DATE_NAMES = {
+    "6·25": (1950, 1953, 53), "5·18": (1980,), "3·1": (1919,), "8·15": (1945,),
+    "4·19": (1960,), "4·3": (1948,), "9·11": (2001,), "12·12": (1979,), "6·15": (2000,),
+}  # fmt: skip
+KOREAN_DATE_NAME = re.compile(
+    r"(\d{1,2})\s?[·.ㆍ]\s?(\d{1,2})(?=\s?(?:전쟁|민주화|운동|절|혁명|사태|테러|선언|공동|사건|항쟁|쿠데타|남북))"
+)
+# "2박 3일": nights and days of a trip, which English gives as days only.
+KOREAN_NIGHTS = re.compile(r"^\s?박")
+
 # "May" is a month after these words, otherwise probably the verb.
 ENGLISH_MONTH_MAY = re.compile(
     r"\b(?:in|since|until|by|last|next|this|early|late|mid|of|from|through|to)[\s-]$", re.I
@@ -176,6 +191,8 @@ def korean_quantities(text: str) -> list[Quantity]:
             and KOREAN_AFTERNOON.search(text[max(0, start - 4) : start])
         ):
             values = {total + 12, total}
+        if KOREAN_NIGHTS.match(after):
+            firm = False
         word = re.match(r"\s?[가-힣]+", after)
         if word:
             figure += word.group(0)[: len(word.group(0)) - len(word.group(0).strip())]
@@ -184,6 +201,13 @@ def korean_quantities(text: str) -> list[Quantity]:
         for i in range(start, end):
             taken[i] = True
         position = max(end, start + 1)
+    for match in KOREAN_DATE_NAME.finditer(text):
+        name = f"{int(match.group(1))}·{int(match.group(2))}"
+        inside = [q for q in found if match.start() <= q.span[0] < match.end()]
+        for quantity in inside:
+            found.remove(quantity)
+        years = KOREAN_DATE_NAMES.get(name, ())
+        found.append(Quantity(tuple(years), match.span(), False, match.group(0)))
     for match in KOREAN_NATIVE_NUMBER.finditer(text):
         if taken[match.start()]:
             continue
@@ -199,6 +223,18 @@ def korean_quantities(text: str) -> list[Quantity]:
 
 
 def english_quantities(text: str) -> list[Quantity]:
+    quantities = english_figures(text)
+    # A wire dateline ("SEOUL, Jan. 19 (Yonhap) -- ") dates the story; the Korean keeps its
+    # date elsewhere or not at all.
+    dateline = ENGLISH_DATELINE.match(text)
+    if dateline:
+        quantities = [
+            replace(q, firm=False) if q.span[1] <= dateline.end() else q for q in quantities
+        ]
+    return quantities
+
+
+def english_figures(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     taken = [False] * (len(text) + 1)
 
