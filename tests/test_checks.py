@@ -399,3 +399,15 @@ def test_news_conventions_raise_nothing():
     ]
     for source, target in pairs:
         assert check_pair(source, target) == [], target
+
+
+def test_korean_fractions():
+    assert (
+        kinds("비용은 콘크리트의 10분의 1 수준이다.", "It costs a tenth as much as concrete.")
+        == set()
+    )
+    assert (
+        kinds("주민의 3분의 2가 찬성했다.", "Two-thirds of the residents were in favor.") == set()
+    )
+    (finding,) = check_pair("주민의 3분의 2가 찬성했다.", "Half of the residents were in favor.")
+    assert finding.kind == "number" and "3분의 2" in finding.message

@@ -55,6 +55,7 @@ ENGLISH_TENS = {
 ENGLISH_ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
+    "thirds": 3, "quarters": 4, "fifths": 5, "tenths": 10,
 }  # fmt: skip
 ENGLISH_MULTIPLES = {
     "once": 1, "twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3,
@@ -106,6 +107,7 @@ KOREAN_DATE_NAMES = {
 KOREAN_DATE_NAME = re.compile(
     r"(\d{1,2})\s?[·.ㆍ]\s?(\d{1,2})(?=\s?(?:전쟁|민주화|운동|절|혁명|사태|테러|선언|공동|사건|항쟁|쿠데타|남북))"
 )
+KOREAN_FRACTION = re.compile(rf"({DIGITS})\s?분의\s?({DIGITS})")
 # "2박 3일": nights and days of a trip, which English gives as days only.
 KOREAN_NIGHTS = re.compile(r"^\s?박")
 
@@ -139,12 +141,22 @@ def to_number(digits: str) -> float:
 def korean_quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     taken = [False] * (len(text) + 1)
+    for match in KOREAN_FRACTION.finditer(text):
+        # "10분의 1" is a tenth: English says "one-tenth", "a tenth" or "10 percent".
+        denominator, numerator = to_number(match.group(1)), to_number(match.group(2))
+        values = (numerator / denominator, denominator, numerator) if denominator else ()
+        found.append(Quantity(values, match.span(), True, match.group(0)))
+        for i in range(*match.span()):
+            taken[i] = True
     position = 0
     while True:
         match = KOREAN_PART.search(text, position)
         if match is None:
             break
         start = match.start()
+        if taken[start]:
+            position = match.end()
+            continue
         total, pending, end = 0.0, 0.0, match.end()
         current = match
         while current is not None:
@@ -408,7 +420,7 @@ def check_numbers(source: str, target: str, reference_date=None) -> list[Finding
 
 def described(quantity: Quantity) -> str:
     """ ", that is 1,500,000,000" when the figure's value is not obvious from its text."""
-    if not quantity.values:
+    if not quantity.values or "분의" in quantity.text:
         return ""
     value = min(quantity.values)
     shown = f"{value:,.0f}" if value == int(value) else f"{value:,}"
