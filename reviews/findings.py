@@ -187,3 +187,15 @@ def dismiss(user, document, paragraph_id, key, reason):
         reason=reason,
     )
     return finding
+
+
+def refresh_after_glossary_change():
+    """Check again every document still being worked on, after the glossary changed; the
+    texts are the same, so dismissals stay."""
+    from reviews.models import Stage
+
+    working = (Stage.ALIGNING, Stage.TRANSLATING, Stage.REVIEWING)
+    for document in Document.objects.filter(stage__in=working).order_by("pk"):
+        with transaction.atomic():
+            locked = Document.objects.select_for_update(no_key=True).get(pk=document.pk)
+            refresh_document(locked, texts_changed=False)

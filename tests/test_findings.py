@@ -217,3 +217,59 @@ def test_a_clean_document_has_no_findings(people):
     document = new_document(people, source=KOREAN, target=ENGLISH)
     assert all(p.findings == [] for p in document.paragraphs.all())
     assert document.findings == []
+
+
+NAMES_KO = ["이재명 대표는 기자들과 만났다.", "정부는 대책을 발표했다.", "이재명 대표는 반대했다."]
+NAMES_EN = [
+    "Lee Jae-myung met reporters.",
+    "The government announced measures.",
+    "Lee Jae-myeong objected.",
+]
+
+
+def test_a_document_wide_finding_is_listed_once_and_dismissed_until_its_rows_change(client, people):
+    document = new_document(people, source=NAMES_KO, target=NAMES_EN)
+    (finding,) = document.findings
+    assert finding["kind"] == "consistency"
+    first, third = row(document, 0), row(document, 2)
+    assert finding["rows"] == [[first.pk, 1], [third.pk, 3]]
+    client.force_login(people.editor)
+    html = client.get(reverse("findings", args=[document.pk])).content.decode()
+    assert html.count("is written two ways") == 1
+    assert f'#row-{third.pk}">3</a>' in html
+
+    findings.dismiss(people.editor, document, None, finding["key"], "Both spellings are used.")
+    document.refresh_from_db()
+    assert document.findings[0]["dismissed"]["reason"] == "Both spellings are used."
+    # A row it does not concern changes: still dismissed.
+    middle = row(document, 1)
+    editing.save_edit(
+        people.translator, middle.pk, "The government announced steps.", middle.version
+    )
+    document.refresh_from_db()
+    assert document.findings[0]["dismissed"] is not None
+    # One of its rows changes and the names still differ: it is back.
+    editing.save_edit(people.translator, third.pk, "Lee Jae-myeong objected again.", third.version)
+    document.refresh_from_db()
+    (again,) = document.findings
+    assert again["dismissed"] is None
+    # The spelling is made consistent: the finding is gone.
+    third = row(document, 2)
+    editing.save_edit(people.translator, third.pk, "Lee Jae-myung objected again.", third.version)
+    document.refresh_from_db()
+    assert document.findings == []
+
+
+def test_a_glossary_change_checks_open_documents_again(people, wrong, monkeypatch):
+    dismiss_first(people, wrong)
+    monkeypatch.setattr(
+        findings, "glossary_entries", lambda: [("본회의", "plenary session", ["plenary meeting"])]
+    )
+    paragraph = row(wrong, 1)
+    Paragraph.objects.filter(pk=paragraph.pk).update(
+        text=paragraph.text.replace("session", "meeting")
+    )
+    findings.refresh_after_glossary_change()
+    assert "glossary" in kinds(row(wrong, 1))
+    # Texts unchanged elsewhere: the dismissal made before stays.
+    assert row(wrong, 2).findings[0]["dismissed"] is not None
