@@ -62,16 +62,18 @@ ENGLISH_MULTIPLES = {
     "quadruple": 4, "quadrupled": 4, "dozen": 12, "half": 0.5, "decade": 10, "decades": 10,
     "century": 100, "teens": 10, "teenagers": 10, "teenager": 10, "teen": 10,
 }  # fmt: skip
+# Spelled out here rather than taken from `calendar`, whose names follow the server's locale.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ENGLISH_MONTHS = {
     name: number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
+    for number, month in enumerate(MONTHS, 1)
+    for name in (month, month[:3], "Sept" if number == 9 else month[:3])
 }
-ENGLISH_MONTHS["Sept"] = 9
 MONTH_NAMES = "|".join(sorted(ENGLISH_MONTHS, key=len, reverse=True))
-ENGLISH_WEEKDAYS = {calendar.day_name[day]: day for day in range(7)}
+ENGLISH_WEEKDAYS = {name: day for day, name in enumerate(WEEKDAYS)}
 ENGLISH_WEEKDAY = re.compile(r"\b(" + "|".join(ENGLISH_WEEKDAYS) + r")\b")
-KOREAN_WEEKDAY_NAMES = "월화수목금토일"
 
 ENGLISH_FIGURE = re.compile(
     rf"(?<![\d.,])({DIGITS})(?:st|nd|rd|th|s)?(?:\s?-?(hundred|thousand|million|billion|"
@@ -362,12 +364,12 @@ def weekday_note(day: int, weekday: str, reference) -> str | None:
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     if day > calendar.monthrange(year, month)[1]:
         return None
-    actual = calendar.day_name[calendar.weekday(year, month, day)]
+    actual = WEEKDAYS[calendar.weekday(year, month, day)]
     if actual == weekday:
         return None
     return (
         f"The Korean gives the {ordinal(day)} (a {actual} if it is "
-        f"{calendar.month_name[month]} {day}, {year}); the English says {weekday}."
+        f"{MONTHS[month - 1]} {day}, {year}); the English says {weekday}."
     )
 
 
