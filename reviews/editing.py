@@ -15,6 +15,7 @@ from django.utils import timezone
 from reviews import workflow
 from reviews.cleaning import clean_text
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
+from reviews.findings import after_text_change
 from reviews.models import (
     Comment,
     Document,
@@ -130,6 +131,7 @@ def apply_text(paragraph, text, revision):
     paragraph.text, paragraph.version, paragraph.changes = text, new_version, changes
     paragraph.status = Paragraph.Status.TRANSLATED
     revision.version = new_version
+    after_text_change(paragraph)
 
 
 def accepts_directly(user, document, accept):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from reviews import workflow
+from reviews import findings, workflow
 from reviews.models import GlossaryChange, GlossaryTerm
 
 # Forbidden variants are kept as a list; in forms and CSV files they are written with this
@@ -52,7 +52,12 @@ def _values(term):
     return {f: getattr(term, f) for f in FIELDS}
 
 
-def _log(user, term, action, **payload):
+def _log(user, term, action, *, korean_before=None, **payload):
+    # Rows holding the term are checked again once the change is committed (an import does
+    # that once, for all its terms).
+    if payload.get("via") != "import":
+        koreans = {term.korean, korean_before or term.korean}
+        transaction.on_commit(lambda: findings.refresh_after_glossary_change(koreans))
     GlossaryChange.objects.create(
         term_pk=term.pk,
         actor=user,
@@ -87,7 +92,14 @@ def update_term(user, term, *, korean, english, forbidden=(), note="", via="form
         return term
     term.full_clean()
     term.save()
-    _log(user, term, GlossaryChange.Action.CHANGED, via=via, changes=changes)
+    _log(
+        user,
+        term,
+        GlossaryChange.Action.CHANGED,
+        korean_before=before["korean"],
+        via=via,
+        changes=changes,
+    )
     return term
 
 
@@ -225,4 +237,6 @@ def import_csv(user, data):
                 result.unchanged += 1
         except ValidationError as error:
             raise ImportRefused(f"Line {line}: {_message(error)}") from None
+    koreans = {korean for korean, _ in seen}
+    transaction.on_commit(lambda: findings.refresh_after_glossary_change(koreans))
     return result

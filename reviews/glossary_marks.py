@@ -1,7 +1,8 @@
 """Glossary terms marked in the Korean of the document page, English on hover and on focus.
 
-Cost: a page must not try every term on every row. A term starts a word (reviews/korean.py),
-so the candidates in a row are found word by word: each word's prefixes are looked up in a
+Cost: a page must not try every term on every row. A term starts a word, or is long enough to
+be found inside a compound (reviews/korean.py), so the candidates in a row are found word by
+word: each word's prefixes (and, from the third syllable on, its inner pieces) are looked up in a
 dict of the Korean terms (a term with a space or a hyphen is looked up by its first word;
 the rare term that starts with punctuation, "(주)", is tried on every row). That is a few
 dict lookups per word, whatever the glossary's size; only the few candidates found are
@@ -36,16 +37,21 @@ class TermMatcher:
     unusual: list = field(default_factory=list)
 
     def candidates(self, text):
-        """Terms that start a word of the text, for find_term to judge."""
+        """Terms that start a word of the text, or sit inside a compound when they are long
+        enough to be found there (korean.COMPOUND_TERM_LENGTH), for find_term to judge."""
         found = set()
         for match in WORD.finditer(text):
             word = match.group()
-            for cut in range(1, min(len(word), self.longest_word) + 1):
-                if word[:cut] in self.english:
-                    found.add(word[:cut])
-            for phrase in self.phrases.get(word, ()):
-                if text.startswith(phrase, match.start()):
-                    found.add(phrase)
+            for start in range(len(word)):
+                shortest = 1 if start == 0 else korean.COMPOUND_TERM_LENGTH
+                for cut in range(start + shortest, min(len(word), start + self.longest_word) + 1):
+                    if word[start:cut] in self.english:
+                        found.add(word[start:cut])
+            # A phrase starts with this word, or with its end when it is found in compounds.
+            for start in range(len(word)):
+                for phrase in self.phrases.get(word[start:], ()):
+                    if text.startswith(phrase, match.start() + start):
+                        found.add(phrase)
         found.update(term for term in self.unusual if term in text)
         return found
 

@@ -6,6 +6,7 @@ from django.db.models import F
 from reviews.alignment import align
 from reviews.cleaning import clean_line
 from reviews.diffing import check_length
+from reviews.findings import refresh_document
 from reviews.formats import UnreadableFile
 from reviews.models import Document, Event, Paragraph, Revision, Role, Stage
 
@@ -80,6 +81,7 @@ def create_document(
         )
         for position, (source, target, confidence) in enumerate(rows)
     )
+    refresh_document(document)
     Event.objects.create(
         document=document,
         actor=created_by,
@@ -98,6 +100,8 @@ def create_document(
 def start_history(document, user):
     """The first revision of every row is the translation as uploaded and paired."""
     role = document.role_of(user) or Role.MANAGER
+    # The pairing is final now; the glossary may have changed while it was made.
+    refresh_document(document, texts_changed=False)
     document.paragraphs.update(original_text=F("text"))
     Revision.objects.bulk_create(
         Revision(

@@ -88,7 +88,7 @@ def approved_rows(user, exclude_document=None):
 def search_words(text):
     """The paragraph's longest distinct words without their particles: long words are the
     rare ones, and rare words are what near-duplicates share."""
-    stems = {korean.strip_particles(token) for token in tokenize(text) if len(token) >= 2}
+    stems = {korean.stem(token) for token in tokenize(text) if len(token) >= 2}
     stems = {stem for stem in stems if any(char.isalnum() for char in stem)}
     return sorted(stems, key=lambda stem: (-len(stem), stem))[:SEARCH_WORDS]
 

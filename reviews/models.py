@@ -85,6 +85,9 @@ class Document(models.Model):
     # Bumped by every pairing action (undo and re-align too); each action carries the version
     # its author saw, so one made on rows that have moved since is refused.
     pairing_version = models.PositiveIntegerField(default=0)
+    # Document-wide check findings (consistency across rows), rewritten after any row change
+    # under the document's lock; see reviews/findings.py.
+    findings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -155,6 +158,9 @@ class Paragraph(models.Model):
     alignment_confidence = models.FloatField(default=1.0)
     # Set when a person fixed this row's pairing; re-aligning keeps pinned rows.
     pinned = models.BooleanField(default=False)
+    # The quality checks' findings on this row's current text, written with the text so a
+    # page view never runs the checks; see reviews/findings.py.
+    findings = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["document", "position"]
@@ -294,6 +300,7 @@ class Event(models.Model):
         ASSIGNED = "assigned", "assigned people"
         CREDIT = "credit", "changed the credit line"
         REALIGNED = "realigned", "changed the pairing"
+        DISMISSED_FINDING = "dismissed_finding", "dismissed a check finding"
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(

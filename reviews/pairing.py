@@ -16,6 +16,7 @@ from django.db import transaction
 from reviews import workflow
 from reviews.alignment import align
 from reviews.diffing import check_length
+from reviews.findings import refresh_document
 from reviews.models import Document, Event, Paragraph
 
 SIDES = ("source", "target")
@@ -88,6 +89,7 @@ def save(document, rows):
         )
         for position, row in enumerate(rows)
     )
+    refresh_document(document)
 
 
 def row_at(rows, index):

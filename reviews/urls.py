@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reviews.views import comments, documents, glossary, inbox, memory, pairing, reports, rows
+from reviews.views import (
+    comments,
+    documents,
+    findings,
+    glossary,
+    inbox,
+    memory,
+    pairing,
+    reports,
+    rows,
+)
 
 document_urls = [
     path("", documents.document_page, name="document"),
@@ -16,6 +26,8 @@ document_urls = [
     path("comments/<int:comment_pk>/<str:state>/", comments.resolve, name="resolve_comment"),
     path("rows/<int:paragraph_pk>/comments/", comments.comments, name="paragraph_comments"),
     path("decide-all/", rows.decide_all, name="decide_all"),
+    path("findings/", findings.findings_list, name="findings"),
+    path("findings/dismiss/", findings.dismiss, name="dismiss_finding"),
     path("rows/<int:paragraph_pk>/", rows.paragraph_row, name="row"),
     path("rows/<int:paragraph_pk>/edit/", rows.edit_paragraph, name="edit"),
     path("rows/<int:paragraph_pk>/approve/", rows.approve_paragraph, name="approve_paragraph"),

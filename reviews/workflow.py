@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from reviews.cleaning import clean_line, clean_text
+from reviews.findings import undismissed_errors
 from reviews.importing import start_history
 from reviews.models import (
     Comment,
@@ -114,6 +115,7 @@ ACTIONS = {
     # Grading (category and severity) is the reviewer's act; it feeds the quality score, so a
     # translator never grades her own work: her comments are questions and notes.
     "grade_comment": (REVIEWERS, frozenset(Stage)),
+    "dismiss_finding": (REVIEWERS, EDITABLE_STAGES),
 }
 
 
@@ -190,6 +192,9 @@ def approval_blocker(document):
     ).count()
     if critical:
         return f"{critical} unresolved critical comment{'s' if critical != 1 else ''}."
+    errors = undismissed_errors(document)
+    if errors:
+        return f"{errors} check error{'s' if errors != 1 else ''} to fix or dismiss."
     return None
 
 

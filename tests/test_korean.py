@@ -2,7 +2,7 @@
 
 import pytest
 
-from reviews.korean import find_term, strip_particles
+from reviews.korean import find_term, stem
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ def test_an_empty_term_is_found_nowhere():
 
 
 @pytest.mark.parametrize(
-    ("word", "stem"),
+    ("word", "expected"),
     [
         ("북한에서는", "북한"),
         ("정부는", "정부"),
@@ -51,5 +51,5 @@ def test_an_empty_term_is_found_nowhere():
         ("서울", "서울"),
     ],
 )
-def test_strip_particles_keeps_the_stem(word, stem):
-    assert strip_particles(word) == stem
+def test_stem_takes_the_particles_off(word, expected):
+    assert stem(word) == expected

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from reviews.diffing import render_diff
@@ -25,3 +26,57 @@ def diff(ops):
 def moment(value, precision=""):
     """A time as the page shows it, with its time zone: {{ x|moment }}, {{ x|moment:"seconds" }}."""
     return format_moment(value, seconds=precision == "seconds") if value else ""
+
+
+@register.filter
+def with_finding_marks(paragraph):
+    """The row's English as paragraphs, the spans its open findings point at marked. Every
+    piece of text is escaped here before it is joined with our own tags."""
+    text = paragraph.text
+    spans = sorted(
+        tuple(f["target_span"])
+        for f in paragraph.findings or ()
+        if f.get("target_span") and not f.get("dismissed")
+    )
+    marked = [False] * len(text)
+    for start, end in spans:
+        for i in range(max(0, start), min(len(text), max(end, start + 1))):
+            marked[i] = True
+    html = []
+    for part_start, part in paragraph_parts(text):
+        pieces, current, run = [], None, []
+        for offset, ch in enumerate(part):
+            flag = marked[part_start + offset]
+            if flag != current and run:
+                pieces.append((current, "".join(run)))
+                run = []
+            current = flag
+            run.append(ch)
+        if run:
+            pieces.append((current, "".join(run)))
+        inner = "".join(
+            f'<mark class="finding-mark">{escape(piece)}</mark>' if flag else escape(piece)
+            for flag, piece in pieces
+        )
+        html.append(f"<p>{inner}</p>")
+    return mark_safe("".join(html))  # noqa: S308
+
+
+def paragraph_parts(text):
+    """(offset, paragraph) for the non-empty paragraphs of a cell, split at blank lines."""
+    position = 0
+    for part in text.split("\n\n"):
+        if part:
+            yield position, part
+        position += len(part) + 2
+
+
+@register.filter
+def open_findings(findings):
+    """The findings nobody dismissed."""
+    return [f for f in findings or () if not f.get("dismissed")]
+
+
+@register.filter
+def errors_only(findings):
+    return [f for f in findings or () if f.get("severity") == "error"]

@@ -72,7 +72,14 @@ def grid_context(request, document):
         "may_save_directly": workflow.can(user, "save_directly", document),
         "may": {
             action: workflow.can(user, action, document)
-            for action in ("edit", "decide", "approve_paragraph", "comment", "align")
+            for action in (
+                "edit",
+                "decide",
+                "approve_paragraph",
+                "comment",
+                "align",
+                "dismiss_finding",
+            )
         },
     }
 

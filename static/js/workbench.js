@@ -45,6 +45,8 @@
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     if (typing(event.target)) return;
+    // Enter on a focused link, button or disclosure (a row's checks) is that control's own.
+    if (event.key === "Enter" && event.target.closest("a, button, summary")) return;
     let handled = true;
     switch (event.key) {
       case "j": move(1); break;

@@ -1,0 +1,198 @@
+"""The quality checks' findings, stored with the rows they are about.
+
+Findings are a JSON list on each Paragraph (that row's checks) and on the Document (the
+document-wide consistency check), written in the same transaction as the text they judge, so
+a page view never runs a check. They are a cache of what the checks say about the current
+text, not history: a new text replaces them. History is the Event written when a person
+dismisses one. A dismissed finding stays dismissed while its row's text (for a
+document-wide one, the texts of all its rows) stays the same.
+
+Each stored finding: {"kind", "severity", "message", "target_span", "source_span", "key",
+"dismissed": null | {"by", "reason", "at"}} and, document-wide, "rows": [[id, number], ...]
+and "versions" (the row versions it was found on).
+"""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from reviews import checks
+from reviews.models import Document, Event, GlossaryTerm, Paragraph, display_name
+
+
+class DismissRefused(Exception):
+    """A dismissal that cannot be made, with a message for the person."""
+
+
+def glossary_entries():
+    """The desk's glossary as (korean, english, forbidden variants) for the checks."""
+    return list(GlossaryTerm.objects.values_list("korean", "english", "forbidden"))
+
+
+def finding_key(finding: dict) -> str:
+    """Which finding a dismissal is about: stable while the text and the check stay the same."""
+    text = f"{finding['kind']}|{finding['message']}|{finding.get('target_span')}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def stored(finding: checks.Finding) -> dict:
+    data = finding.as_dict()
+    data.pop("places")
+    data["key"] = finding_key(data)
+    data["dismissed"] = None
+    return data
+
+
+def carry_dismissals(new: list[dict], old: list[dict]) -> list[dict]:
+    dismissed = {f["key"]: f["dismissed"] for f in old if f.get("dismissed")}
+    for finding in new:
+        finding["dismissed"] = dismissed.get(finding["key"])
+    return new
+
+
+def row_findings(document, rows, index, glossary) -> list[dict]:
+    """Findings for rows[index]; rows are (source, text) of the whole document in order."""
+    source, target = rows[index]
+    found = checks.check_pair(
+        source,
+        target,
+        glossary=glossary,
+        ratio=checks.document_ratio(rows),
+        reference_date=timezone.localdate(document.created_at) if document.created_at else None,
+        next_target=rows[index + 1][1] if index + 1 < len(rows) else "",
+    )
+    return [stored(finding) for finding in found]
+
+
+def document_findings(document, paragraphs) -> list[dict]:
+    """The document-wide findings over `paragraphs` (in order), keeping dismissals of the
+    same finding on the same row versions."""
+    rows = [(p.source, p.text) for p in paragraphs]
+    result = []
+    for finding in checks.check_consistency(rows):
+        data = stored(finding)
+        data["rows"] = [[paragraphs[i].pk, paragraphs[i].number] for i in finding.places]
+        data["versions"] = [paragraphs[i].version for i in finding.places]
+        result.append(data)
+    kept = {
+        (f["key"], tuple(f.get("versions", ()))): f["dismissed"]
+        for f in document.findings
+        if f.get("dismissed")
+    }
+    for data in result:
+        data["dismissed"] = kept.get((data["key"], tuple(data["versions"])))
+    return result
+
+
+def refresh_document(document, *, texts_changed=True):
+    """Check every row of the document and the document as a whole, after an upload or a
+    change of pairing (texts_changed) or of the glossary (texts the same: dismissals stay)."""
+    paragraphs = list(document.paragraphs.order_by("position"))
+    rows = [(p.source, p.text) for p in paragraphs]
+    glossary = glossary_entries()
+    for index, paragraph in enumerate(paragraphs):
+        new = row_findings(document, rows, index, glossary)
+        paragraph.findings = new if texts_changed else carry_dismissals(new, paragraph.findings)
+    Paragraph.objects.bulk_update(paragraphs, ["findings"], batch_size=500)
+    document.findings = document_findings(document, paragraphs)
+    Document.objects.filter(pk=document.pk).update(findings=document.findings)
+
+
+def after_text_change(paragraph):
+    """A row's text changed (an accepted change, a restore): check it again, and the
+    document-wide consistency. Called inside the transaction that changed the text, with the
+    paragraph and its document locked."""
+    document = paragraph.document
+    paragraphs = list(document.paragraphs.order_by("position"))
+    rows = [(p.source, p.text) for p in paragraphs]
+    index = next(i for i, p in enumerate(paragraphs) if p.pk == paragraph.pk)
+    paragraph.findings = row_findings(document, rows, index, glossary_entries())
+    Paragraph.objects.filter(pk=paragraph.pk).update(findings=paragraph.findings)
+    document.findings = document_findings(document, paragraphs)
+    Document.objects.filter(pk=document.pk).update(findings=document.findings)
+
+
+def open_findings(findings: list[dict]) -> list[dict]:
+    return [f for f in findings if not f.get("dismissed")]
+
+
+def undismissed_errors(document) -> int:
+    """Errors nobody fixed or dismissed, on the rows and on the document."""
+    lists = list(document.paragraphs.values_list("findings", flat=True))
+    lists.append(Document.objects.values_list("findings", flat=True).get(pk=document.pk))
+    return sum(
+        1
+        for findings in lists
+        for f in findings or ()
+        if f["severity"] == checks.ERROR and not f.get("dismissed")
+    )
+
+
+@transaction.atomic
+def dismiss(user, document, paragraph_id, key, reason):
+    """Dismiss one finding (of a row, or of the document when paragraph_id is None) with a
+    reason; recorded as an Event."""
+    from reviews import workflow  # workflow asks this module about approval
+
+    document = Document.objects.select_for_update(no_key=True).get(pk=document.pk)
+    refusal = workflow.refusal(user, "dismiss_finding", document)
+    if refusal:
+        raise PermissionDenied(refusal)
+    reason = " ".join((reason or "").split())[:500]
+    if not reason:
+        raise DismissRefused("Give a reason for dismissing the finding.")
+    paragraph = None
+    if paragraph_id is None:
+        findings = document.findings
+    else:
+        paragraph = (
+            Paragraph.objects.select_for_update().filter(document=document, pk=paragraph_id).first()
+        )
+        if paragraph is None:
+            raise DismissRefused("That row no longer exists; the page was out of date.")
+        findings = paragraph.findings
+    finding = next((f for f in findings if f["key"] == key), None)
+    if finding is None:
+        raise DismissRefused("That finding is gone: the text changed since the page was loaded.")
+    if finding.get("dismissed"):
+        raise DismissRefused("That finding was already dismissed.")
+    finding["dismissed"] = {
+        "by": display_name(user),
+        "reason": reason,
+        "at": timezone.now().isoformat(timespec="seconds"),
+    }
+    if paragraph is None:
+        Document.objects.filter(pk=document.pk).update(findings=findings)
+    else:
+        Paragraph.objects.filter(pk=paragraph.pk).update(findings=findings)
+    Event.record(
+        document,
+        user,
+        Event.Verb.DISMISSED_FINDING,
+        paragraph,
+        kind=finding["kind"],
+        message=finding["message"],
+        reason=reason,
+    )
+    return finding
+
+
+def refresh_after_glossary_change(koreans):
+    """Check again the documents still being worked on whose Korean holds one of the changed
+    terms (`koreans`); the texts are the same, so dismissals stay."""
+    from reviews.models import Stage
+
+    contains = Q()
+    for korean in set(koreans):
+        contains |= Q(paragraphs__source__contains=korean)
+    if not contains:
+        return
+    working = (Stage.ALIGNING, Stage.TRANSLATING, Stage.REVIEWING)
+    affected = Document.objects.filter(contains, stage__in=working).values_list("pk", flat=True)
+    for pk in sorted(set(affected)):
+        with transaction.atomic():
+            locked = Document.objects.select_for_update(no_key=True).get(pk=pk)
+            refresh_document(locked, texts_changed=False)
