@@ -36,11 +36,11 @@ SENTENCE_MISMATCH = 1.5
 QUOTE_MISMATCH = 0.7
 
 
-def make_link_cost(ko: list[Paragraph], en: list[Paragraph], ratio: float):
+def make_link_cost(ko: list[Paragraph], en: list[Paragraph], ratio: float, priors=LINK_PRIORS):
     """A function cost(i0, i1, j0, j1): minus the log-probability (nats, up to a constant)
     that Korean paragraphs i0..i1-1 and English paragraphs j0..j1-1 form one link.
     Results are kept, since the search asks for the same links several times."""
-    shape_costs = {shape: -math.log(prior) for shape, prior in LINK_PRIORS.items()}
+    shape_costs = {shape: -math.log(prior) for shape, prior in priors.items()}
     korean_spans, english_spans = {}, {}
     names_by_pair, name_in_paragraph, korean_sounds_by_initial = {}, {}, {}
     costs = {}

@@ -12,6 +12,7 @@ from reviews.alignment.names import (
     hangul_skeleton,
 )
 from reviews.alignment.numbers import LATIN_WORD, _english_keys, _korean_keys
+from reviews.sentences import split_sentences
 
 
 class Paragraph(NamedTuple):
@@ -25,40 +26,13 @@ class Paragraph(NamedTuple):
 
 
 DOUBLE_QUOTES = re.compile(r"[\"“”«»「」『』]")
-# A Korean sentence ends at ".", "!" or "?" (usually after 다 or 요), perhaps followed by a
-# closing quote, then a space or the end.
-KOREAN_SENTENCE_END = re.compile(r"[.!?。]+[\"”’')\]]*(?=\s|$)")
-# An English sentence ends the same way, and the next one starts with a capital or digit;
-# abbreviations ("Mr.", "U.S.") and initials do not end sentences.
-ENGLISH_SENTENCE_END = re.compile(r"([.!?]+)[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-ENGLISH_ABBREVIATIONS = frozenset(
-    ("mr", "mrs", "ms", "dr", "st", "jr", "sr", "sen", "rep", "gov", "gen", "lt", "col", "sgt",
-     "capt", "prof", "no", "vs", "inc", "co", "corp", "ltd", "jan", "feb", "mar", "apr", "jun",
-     "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "ave")
-)  # fmt: skip
-
-
-def count_korean_sentences(text: str) -> int:
-    return max(1, len(KOREAN_SENTENCE_END.findall(text)))
-
-
-def count_english_sentences(text: str) -> int:
-    count = 1
-    for match in ENGLISH_SENTENCE_END.finditer(text):
-        before = text[: match.start()].rsplit(None, 1)
-        word = before[-1].lower().lstrip('"“‘([') if before else ""
-        abbreviation = word in ENGLISH_ABBREVIATIONS or len(word) == 1 or "." in word
-        if match.group(1) == "." and abbreviation:
-            continue
-        count += 1
-    return count
 
 
 def korean_paragraph(text: str) -> Paragraph:
     anchors, firm = _korean_keys(text)
     return Paragraph(
         length=len(text.strip()),
-        sentences=count_korean_sentences(text),
+        sentences=max(1, len(split_sentences(text, "ko"))),
         anchors=anchors,
         firm=firm,
         words=frozenset(w.lower() for w in LATIN_WORD.findall(text) if len(w) > 1),
@@ -77,7 +51,7 @@ def english_paragraph(text: str, common_words: frozenset = frozenset()) -> Parag
     anchors, firm = _english_keys(text)
     return Paragraph(
         length=len(text.strip()),
-        sentences=count_english_sentences(text),
+        sentences=max(1, len(split_sentences(text, "en"))),
         anchors=anchors,
         firm=firm,
         words=frozenset(w.lower() for w in LATIN_WORD.findall(text)),
