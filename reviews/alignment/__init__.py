@@ -24,7 +24,12 @@ from reviews.alignment.lengths import document_ratio
 from reviews.alignment.names import english_skeleton, hangul_skeleton, sounds_alike
 from reviews.alignment.numbers import english_anchors, korean_anchors
 from reviews.alignment.paragraphs import english_paragraph, korean_paragraph
+from reviews.alignment.rescoring import rescore
 from reviews.alignment.search import best_path
+
+# Switches for measuring what each step adds (bench and align_eval --without).
+SECOND_PASS = True
+JOIN_REPLACED = True
 
 __all__ = [
     "align",
@@ -44,7 +49,27 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     ratio = document_ratio([p.length for p in ko], [p.length for p in en])
     link_cost = make_link_cost(ko, en, ratio)
     path, forward, backward, total, band = best_path(ko, en, link_cost, list(LINK_PRIORS))
-    return link_confidences(path, forward, backward, total, band, link_cost)
+    links = link_confidences(path, forward, backward, total, band, link_cost)
+    if SECOND_PASS:
+        links = rescore(ko_texts, en_texts, links, link_cost, ratio, common_words)
+    if JOIN_REPLACED:
+        links = join_replaced(links)
+    return links
+
+
+def join_replaced(links: list[tuple]) -> list[tuple]:
+    """A Korean paragraph with no English next to an English one with no Korean is one
+    paragraph replaced by another: one row, as doubtful as the less certain of the two."""
+    joined = []
+    for link in links:
+        if joined:
+            i0, j0, i1, j1, confidence = joined[-1]
+            shapes = {(i1 - i0, j1 - j0), (link[2] - link[0], link[3] - link[1])}
+            if shapes == {(1, 0), (0, 1)}:
+                joined[-1] = (i0, j0, link[2], link[3], min(confidence, link[4]))
+                continue
+        joined.append(link)
+    return joined
 
 
 def align(
