@@ -1,6 +1,7 @@
 """Tests of the paragraph aligner (reviews.alignment) and its evaluation command."""
 
 import json
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -18,9 +19,25 @@ from reviews.alignment import (
     korean_anchors,
     sounds_alike,
 )
-from reviews.management.commands.align_eval import read_articles, score
+from reviews.management.commands.align_eval import read_articles, score, score_sentences
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "alignment"
+# The evaluation sets live in ../shared beside the repository (SHARED_DIR elsewhere). They
+# are not ours to copy in; without them the tests that need them skip, unless
+# REQUIRE_SHARED=1 (as in CI), where a missing set is a failure.
+SHARED = Path(os.environ.get("SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
+DATA = SHARED / "data" / "alignment"
+SENTENCE_GOLD = Path(__file__).resolve().parent / "data" / "sentence_gold.jsonl"
+
+
+def shared_articles(name: str) -> list[dict]:
+    path = DATA / name
+    if not path.exists():
+        message = f"evaluation data not found at {path} (it lives outside the repository)"
+        if os.environ.get("REQUIRE_SHARED") == "1":
+            pytest.fail(message + "; REQUIRE_SHARED=1")
+        pytest.skip(message)
+    return read_articles(path)
+
 
 # A short news story about a city budget, written for these tests, one sentence per item.
 KO = [
@@ -287,11 +304,26 @@ def test_links_cover_every_paragraph_when_counts_differ(n, m):
 
 @pytest.mark.parametrize("name", ["ntrex-dev.jsonl", "newsv1-noisy.jsonl"])
 def test_f1_on_shared_dev_sets(name):
-    path = DATA / name
-    if not path.exists():
-        pytest.skip(f"evaluation data not found at {path} (it lives outside the repository)")
-    result = score(read_articles(path))
-    assert result["f1"] >= 0.93, result
+    result = score(shared_articles(name))
+    assert result["f1"] >= 0.95, result
+
+
+@pytest.mark.parametrize(
+    ("name", "floor"), [("ntrex-dev.jsonl", 0.95), ("newsv1-noisy.jsonl", 0.88)]
+)
+def test_sentence_f1_on_shared_dev_sets(name, floor):
+    result = score_sentences(shared_articles(name))
+    assert result["f1"] >= floor, result
+
+
+def test_missing_shared_data_fails_when_required(monkeypatch, tmp_path):
+    monkeypatch.setattr(f"{__name__}.DATA", tmp_path / "absent")
+    monkeypatch.setenv("REQUIRE_SHARED", "1")
+    with pytest.raises(pytest.fail.Exception, match="REQUIRE_SHARED"):
+        shared_articles("ntrex-dev.jsonl")
+    monkeypatch.delenv("REQUIRE_SHARED")
+    with pytest.raises(pytest.skip.Exception):
+        shared_articles("ntrex-dev.jsonl")
 
 
 def write_jsonl(path, articles):
@@ -321,7 +353,8 @@ def test_align_eval_command_output(tmp_path):
 def test_score_counts_null_links_and_types():
     article = {"ko_paragraphs": KO[:2], "en_paragraphs": [EN[0]], "gold": [[[0], [0]], [[1], []]]}
     result = score([article])
-    assert result["recall_by_type"] == {"1-0": (1, 1), "1-1": (1, 1)}
+    gold_counts = {kind: total for kind, (_, total) in result["recall_by_type"].items()}
+    assert gold_counts == {"1-0": 1, "1-1": 1}
     wrong = {**article, "gold": [[[0, 1], [0]]]}
     result = score([wrong])
     assert result["f1"] == 0.0 and result["articles_right"] == 0
@@ -341,3 +374,38 @@ def test_align_eval_malformed_file(tmp_path, content):
     path.write_text(content)
     with pytest.raises(CommandError):
         call_command("align_eval", str(path))
+
+
+def test_align_eval_sentences_on_own_gold_file():
+    """tests/data/sentence_gold.jsonl (written for these tests) has a paragraph whose
+    translation dropped a sentence and one whose translation added a sentence."""
+    out = StringIO()
+    call_command("align_eval", str(SENTENCE_GOLD), "--sentences", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert lines[-1] == "sentences: F1 1.000 rows 8/8"
+    assert "  1-0  1.000  (1/1)" in lines and "  0-1  1.000  (1/1)" in lines
+
+
+def test_align_eval_sentences_without_line_ids(tmp_path):
+    path = tmp_path / "plain.jsonl"
+    write_jsonl(path, [{"ko_paragraphs": KO, "en_paragraphs": EN, "gold": one_to_one(7)}])
+    out = StringIO()
+    call_command("align_eval", str(path), "--sentences", stdout=out)
+    assert out.getvalue().strip().splitlines()[-1].startswith("sentences: the file carries no")
+
+
+def test_sentence_scoring_links_sentences_by_line():
+    """Sentences of the same corpus line form one gold link; a sentence of a line the other
+    side lacks is a 1-0 (or 0-1) link; a paragraph whose sentences do not map onto its
+    lines is left out and counted."""
+    article = {
+        "ko_paragraphs": ["첫 문장이다. 빠진 문장이다.", "셋째 문장이다. 넷째 문장이다. 다섯째다."],
+        "en_paragraphs": ["The first sentence is here.", "The third. The fourth. The fifth."],
+        "gold": [[[0], [0]], [[1], [1]]],
+        "ko_par_lines": [[7, 8], [9, 10]],
+        "en_par_lines": [[7], [9, 10]],
+    }
+    result = score_sentences([article])
+    assert result["rows"] == 1 and result["rows_skipped"] == 1
+    gold_counts = {kind: total for kind, (_, total) in result["recall_by_type"].items()}
+    assert gold_counts == {"1-0": 1, "1-1": 1}
