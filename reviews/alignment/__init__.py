@@ -26,6 +26,7 @@ from reviews.alignment.numbers import english_anchors, korean_anchors
 from reviews.alignment.paragraphs import english_paragraph, korean_paragraph
 from reviews.alignment.rescoring import rescore
 from reviews.alignment.search import best_path
+from reviews.alignment.sentences import align_sentences
 
 # Switches for measuring what each step adds (bench and align_eval --without).
 SECOND_PASS = True
@@ -33,6 +34,8 @@ JOIN_REPLACED = True
 
 __all__ = [
     "align",
+    "align_sentences",
+    "join_replaced",
     "english_anchors",
     "english_skeleton",
     "hangul_skeleton",
