@@ -207,3 +207,18 @@ def test_sentence_indices_follow_split_sentences_with_abbreviations():
 )
 def test_sentence_alignment_with_an_empty_side(korean, english, expected):
     assert align_sentences(korean, english) == expected
+
+
+def test_second_pass_leaves_texts_that_do_not_correspond_alone():
+    """Where the first pass is unsure of most links, rescore returns them unchanged (it
+    would spend time re-judging a document that has nothing to find)."""
+    from reviews.alignment.rescoring import rescore
+
+    links = [(0, 0, 1, 0, 0.3), (1, 0, 1, 1, 0.2), (1, 1, 2, 2, 0.4)]
+
+    def no_cost_may_be_asked(*_):
+        raise AssertionError("the second pass ran")
+
+    assert rescore(["가.", "나."], ["A.", "B."], links, no_cost_may_be_asked, 0.5, frozenset()) == (
+        links
+    )

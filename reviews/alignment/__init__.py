@@ -53,6 +53,7 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     link_cost = make_link_cost(ko, en, ratio)
     path, forward, backward, total, band = best_path(ko, en, link_cost, list(LINK_PRIORS))
     links = link_confidences(path, forward, backward, total, band, link_cost)
+    del path, forward, backward, band  # the second pass needs the memory more
     if SECOND_PASS:
         links = rescore(ko_texts, en_texts, links, link_cost, ratio, common_words)
     if JOIN_REPLACED:
