@@ -7,10 +7,11 @@ Run from the repository root:
 Times align() on synthetic documents (1,000 x 1,000, 100 x 100, and 1,000 x 900
 paragraphs) built from generated news sentences, with the peak memory that tracemalloc
 sees, then scores the aligner on the evaluation sets in ../shared/data/alignment when they
-are there. Prints one table.
+are there (WORKBENCH_SHARED overrides ../shared). Prints one table.
 """
 
 import json
+import os
 import random
 import sys
 import time
@@ -20,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reviews.alignment import align  # noqa: E402
+from reviews.alignment import align, align_sentences  # noqa: E402
 from reviews.management.commands.align_eval import score  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "alignment"
+DATA = Path(os.environ.get("WORKBENCH_SHARED") or ROOT.parent / "shared") / "data" / "alignment"
 
 CITIES = [("서울시", "Seoul"), ("부산시", "Busan"), ("인천시", "Incheon"), ("대구시", "Daegu")]
 PEOPLE = [("김민수", "Kim Min-su"), ("존슨", "Johnson"), ("마리아 로페스", "Maria Lopez")]
@@ -147,6 +148,15 @@ def main():
     ]:
         wall, cpu, peak, links = time_align(korean, english, repeats)
         print(f"{label:<22} {wall:>7.3f} s {cpu:>7.3f} s {peak / 2**20:>8.1f} MiB {links:>5} links")
+
+    # Sentence alignment of one long row: 40 Korean sentences against 38 English ones.
+    pairs = [sentence_pair(rng) for _ in range(40)]
+    korean = " ".join(ko for ko, _ in pairs)
+    english = " ".join(en for index, (_, en) in enumerate(pairs) if index not in (7, 23))
+    wall, cpu = time.perf_counter(), time.process_time()
+    links = align_sentences(korean, english)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"{'sentences 40 x 38':<22} {wall:>7.3f} s {cpu:>7.3f} s {'':>12} {len(links):>5} links")
 
     for name in ("ntrex-dev.jsonl", "newsv1-noisy.jsonl"):
         path = DATA / name

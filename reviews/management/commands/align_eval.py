@@ -3,6 +3,13 @@
 Each line: {"id", "ko_paragraphs", "en_paragraphs", "gold": [[ko_indices, en_indices], ...]}.
 A link counts as right only if both its index lists match a gold link exactly; null links
 (one side empty) count like any other.
+
+With --sentences, the sentence aligner is scored too, where the file carries sentence links:
+"ko_par_lines" and "en_par_lines" give, for each paragraph, the ids of the corpus lines it
+was made of, and lines with the same id translate each other. Each gold row (a link with
+both sides, and any dropped or added paragraph next to it, as if it had been left in the
+row) is split into sentences; a paragraph's sentences are mapped to its lines when it has
+one line or as many sentences as lines, and rows where that fails are counted and left out.
 """
 
 import json
@@ -12,6 +19,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reviews.alignment import align
+from reviews.alignment.sentences import align_sentences
+from reviews.sentences import split_sentences
 
 
 def link_type(link) -> str:
@@ -61,6 +70,112 @@ def score(articles) -> dict:
             kind: (right_by_type[kind], gold_by_type[kind]) for kind in sorted(gold_by_type)
         },
         "wrong_articles": wrong_articles,
+    }
+
+
+def sentence_rows(article: dict) -> list[tuple[list[int], list[int]]]:
+    """The gold rows of an article for sentence scoring: each link with both sides, with
+    the null links next to it joined in (to the row before, or to the first row)."""
+    rows = []
+    pending_ko, pending_en = [], []
+    for ko, en in article["gold"]:
+        if ko and en:
+            rows.append((pending_ko + list(ko), pending_en + list(en)))
+            pending_ko, pending_en = [], []
+        elif rows:
+            rows[-1][0].extend(ko)
+            rows[-1][1].extend(en)
+        else:
+            pending_ko.extend(ko)
+            pending_en.extend(en)
+    if rows:
+        rows[0][0][:0], rows[0][1][:0] = [], []
+    return rows
+
+
+def _sentence_lines(paragraphs, lines, indices, lang) -> tuple[str, list] | None:
+    """The row's text on one side (paragraphs joined by line breaks) and the line id of
+    each of its sentences; None if a paragraph's sentences cannot be mapped to lines."""
+    texts, sentence_lines = [], []
+    for index in indices:
+        count = len(split_sentences(paragraphs[index], lang))
+        paragraph_lines = lines[index]
+        if len(paragraph_lines) == 1:
+            sentence_lines.extend(paragraph_lines * count)
+        elif len(paragraph_lines) == count:
+            sentence_lines.extend(paragraph_lines)
+        else:
+            return None
+        texts.append(paragraphs[index])
+    text = "\n".join(texts)
+    if len(split_sentences(text, lang)) != len(sentence_lines):
+        return None
+    return text, sentence_lines
+
+
+def _gold_sentence_links(ko_lines: list, en_lines: list) -> set:
+    """Sentences of the same line form one link; a sentence whose line has no counterpart
+    on the other side is a link of its own."""
+    links = set()
+    for line in dict.fromkeys(ko_lines + en_lines):
+        ko = tuple(k for k, value in enumerate(ko_lines) if value == line)
+        en = tuple(e for e, value in enumerate(en_lines) if value == line)
+        if ko and en:
+            links.add((ko, en))
+        else:
+            links.update(((k,), ()) for k in ko)
+            links.update(((), (e,)) for e in en)
+    return links
+
+
+def score_sentences(articles) -> dict | None:
+    """Exact-link precision, recall and F1 of align_sentences over the gold rows of the
+    articles that carry line ids, rows entirely right, and recall by gold link type; None
+    if no article carries them."""
+    true_positives = predicted_total = gold_total = rows_right = rows_total = skipped = 0
+    gold_by_type, right_by_type = Counter(), Counter()
+    carried = False
+    for article in articles:
+        if "ko_par_lines" not in article or "en_par_lines" not in article:
+            continue
+        carried = True
+        for ko_indices, en_indices in sentence_rows(article):
+            ko_side = _sentence_lines(
+                article["ko_paragraphs"], article["ko_par_lines"], ko_indices, "ko"
+            )
+            en_side = _sentence_lines(
+                article["en_paragraphs"], article["en_par_lines"], en_indices, "en"
+            )
+            if ko_side is None or en_side is None:
+                skipped += 1
+                continue
+            gold = _gold_sentence_links(ko_side[1], en_side[1])
+            predicted = {
+                (tuple(ko), tuple(en)) for ko, en in align_sentences(ko_side[0], en_side[0])
+            }
+            hits = gold & predicted
+            true_positives += len(hits)
+            predicted_total += len(predicted)
+            gold_total += len(gold)
+            rows_total += 1
+            rows_right += gold == predicted
+            gold_by_type.update(link_type(link) for link in gold)
+            right_by_type.update(link_type(link) for link in hits)
+    if not carried:
+        return None
+    precision = true_positives / predicted_total if predicted_total else 0.0
+    recall = true_positives / gold_total if gold_total else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "rows_right": rows_right,
+        "rows": rows_total,
+        "rows_skipped": skipped,
+        "recall_by_type": {
+            kind: (right_by_type[kind], gold_by_type[kind]) for kind in sorted(gold_by_type)
+        },
     }
 
 
@@ -115,9 +230,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="JSON-lines file of articles")
+        parser.add_argument(
+            "--sentences",
+            action="store_true",
+            help="also score the sentence aligner where the file carries line ids",
+        )
 
     def handle(self, *args, **options):
-        result = score(read_articles(options["file"]))
+        articles = read_articles(options["file"])
+        result = score(articles)
         write = self.stdout.write
         write(f"precision {result['precision']:.3f}")
         write(f"recall    {result['recall']:.3f}")
@@ -126,3 +247,19 @@ class Command(BaseCommand):
         for kind, (right, total) in result["recall_by_type"].items():
             write(f"  {kind:<4} {right / total:.3f}  ({right}/{total})")
         write(f"F1 {result['f1']:.3f} articles {result['articles_right']}/{result['articles']}")
+        if options["sentences"]:
+            sentences = score_sentences(articles)
+            if sentences is None:
+                write("sentences: the file carries no sentence links (ko_par_lines, en_par_lines)")
+                return
+            write(f"sentences: precision {sentences['precision']:.3f}")
+            write(f"sentences: recall    {sentences['recall']:.3f}")
+            write(
+                f"sentences: rows entirely right {sentences['rows_right']}/{sentences['rows']}"
+                f" ({sentences['rows_skipped']} rows left out: sentences not mappable to lines)"
+            )
+            write("sentences: recall by gold link type:")
+            for kind, (right, total) in sentences["recall_by_type"].items():
+                write(f"  {kind:<4} {right / total:.3f}  ({right}/{total})")
+            rows = f"{sentences['rows_right']}/{sentences['rows']}"
+            write(f"sentences: F1 {sentences['f1']:.3f} rows {rows}")

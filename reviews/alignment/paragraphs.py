@@ -1,0 +1,79 @@
+"""The features of a paragraph that the link costs compare: length, sentence count, anchors
+(numbers and dates), Latin-script words, quotation marks and the sounds of names."""
+
+import re
+from typing import NamedTuple
+
+from reviews.alignment.names import (
+    CAPITALISED_WORD,
+    HANGUL_WORD,
+    MIN_NAME_SKELETON,
+    english_skeleton,
+    hangul_skeleton,
+)
+from reviews.alignment.numbers import LATIN_WORD, _english_keys, _korean_keys
+from reviews.sentences import split_sentences
+
+
+class Paragraph(NamedTuple):
+    length: int
+    sentences: int
+    anchors: frozenset  # numbers, months and weekdays, as "n:5", "m:3", "w:mon"
+    firm: frozenset  # the anchors a translation nearly always keeps
+    words: frozenset  # Latin-script words, lower case
+    quoted: bool
+    sounds: frozenset  # consonant skeletons: of Hangul words, or of English names
+
+
+DOUBLE_QUOTES = re.compile(r"[\"“”«»「」『』]")
+
+
+def korean_paragraph(text: str) -> Paragraph:
+    anchors, firm = _korean_keys(text)
+    return Paragraph(
+        length=len(text.strip()),
+        sentences=max(1, len(split_sentences(text, "ko"))),
+        anchors=anchors,
+        firm=firm,
+        words=frozenset(w.lower() for w in LATIN_WORD.findall(text) if len(w) > 1),
+        quoted=bool(DOUBLE_QUOTES.search(text)),
+        sounds=frozenset(
+            skeleton
+            for skeleton in map(hangul_skeleton, HANGUL_WORD.findall(text))
+            if len(skeleton) >= MIN_NAME_SKELETON - 1
+        ),
+    )
+
+
+def english_paragraph(text: str, common_words: frozenset = frozenset()) -> Paragraph:
+    """Features of an English paragraph. A capitalised word counts as a name unless it also
+    appears in lower case in `common_words` (the document's), as "The" and "But" do."""
+    anchors, firm = _english_keys(text)
+    return Paragraph(
+        length=len(text.strip()),
+        sentences=max(1, len(split_sentences(text, "en"))),
+        anchors=anchors,
+        firm=firm,
+        words=frozenset(w.lower() for w in LATIN_WORD.findall(text)),
+        quoted=bool(DOUBLE_QUOTES.search(text)),
+        sounds=frozenset(
+            skeleton
+            for word in CAPITALISED_WORD.findall(text)
+            if word.lower() not in common_words
+            and len(skeleton := english_skeleton(word)) >= MIN_NAME_SKELETON
+        ),
+    )
+
+
+def merge(paragraphs: list[Paragraph]) -> Paragraph:
+    if len(paragraphs) == 1:
+        return paragraphs[0]
+    return Paragraph(
+        length=sum(p.length for p in paragraphs),
+        sentences=sum(p.sentences for p in paragraphs),
+        anchors=frozenset().union(*(p.anchors for p in paragraphs)),
+        firm=frozenset().union(*(p.firm for p in paragraphs)),
+        words=frozenset().union(*(p.words for p in paragraphs)),
+        quoted=any(p.quoted for p in paragraphs),
+        sounds=frozenset().union(*(p.sounds for p in paragraphs)),
+    )
