@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from reviews.diffing import MAX_PARAGRAPH_CHARS
-from reviews.formats import UnreadableFile, read_pasted, read_upload
+from reviews.formats import UnreadableFile, read_pasted, read_upload, read_xliff
 from reviews.importing import check_paragraph_count
 from reviews.models import Role, is_manager
 
@@ -101,3 +101,35 @@ class UploadForm(forms.Form):
                 "Assign yourself as the translator or the editor: only the people on a "
                 "document (and managers) can see it.",
             )
+
+
+class XliffUploadForm(forms.Form):
+    """One XLIFF file (1.2 or 2.x, from this workbench or a CAT tool) instead of two files."""
+
+    title = forms.CharField(max_length=300)
+    xliff_file = forms.FileField(label="XLIFF file (both sides)")
+    translator = PersonChoiceField(queryset=people_in(Role.TRANSLATOR), required=False)
+    editor = PersonChoiceField(queryset=people_in(Role.EDITOR), required=False)
+
+    def __init__(self, *args, uploader, **kwargs):
+        super().__init__(*args, prefix="xliff", **kwargs)
+        self.uploader = uploader
+        self.fields["xliff_file"].widget.attrs["accept"] = ".xlf,.xliff,.sdlxliff,.mqxliff"
+        self.fields["translator"].queryset = people_in(Role.TRANSLATOR)
+        self.fields["editor"].queryset = people_in(Role.EDITOR)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("xliff_file")
+        if upload:
+            limit = settings.WORKBENCH_MAX_UPLOAD_BYTES
+            try:
+                if upload.size > limit:
+                    raise UnreadableFile(
+                        f"{upload.name} is larger than the {limit / 1024 / 1024:g} MB limit."
+                    )
+                cleaned["bilingual"] = read_xliff(upload.read(limit + 1), upload.name)
+            except UnreadableFile as error:
+                self.add_error("xliff_file", str(error))
+        UploadForm.keep_uploader_on_document(self, cleaned)
+        return cleaned

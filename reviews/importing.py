@@ -1,12 +1,19 @@
 """Turn a Korean original and its English translation into a document with paired rows."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 
 from reviews.alignment import align
 from reviews.diffing import check_length
 from reviews.formats import UnreadableFile
-from reviews.models import Document, Event, Paragraph, Revision, Role, Stage
+from reviews.formats.errors import display_name
+from reviews.formats.interchange import APPROVED
+from reviews.models import Comment, Document, Event, MemoryUnit, Paragraph, Revision, Role, Stage
+
+# The same cap as comments typed in the app (reviews.comments imports workflow, which imports
+# this module, so the number is repeated rather than imported).
+MAX_COMMENT_CHARS = 5_000
 
 # Below this the row is marked for a person to check the pairing.
 LOW_CONFIDENCE = 0.6
@@ -110,3 +117,147 @@ def start_history(document, user):
         )
         for paragraph in document.paragraphs.filter(revisions__isnull=True)
     )
+
+
+def _comment_fields(note, people, fallback_author):
+    """Author, body, category and severity of an imported note. A note's author who is a
+    person here (by username or full name) keeps their name; others are kept in the text, as
+    are a category or severity we do not have."""
+    author = people.get(note.author.casefold()) if note.author else None
+    body = note.body
+    category = note.category if note.category in Comment.Category.values else ""
+    severity = note.severity if note.severity in Comment.Severity.values else ""
+    unknown = [
+        value
+        for value, kept in ((note.category, category), (note.severity, severity))
+        if value and not kept
+    ]
+    if unknown:
+        body = f"[{', '.join(unknown)}] {body}"
+    if note.author and author is None:
+        body = f"(from {note.author}) {body}"
+    if len(body) > MAX_COMMENT_CHARS:
+        raise UnreadableFile(
+            f"A note has {len(body):,} characters; the limit for a comment is "
+            f"{MAX_COMMENT_CHARS:,}."
+        )
+    return {
+        "author": author or fallback_author,
+        "body": body,
+        "category": category,
+        "severity": severity,
+    }
+
+
+def _people_named(names):
+    """{casefolded username or full name: user} for the note authors that are people here."""
+    wanted = {name.casefold() for name in names if name}
+    if not wanted:
+        return {}
+    found = {}
+    users = get_user_model().objects.filter(is_active=True)
+    for user in users.only("username", "first_name", "last_name"):
+        for key in (user.get_username().casefold(), user.get_full_name().casefold()):
+            if key in wanted:
+                found.setdefault(key, user)
+    return found
+
+
+@transaction.atomic
+def create_document_from_units(
+    bilingual, *, title, created_by, translator=None, editor=None, filename=""
+):
+    """A document from an XLIFF file: one row per unit, as the file pairs them, so there is no
+    pairing to check and the document starts in translating with the file's text as the first
+    revision; approved units are approved rows, notes are comments."""
+    units = bilingual.units
+    check_paragraph_count(units, "XLIFF file")
+    for unit in units:
+        check_length(unit.source)
+        check_length(unit.target)
+    for lang in (bilingual.source_lang, bilingual.target_lang):
+        if not lang or len(lang) > 10:
+            raise UnreadableFile(f"{display_name(filename)} names a language we cannot use.")
+    notes = [note for unit in units for note in unit.notes] + list(bilingual.notes)
+    people = _people_named(note.author for note in notes)
+    comments = [(None, _comment_fields(note, people, created_by)) for note in bilingual.notes]
+    document = Document.objects.create(
+        title=title,
+        stage=Stage.TRANSLATING,
+        source_lang=bilingual.source_lang,
+        target_lang=bilingual.target_lang,
+        translator=translator,
+        editor=editor,
+        created_by=created_by,
+        source_filename=filename,
+        target_filename=filename,
+    )
+    rows = Paragraph.objects.bulk_create(
+        Paragraph(
+            document=document,
+            position=position,
+            source=unit.source,
+            text=unit.target,
+            status=Paragraph.Status.APPROVED
+            if unit.status == APPROVED and unit.target.strip()
+            else Paragraph.Status.TRANSLATED,
+        )
+        for position, unit in enumerate(units)
+    )
+    for row, unit in zip(rows, units, strict=True):
+        comments.extend((row, _comment_fields(note, people, created_by)) for note in unit.notes)
+    Comment.objects.bulk_create(
+        Comment(document=document, paragraph=row, **fields) for row, fields in comments
+    )
+    start_history(document, created_by)
+    Event.objects.create(
+        document=document,
+        actor=created_by,
+        verb=Event.Verb.UPLOADED,
+        payload={
+            "format": "xliff",
+            "rows": len(rows),
+            "approved_rows": sum(row.status == Paragraph.Status.APPROVED for row in rows),
+            "comments": len(comments),
+            "source_filename": filename,
+        },
+    )
+    return document
+
+
+@transaction.atomic
+def import_memory(pairs, *, origin, imported_by=None):
+    """TMX pairs into the memory store; a pair already there (same text, same languages) is not
+    added twice. Returns (added, already there)."""
+    for pair in pairs:
+        check_length(pair.source)
+        check_length(pair.target)
+        if len(pair.source_lang) > 20 or len(pair.target_lang) > 20:
+            raise UnreadableFile(f"{display_name(origin)} names a language we cannot use.")
+    existing = set(
+        MemoryUnit.objects.filter(source__in={pair.source for pair in pairs}).values_list(
+            "source", "target", "source_lang", "target_lang"
+        )
+    )
+    fresh = []
+    for pair in pairs:
+        key = (pair.source, pair.target, pair.source_lang, pair.target_lang)
+        if key in existing:
+            continue
+        existing.add(key)
+        fresh.append(
+            MemoryUnit(
+                source=pair.source,
+                target=pair.target,
+                source_lang=pair.source_lang,
+                target_lang=pair.target_lang,
+                creation_id=pair.creation_id[:200],
+                creation_date=pair.creation_date,
+                change_id=pair.change_id[:200],
+                change_date=pair.change_date,
+                origin=display_name(origin)[:255],
+                imported_by=imported_by,
+            )
+        )
+    MemoryUnit.objects.bulk_create(fresh, batch_size=500)
+    return len(fresh), len(pairs) - len(fresh)

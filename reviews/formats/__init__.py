@@ -5,20 +5,24 @@ Plain functions over bytes and strings; nothing here imports Django.
 
 import re
 
-from .bilingual import write_tmx, write_xliff
 from .docx import read_docx, write_docx
 from .errors import UnreadableFile, display_name
 from .html import read_html, write_html
 from .text import decode_text, split_markdown, split_plain, write_md, write_txt
+from .tmx import read_tmx, write_tmx
+from .xliff import read_xliff, write_xliff, write_xliff12
 
 __all__ = [
     "EXPORT_FORMATS",
     "UnreadableFile",
     "read_pasted",
+    "read_tmx",
     "read_upload",
+    "read_xliff",
     "write_export",
     "write_tmx",
     "write_xliff",
+    "write_xliff12",
 ]
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

@@ -1,0 +1,358 @@
+"""XLIFF 1.2 and 2.1, TMX 1.4b: writing valid files, reading ours and other tools' back."""
+
+from datetime import UTC, datetime
+
+import pytest
+from lxml import etree
+
+from reviews.formats import (
+    UnreadableFile,
+    read_tmx,
+    read_xliff,
+    write_tmx,
+    write_xliff,
+    write_xliff12,
+)
+from reviews.formats.interchange import (
+    APPROVED,
+    NEW,
+    PROPOSED,
+    TRANSLATED,
+    Bilingual,
+    MemoryPair,
+    Note,
+    Unit,
+)
+from tests.shared_files import shared_path
+
+X12 = "{urn:oasis:names:tc:xliff:document:1.2}"
+X2 = "{urn:oasis:names:tc:xliff:document:2.0}"
+MDA = "{urn:oasis:names:tc:xliff:metadata:2.0}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Everything that breaks careless writers: markup, entities, quotes, an emoji, a combining
+# accent (e + U+0301, which must not be normalised into é), Korean.
+TRICKY = 'Cafe\u0301 & <b>bold</b> "quoted" \'single\' 😀 서울'
+WHEN = datetime(2026, 11, 30, 8, 15, tzinfo=UTC)
+
+
+def sample() -> Bilingual:
+    return Bilingual(
+        title="시의회 예산 & <특집>",
+        units=[
+            Unit(
+                "서울시의회는 예산안을 통과시켰다.",
+                "The Seoul council passed the budget.",
+                APPROVED,
+                [Note("Check the figure.", "Daniel Park", "accuracy", "major")],
+            ),
+            Unit("첫 문단.\n\n둘째 문단.", "First part.\n\nSecond part.", TRANSLATED),
+            Unit("번역 전 문단.", "", NEW),
+            Unit(TRICKY, TRICKY, PROPOSED, [Note(TRICKY, "Mina Seo", "style", "")]),
+            Unit("", "An English paragraph with no Korean.", TRANSLATED),
+        ],
+        doc_id="workbench-7",
+        stage="reviewing",
+        translator="Mina Seo",
+        editor="Daniel Park",
+        credit="Translated by Mina Seo. Edited by Daniel Park.",
+        updated_at=WHEN,
+        notes=[Note("Whole-article remark.", "Jiwon Han", "terminology", "minor")],
+    )
+
+
+def xsd(name):
+    return etree.XMLSchema(etree.parse(str(shared_path("schemas", name))))
+
+
+def test_xliff12_is_valid_against_the_strict_schema():
+    data = write_xliff12(sample())
+
+    schema = xsd("xliff-core-1.2-strict.xsd")
+    assert schema.validate(etree.fromstring(data)), schema.error_log
+
+
+def test_xliff21_is_valid_against_the_core_schema():
+    document = sample()
+    document.units.append(Unit("종\x07소리", "A bell\x07", TRANSLATED))
+
+    data = write_xliff(document)
+
+    schema = xsd("xliff_core_2.0.xsd")
+    assert schema.validate(etree.fromstring(data)), schema.error_log
+
+
+def test_tmx_is_valid_against_the_dtd():
+    pairs = [
+        MemoryPair("서울", TRICKY, creation_id="mina", creation_date=WHEN, title="T & <1>"),
+        MemoryPair("제어\x07", "Bell\x07", change_id="daniel", change_date=WHEN),
+    ]
+
+    data = write_tmx(pairs, title="A title")
+
+    with shared_path("schemas", "tmx14.dtd").open("rb") as file:
+        dtd = etree.DTD(file)
+    assert dtd.validate(etree.fromstring(data)), dtd.error_log
+
+
+def test_xliff12_maps_statuses_to_state_and_approved():
+    units = etree.fromstring(write_xliff12(sample())).findall(f".//{X12}trans-unit")
+
+    described = [(u.get("approved"), u.find(f"{X12}target").get("state")) for u in units]
+    assert described == [
+        ("yes", "signed-off"),
+        (None, "translated"),
+        (None, "new"),
+        (None, "needs-review-translation"),
+        (None, "translated"),
+    ]
+
+
+def test_xliff12_notes_carry_author_severity_and_category():
+    root = etree.fromstring(write_xliff12(sample()))
+
+    note = root.find(f".//{X12}trans-unit/{X12}note")
+    assert (note.get("from"), note.get("priority"), note.get("annotates")) == (
+        "Daniel Park",
+        "3",
+        "target",
+    )
+    assert note.text == "[accuracy, major] Check the figure."
+    header = root.find(f".//{X12}header")
+    phases = {p.get("phase-name"): p.get("contact-name") for p in header.iter(f"{X12}phase")}
+    assert phases == {"translation": "Mina Seo", "review": "Daniel Park"}
+    assert root.find(f"{X12}file").get("original") == "workbench-7"
+    assert root.find(f"{X12}file").get("date") == "2026-11-30T08:15:00Z"
+
+
+def test_xliff21_keeps_metadata_in_the_metadata_module_and_comment_details_in_ours():
+    root = etree.fromstring(write_xliff(sample()))
+
+    meta = {m.get("type"): m.text for m in root.iter(f"{MDA}meta")}
+    assert meta["title"] == "시의회 예산 & <특집>"
+    assert (meta["stage"], meta["translator"], meta["editor"]) == (
+        "reviewing",
+        "Mina Seo",
+        "Daniel Park",
+    )
+    note = root.find(f".//{X2}unit/{X2}notes/{X2}note")
+    assert note.get("category") == "accuracy"
+    assert note.get("priority") == "3"
+    assert note.get("{urn:x-workbench:interchange:1}severity") == "major"
+    assert note.get("{urn:x-workbench:interchange:1}author") == "Daniel Park"
+    states = [s.get("state") for s in root.iter(f"{X2}segment")]
+    assert states == ["final", "translated", "initial", "translated", "translated"]
+
+
+@pytest.mark.parametrize("writer", [write_xliff12, write_xliff], ids=["1.2", "2.1"])
+def test_our_xliff_reads_back_the_same(writer):
+    original = sample()
+
+    read = read_xliff(writer(original), "round.xlf")
+
+    assert [(u.source, u.target) for u in read.units] == [
+        (u.source, u.target) for u in original.units
+    ]
+    statuses = [u.status for u in read.units]
+    # 1.2 has a state for a proposal under review; 2.1 carries it as our subState.
+    assert statuses == [APPROVED, TRANSLATED, NEW, PROPOSED, TRANSLATED]
+    assert [u.notes for u in read.units] == [u.notes for u in original.units]
+    assert read.notes == original.notes
+    assert (read.source_lang, read.target_lang) == ("ko", "en")
+    assert TRICKY in read.units[3].target and "e\u0301" in read.units[3].target
+
+
+def test_tmx_reads_back_the_same():
+    pairs = [
+        MemoryPair(
+            "서울",
+            TRICKY,
+            creation_id="mina",
+            creation_date=WHEN,
+            change_id="daniel",
+            change_date=WHEN,
+            title="Budget",
+        ),
+        MemoryPair("비어 있음", ""),  # no target: not written
+    ]
+
+    read = read_tmx(write_tmx(pairs), "round.tmx")
+
+    assert read == pairs[:1]
+
+
+# -- other tools' shapes, written by hand ----------------------------------------------------
+
+MEMOQ_12 = """<?xml version="1.0" encoding="utf-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:mq="MQXliff">
+  <file original="budget.docx" source-language="ko-KR" target-language="en-US" datatype="x-docx">
+    <body>
+      <trans-unit id="1" mq:status="ManuallyConfirmed">
+        <source>예산은 <bpt id="1" ctype="bold">{}</bpt>12조 원<ept id="1">{}</ept>이다.</source>
+        <target>The budget is <bpt id="1" ctype="bold">{}</bpt>12 trillion won<ept id="1">{}</ept>.</target>
+        <note from="editor kim">Is the unit right?</note>
+      </trans-unit>
+      <trans-unit id="2" mq:status="Reviewer1Confirmed">
+        <source>시장<ph id="2">&lt;br/&gt;</ph>발표</source>
+        <target>Mayor<ph id="2">&lt;br/&gt;</ph>statement</target>
+      </trans-unit>
+      <trans-unit id="3" mq:status="NotStarted">
+        <source>아직 번역하지 않았다.</source>
+        <target/>
+      </trans-unit>
+    </body>
+  </file>
+</xliff>
+"""
+
+TRADOS_12 = """<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" version="1.2"
+       xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="C:\\jobs\\article.docx" source-language="ko-KR" target-language="en-GB"
+        datatype="x-sdlfilterframework2">
+    <header><tool tool-id="x" tool-name="SDL"/></header>
+    <body>
+      <group>
+        <trans-unit id="a1">
+          <source>첫 문장이다. <g id="5">두 번째</g> 문장이다.</source>
+          <seg-source><mrk mtype="seg" mid="1">첫 문장이다.</mrk> <mrk mtype="seg" mid="2"><g id="5">두 번째</g> 문장이다.</mrk></seg-source>
+          <target><mrk mtype="seg" mid="1">First sentence.</mrk> <mrk mtype="seg" mid="2">The <g id="5">second</g> sentence.</mrk></target>
+          <sdl:seg-defs><sdl:seg id="1" conf="ApprovedSignOff"/><sdl:seg id="2" conf="ApprovedSignOff"/></sdl:seg-defs>
+        </trans-unit>
+      </group>
+      <trans-unit id="a2">
+        <source>링크<x id="9"/>끝</source>
+        <target><mrk mtype="seg" mid="3">Link<x id="9"/>end</mrk></target>
+        <sdl:seg-defs><sdl:seg id="3" conf="Translated"/></sdl:seg-defs>
+      </trans-unit>
+    </body>
+  </file>
+  <file original="second.docx" source-language="ko-KR" target-language="en-GB" datatype="plaintext">
+    <body>
+      <trans-unit id="b1"><source>두 번째 파일.</source><target state="final">Second file.</target></trans-unit>
+    </body>
+  </file>
+</xliff>
+"""
+
+OMEGAT_2 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ko" trgLang="en">
+  <file id="f1" original="news.html">
+    <unit id="1">
+      <segment state="translated">
+        <source><pc id="1">서울</pc>시는 <ph id="2"/>발표했다.</source>
+        <target><pc id="1">Seoul</pc> city <ph id="2"/>announced.</target>
+      </segment>
+    </unit>
+    <unit id="2">
+      <notes><note category="memoQ">Translator's query.</note></notes>
+      <segment state="final"><source>첫째.</source><target>First.</target></segment>
+      <ignorable><source> </source><target> </target></ignorable>
+      <segment state="reviewed"><source>둘째.</source><target>Second.</target></segment>
+    </unit>
+    <group id="g1">
+      <unit id="3"><segment state="final"><source>묶음 하나.</source><target>Grouped one.</target></segment></unit>
+      <unit id="4"><segment state="translated"><source>묶음 둘.</source><target>Grouped <mrk id="m1" type="term">two</mrk>.</target></segment></unit>
+    </group>
+    <unit id="5">
+      <segment><source xml:space="preserve">공백   유지</source><target xml:space="preserve">keep   spaces</target></segment>
+    </unit>
+    <unit id="6">
+      <segment><source>  접힌
+        공백 </source><target/></segment>
+    </unit>
+    <unit id="7">
+      <segment><source><sc id="7"/>굵게<ec startRef="7"/></source><target><sc id="7"/>Bold<ec startRef="7"/></target></segment>
+    </unit>
+  </file>
+  <file id="f2">
+    <unit id="8"><segment state="final"><source>두 번째 파일.</source><target>Second file.</target></segment></unit>
+  </file>
+</xliff>
+"""
+
+
+def test_memoq_shape_keeps_codes_as_placeholders_and_reads_its_status():
+    document = read_xliff(MEMOQ_12.encode(), "budget.mqxliff")
+
+    assert (document.source_lang, document.target_lang) == ("ko-KR", "en-US")
+    assert [(u.source, u.target, u.status) for u in document.units] == [
+        ("예산은 {1}12조 원{/1}이다.", "The budget is {1}12 trillion won{/1}.", TRANSLATED),
+        ("시장{2/}발표", "Mayor{2/}statement", APPROVED),
+        ("아직 번역하지 않았다.", "", NEW),
+    ]
+    assert document.units[0].notes == [Note("Is the unit right?", "editor kim")]
+
+
+def test_trados_shape_reads_segments_groups_and_several_files():
+    document = read_xliff(TRADOS_12.encode(), "article.sdlxliff")
+
+    assert [(u.source, u.target, u.status) for u in document.units] == [
+        # A group of one unit is that unit; Trados's segment markers are not formatting.
+        (
+            "첫 문장이다. {5}두 번째{/5} 문장이다.",
+            "First sentence. The {5}second{/5} sentence.",
+            APPROVED,
+        ),
+        ("링크{9/}끝", "Link{9/}end", TRANSLATED),
+        ("두 번째 파일.", "Second file.", APPROVED),
+    ]
+
+
+def test_omegat_2_shape_merges_groups_joins_segments_and_keeps_space_where_asked():
+    document = read_xliff(OMEGAT_2.encode(), "news.xlf")
+
+    assert [(u.source, u.target, u.status) for u in document.units] == [
+        ("{1}서울{/1}시는 {2/}발표했다.", "{1}Seoul{/1} city {2/}announced.", TRANSLATED),
+        ("첫째. 둘째.", "First. Second.", APPROVED),
+        ("묶음 하나.\n\n묶음 둘.", "Grouped one.\n\nGrouped {m1}two{/m1}.", TRANSLATED),
+        ("공백   유지", "keep   spaces", TRANSLATED),
+        ("접힌 공백", "", NEW),
+        ("{7}굵게{/7}", "{7}Bold{/7}", TRANSLATED),
+        ("두 번째 파일.", "Second file.", APPROVED),
+    ]
+    # A category we have no name for stays with the note, for the importer to keep.
+    assert document.units[1].notes == [Note("Translator's query.", category="memoQ")]
+
+
+def test_tmx_from_another_tool_with_regions_several_languages_and_codes():
+    data = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE tmx SYSTEM "tmx14.dtd">
+<tmx version="1.4"><header creationtool="X" creationtoolversion="1" datatype="plaintext"
+ segtype="sentence" adminlang="en-US" srclang="ko-KR" o-tmf="x"/>
+<body>
+  <tu creationid="PARK" creationdate="20250102T030405Z">
+    <tuv xml:lang="ko-KR"><seg>예산 <bpt i="1">&lt;b&gt;</bpt>확정<ept i="1">&lt;/b&gt;</ept></seg></tuv>
+    <tuv xml:lang="en-US"><seg>Budget <bpt i="1">&lt;b&gt;</bpt>final<ept i="1">&lt;/b&gt;</ept></seg></tuv>
+    <tuv xml:lang="ja-JP"><seg>予算確定</seg></tuv>
+  </tu>
+  <tu><tuv xml:lang="ko-KR"><seg>한쪽만</seg></tuv></tu>
+</body></tmx>""".encode()
+
+    pairs = read_tmx(data, "other.tmx")
+
+    assert [(p.source, p.target, p.source_lang, p.target_lang) for p in pairs] == [
+        ("예산 {1}확정{/1}", "Budget {1}final{/1}", "ko-KR", "en-US"),
+        ("예산 {1}확정{/1}", "予算確定", "ko-KR", "ja-JP"),
+    ]
+    assert pairs[0].creation_id == "PARK"
+    assert pairs[0].creation_date == datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"<html><body/></html>", "is not an XLIFF file"),
+        (b'<xliff version="3.0" xmlns="urn:example"/>', "we read 1.2 and 2.x"),
+        (
+            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ko">'
+            b'<file id="f"/></xliff>',
+            "has no translation units",
+        ),
+        (b"<xliff", "is not well-formed XML"),
+        (b"", "is empty"),
+    ],
+)
+def test_xliff_reader_refuses_what_it_cannot_read_in_one_sentence(data, reason):
+    with pytest.raises(UnreadableFile, match=reason) as refused:
+        read_xliff(data, "bad.xlf")
+    assert "\n" not in str(refused.value)
