@@ -1,6 +1,7 @@
 """XLIFF 1.2 and 2.1, TMX 1.4b: writing valid files, reading ours and other tools' back."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -31,7 +32,7 @@ MDA = "{urn:oasis:names:tc:xliff:metadata:2.0}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Everything that breaks careless writers: markup, entities, quotes, an emoji, a combining
 # accent (e + U+0301, which must not be normalised into é), Korean.
-TRICKY = 'Cafe\u0301 & <b>bold</b> "quoted" \'single\' 😀 서울'
+TRICKY = "Cafe\u0301 & <b>bold</b> \"quoted\" 'single' 😀 서울"
 WHEN = datetime(2026, 11, 30, 8, 15, tzinfo=UTC)
 
 
@@ -180,99 +181,17 @@ def test_tmx_reads_back_the_same():
     assert read == pairs[:1]
 
 
-# -- other tools' shapes, written by hand ----------------------------------------------------
+# -- other tools' shapes, written by hand in tests/files/interchange --------------------------
 
-MEMOQ_12 = """<?xml version="1.0" encoding="utf-8"?>
-<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:mq="MQXliff">
-  <file original="budget.docx" source-language="ko-KR" target-language="en-US" datatype="x-docx">
-    <body>
-      <trans-unit id="1" mq:status="ManuallyConfirmed">
-        <source>예산은 <bpt id="1" ctype="bold">{}</bpt>12조 원<ept id="1">{}</ept>이다.</source>
-        <target>The budget is <bpt id="1" ctype="bold">{}</bpt>12 trillion won<ept id="1">{}</ept>.</target>
-        <note from="editor kim">Is the unit right?</note>
-      </trans-unit>
-      <trans-unit id="2" mq:status="Reviewer1Confirmed">
-        <source>시장<ph id="2">&lt;br/&gt;</ph>발표</source>
-        <target>Mayor<ph id="2">&lt;br/&gt;</ph>statement</target>
-      </trans-unit>
-      <trans-unit id="3" mq:status="NotStarted">
-        <source>아직 번역하지 않았다.</source>
-        <target/>
-      </trans-unit>
-    </body>
-  </file>
-</xliff>
-"""
+FILES = Path(__file__).parent / "files" / "interchange"
 
-TRADOS_12 = """<?xml version="1.0" encoding="utf-8"?>
-<xliff xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" version="1.2"
-       xmlns="urn:oasis:names:tc:xliff:document:1.2">
-  <file original="C:\\jobs\\article.docx" source-language="ko-KR" target-language="en-GB"
-        datatype="x-sdlfilterframework2">
-    <header><tool tool-id="x" tool-name="SDL"/></header>
-    <body>
-      <group>
-        <trans-unit id="a1">
-          <source>첫 문장이다. <g id="5">두 번째</g> 문장이다.</source>
-          <seg-source><mrk mtype="seg" mid="1">첫 문장이다.</mrk> <mrk mtype="seg" mid="2"><g id="5">두 번째</g> 문장이다.</mrk></seg-source>
-          <target><mrk mtype="seg" mid="1">First sentence.</mrk> <mrk mtype="seg" mid="2">The <g id="5">second</g> sentence.</mrk></target>
-          <sdl:seg-defs><sdl:seg id="1" conf="ApprovedSignOff"/><sdl:seg id="2" conf="ApprovedSignOff"/></sdl:seg-defs>
-        </trans-unit>
-      </group>
-      <trans-unit id="a2">
-        <source>링크<x id="9"/>끝</source>
-        <target><mrk mtype="seg" mid="3">Link<x id="9"/>end</mrk></target>
-        <sdl:seg-defs><sdl:seg id="3" conf="Translated"/></sdl:seg-defs>
-      </trans-unit>
-    </body>
-  </file>
-  <file original="second.docx" source-language="ko-KR" target-language="en-GB" datatype="plaintext">
-    <body>
-      <trans-unit id="b1"><source>두 번째 파일.</source><target state="final">Second file.</target></trans-unit>
-    </body>
-  </file>
-</xliff>
-"""
 
-OMEGAT_2 = """<?xml version="1.0" encoding="UTF-8"?>
-<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ko" trgLang="en">
-  <file id="f1" original="news.html">
-    <unit id="1">
-      <segment state="translated">
-        <source><pc id="1">서울</pc>시는 <ph id="2"/>발표했다.</source>
-        <target><pc id="1">Seoul</pc> city <ph id="2"/>announced.</target>
-      </segment>
-    </unit>
-    <unit id="2">
-      <notes><note category="memoQ">Translator's query.</note></notes>
-      <segment state="final"><source>첫째.</source><target>First.</target></segment>
-      <ignorable><source> </source><target> </target></ignorable>
-      <segment state="reviewed"><source>둘째.</source><target>Second.</target></segment>
-    </unit>
-    <group id="g1">
-      <unit id="3"><segment state="final"><source>묶음 하나.</source><target>Grouped one.</target></segment></unit>
-      <unit id="4"><segment state="translated"><source>묶음 둘.</source><target>Grouped <mrk id="m1" type="term">two</mrk>.</target></segment></unit>
-    </group>
-    <unit id="5">
-      <segment><source xml:space="preserve">공백   유지</source><target xml:space="preserve">keep   spaces</target></segment>
-    </unit>
-    <unit id="6">
-      <segment><source>  접힌
-        공백 </source><target/></segment>
-    </unit>
-    <unit id="7">
-      <segment><source><sc id="7"/>굵게<ec startRef="7"/></source><target><sc id="7"/>Bold<ec startRef="7"/></target></segment>
-    </unit>
-  </file>
-  <file id="f2">
-    <unit id="8"><segment state="final"><source>두 번째 파일.</source><target>Second file.</target></segment></unit>
-  </file>
-</xliff>
-"""
+def fixture(name: str) -> bytes:
+    return (FILES / name).read_bytes()
 
 
 def test_memoq_shape_keeps_codes_as_placeholders_and_reads_its_status():
-    document = read_xliff(MEMOQ_12.encode(), "budget.mqxliff")
+    document = read_xliff(fixture("memoq-1.2.mqxliff"), "budget.mqxliff")
 
     assert (document.source_lang, document.target_lang) == ("ko-KR", "en-US")
     assert [(u.source, u.target, u.status) for u in document.units] == [
@@ -284,7 +203,7 @@ def test_memoq_shape_keeps_codes_as_placeholders_and_reads_its_status():
 
 
 def test_trados_shape_reads_segments_groups_and_several_files():
-    document = read_xliff(TRADOS_12.encode(), "article.sdlxliff")
+    document = read_xliff(fixture("trados-studio-1.2.sdlxliff"), "article.sdlxliff")
 
     assert [(u.source, u.target, u.status) for u in document.units] == [
         # A group of one unit is that unit; Trados's segment markers are not formatting.
@@ -299,7 +218,7 @@ def test_trados_shape_reads_segments_groups_and_several_files():
 
 
 def test_omegat_2_shape_merges_groups_joins_segments_and_keeps_space_where_asked():
-    document = read_xliff(OMEGAT_2.encode(), "news.xlf")
+    document = read_xliff(fixture("omegat-2.0.xlf"), "news.xlf")
 
     assert [(u.source, u.target, u.status) for u in document.units] == [
         ("{1}서울{/1}시는 {2/}발표했다.", "{1}Seoul{/1} city {2/}announced.", TRANSLATED),
@@ -315,18 +234,7 @@ def test_omegat_2_shape_merges_groups_joins_segments_and_keeps_space_where_asked
 
 
 def test_tmx_from_another_tool_with_regions_several_languages_and_codes():
-    data = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE tmx SYSTEM "tmx14.dtd">
-<tmx version="1.4"><header creationtool="X" creationtoolversion="1" datatype="plaintext"
- segtype="sentence" adminlang="en-US" srclang="ko-KR" o-tmf="x"/>
-<body>
-  <tu creationid="PARK" creationdate="20250102T030405Z">
-    <tuv xml:lang="ko-KR"><seg>예산 <bpt i="1">&lt;b&gt;</bpt>확정<ept i="1">&lt;/b&gt;</ept></seg></tuv>
-    <tuv xml:lang="en-US"><seg>Budget <bpt i="1">&lt;b&gt;</bpt>final<ept i="1">&lt;/b&gt;</ept></seg></tuv>
-    <tuv xml:lang="ja-JP"><seg>予算確定</seg></tuv>
-  </tu>
-  <tu><tuv xml:lang="ko-KR"><seg>한쪽만</seg></tuv></tu>
-</body></tmx>""".encode()
+    data = fixture("other-tool-1.4.tmx")
 
     pairs = read_tmx(data, "other.tmx")
 
