@@ -134,6 +134,8 @@ def _comment_fields(note, people, fallback_author):
     ]
     if unknown:
         body = f"[{', '.join(unknown)}] {body}"
+    if severity and not category:
+        category = Comment.Category.OTHER
     if note.author and author is None:
         body = f"(from {note.author}) {body}"
     if len(body) > MAX_COMMENT_CHARS:
