@@ -37,10 +37,20 @@ api = NinjaAPI(
 )
 
 
+class Refusal(Schema):
+    """The same few words for every refusal: nothing tells a missing document from a hidden
+    one, or a wrong token from a revoked one."""
+
+    detail: str
+
+
+REFUSALS = {401: Refusal}
+
+
 class DocumentOut(Schema):
     id: int
     title: str
-    stage: str
+    stage: Stage
     translator: str | None
     editor: str | None
     credit_line: str
@@ -98,7 +108,11 @@ def _record_reads(request, documents):
     )
 
 
-@api.get("/documents/", response=list[DocumentOut], url_name="documents")
+@api.get(
+    "/documents/",
+    response={200: list[DocumentOut], **REFUSALS},
+    url_name="documents",
+)
 @paginate(PageNumberPagination, page_size=20, max_page_size=100)
 def list_documents(request, stage: Stage | None = None):
     """Documents the token's person may see, most recently changed first."""
@@ -108,7 +122,11 @@ def list_documents(request, stage: Stage | None = None):
     return _ReadList(documents, request)
 
 
-@api.get("/documents/{int:document_id}/", response=DocumentOut, url_name="document")
+@api.get(
+    "/documents/{int:document_id}/",
+    response={200: DocumentOut, 404: Refusal, **REFUSALS},
+    url_name="document",
+)
 def get_document(request, document_id: int):
     document = _documents(request.auth).filter(pk=document_id).first()
     if document is None:
