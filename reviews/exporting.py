@@ -26,16 +26,17 @@ BILINGUAL_FORMATS = {
     "bilingual-html": ("text/html; charset=utf-8", "html"),
 }
 ALL_FORMATS = {**EXPORT_FORMATS, **BILINGUAL_FORMATS}
+# The final English keeps its plain names; the bilingual files say what they hold.
 FORMAT_LABELS = {
-    "txt": "Plain text (.txt)",
-    "md": "Markdown (.md)",
-    "docx": "Word (.docx)",
-    "html": "Web page (.html)",
+    "txt": "txt",
+    "md": "md",
+    "docx": "docx",
+    "html": "html",
     "xliff": "XLIFF 2.1 (both sides)",
     "xliff12": "XLIFF 1.2 (both sides)",
     "tmx": "TMX 1.4b (approved pairs)",
-    "bilingual-docx": "Review table (.docx)",
-    "bilingual-html": "Review table (.html)",
+    "bilingual-docx": "Review table, Word",
+    "bilingual-html": "Review table, web page",
 }
 FINAL_STAGES = frozenset({Stage.APPROVED, Stage.PUBLISHED})
 

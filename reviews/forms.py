@@ -106,10 +106,13 @@ class UploadForm(forms.Form):
 class XliffUploadForm(forms.Form):
     """One XLIFF file (1.2 or 2.x, from this workbench or a CAT tool) instead of two files."""
 
-    title = forms.CharField(max_length=300)
+    # Labels unlike the two-file form's, so each field on the page has a name of its own.
+    title = forms.CharField(max_length=300, label="Headline")
     xliff_file = forms.FileField(label="XLIFF file (both sides)")
-    translator = PersonChoiceField(queryset=people_in(Role.TRANSLATOR), required=False)
-    editor = PersonChoiceField(queryset=people_in(Role.EDITOR), required=False)
+    translator = PersonChoiceField(
+        queryset=people_in(Role.TRANSLATOR), required=False, label="Translated by"
+    )
+    editor = PersonChoiceField(queryset=people_in(Role.EDITOR), required=False, label="Edited by")
 
     def __init__(self, *args, uploader, **kwargs):
         super().__init__(*args, prefix="xliff", **kwargs)
