@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from reviews.models import Comment, Document, Event, Paragraph, Revision
+from reviews.models import ApiToken, Comment, Document, Event, MemoryUnit, Paragraph, Revision
 
 
 @admin.register(Document)
@@ -50,3 +50,18 @@ class CommentAdmin(ReadOnlyAdmin):
 class EventAdmin(ReadOnlyAdmin):
     list_display = ["document", "actor", "verb", "created_at"]
     list_filter = ["verb"]
+
+
+@admin.register(MemoryUnit)
+class MemoryUnitAdmin(ReadOnlyAdmin):
+    list_display = ["source", "target", "source_lang", "target_lang", "origin", "imported_at"]
+    list_filter = ["source_lang", "target_lang"]
+    search_fields = ["source", "target"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are made and revoked by their owners; the hash is not worth showing."""
+
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["key_hash"]

@@ -236,11 +236,15 @@ def import_memory(pairs, *, origin, imported_by=None):
         check_length(pair.target)
         if len(pair.source_lang) > 20 or len(pair.target_lang) > 20:
             raise UnreadableFile(f"{display_name(origin)} names a language we cannot use.")
-    existing = set(
-        MemoryUnit.objects.filter(source__in={pair.source for pair in pairs}).values_list(
-            "source", "target", "source_lang", "target_lang"
+    sources = sorted({pair.source for pair in pairs})
+    existing = set()
+    # In slices: SQLite caps the parameters of one query.
+    for start in range(0, len(sources), 500):
+        existing.update(
+            MemoryUnit.objects.filter(source__in=sources[start : start + 500]).values_list(
+                "source", "target", "source_lang", "target_lang"
+            )
         )
-    )
     fresh = []
     for pair in pairs:
         key = (pair.source, pair.target, pair.source_lang, pair.target_lang)

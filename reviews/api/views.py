@@ -21,6 +21,14 @@ FINAL_STAGES = (Stage.APPROVED, Stage.PUBLISHED)
 
 
 class BearerToken(HttpBearer):
+    def __call__(self, request):
+        # Read the header here rather than in HttpBearer, which logs a header it does not
+        # expect, credentials and all, when DEBUG is on.
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        return self.authenticate(request, token.strip())
+
     def authenticate(self, request, token):
         return user_for_token(token)
 
