@@ -37,14 +37,17 @@ MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
 SDL_NS = "http://sdl.com/FileTypes/SdlXliff/1.0"
 MEMOQ_NS = "MQXliff"
 SPACE = f"{{{XML_NS}}}space"
-LANG = f"{{{XML_NS}}}lang"
 # Header notes that carry our metadata in 1.2, which has no place for it otherwise.
 METADATA_AUTHOR = TOOL
 _LABELLED = re.compile(r"^\[([a-z]+)(?:, ([a-z]+))?\] ", re.S)
 _RANK = {NEW: 0, TRANSLATED: 1, PROPOSED: 1, APPROVED: 2}
 
-STATE_12 = {NEW: "new", TRANSLATED: "translated", PROPOSED: "needs-review-translation"}
-STATE_12[APPROVED] = "signed-off"
+STATE_12 = {
+    NEW: "new",
+    TRANSLATED: "translated",
+    PROPOSED: "needs-review-translation",
+    APPROVED: "signed-off",
+}
 STATE_2 = {NEW: "initial", TRANSLATED: "translated", PROPOSED: "translated", APPROVED: "final"}
 
 
