@@ -264,3 +264,40 @@ def test_xliff_reader_refuses_what_it_cannot_read_in_one_sentence(data, reason):
     with pytest.raises(UnreadableFile, match=reason) as refused:
         read_xliff(data, "bad.xlf")
     assert "\n" not in str(refused.value)
+
+
+def test_xliff_in_a_legacy_korean_encoding_reads_like_utf8():
+    text = fixture("memoq-1.2.mqxliff").decode("utf-8")
+    legacy = text.replace('encoding="utf-8"', 'encoding="EUC-KR"').encode("cp949")
+
+    assert read_xliff(legacy, "legacy.xlf") == read_xliff(fixture("memoq-1.2.mqxliff"), "u.xlf")
+
+
+def test_a_utf16_tmx_with_its_doctype_line_reads():
+    text = fixture("other-tool-1.4.tmx").decode("utf-8").replace("UTF-8", "UTF-16")
+
+    pairs = read_tmx(text.encode("utf-16"), "old-trados.tmx")
+
+    assert pairs[0].target == "Budget {1}final{/1}"
+
+
+def test_an_external_dtd_is_never_loaded(tmp_path):
+    evil = tmp_path / "evil.dtd"
+    evil.write_text('<!ENTITY secret "from the DTD">')
+    data = (
+        f'<?xml version="1.0"?><!DOCTYPE tmx SYSTEM "file://{evil}">'
+        '<tmx version="1.4"><header srclang="ko"/><body><tu>'
+        '<tuv xml:lang="ko"><seg>&secret;</seg></tuv><tuv xml:lang="en"><seg>x</seg></tuv>'
+        "</tu></body></tmx>"
+    ).encode()
+
+    # Not loaded, so the entity is undefined; refused rather than read as an empty segment.
+    with pytest.raises(UnreadableFile, match="^evil.tmx uses entities, which we do not read.$"):
+        read_tmx(data, "evil.tmx")
+
+
+def test_a_utf16_file_cannot_hide_entities_from_the_scan():
+    data = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
+
+    with pytest.raises(UnreadableFile, match="declares a DTD or entities"):
+        read_xliff(data.encode("utf-16"), "wide.xlf")

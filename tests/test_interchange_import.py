@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from lxml import etree
@@ -471,3 +472,19 @@ def test_an_outsider_cannot_export_a_bilingual_file(client, people, document):
 
     for fmt in ("xliff12", "bilingual-docx", "bilingual-html"):
         assert client.get(reverse("export", args=[document.pk, fmt])).status_code == 404
+
+
+def test_an_xliff_upload_over_the_size_cap_is_refused_before_it_is_read(client, people, settings):
+    settings.WORKBENCH_MAX_UPLOAD_BYTES = 1024 * 1024
+    client.force_login(people.translator)
+    # Not even XML: the size alone refuses it.
+    upload = SimpleUploadedFile("big.xlf", b"<" * (1024 * 1024 + 1))
+    before = table_counts()
+
+    response = client.post(
+        reverse("upload_xliff"), {"xliff-title": "Big", "xliff-xliff_file": upload}
+    )
+
+    assert response.status_code == 200
+    assert "big.xlf is larger than the 1 MB limit." in response.content.decode()
+    assert table_counts() == before

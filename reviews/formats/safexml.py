@@ -58,6 +58,10 @@ def parse(data: bytes, name: str, max_bytes: int = MAX_XML_BYTES):
     if root is None:
         raise UnreadableFile(f"{shown} is not well-formed XML.")
     # Belt and braces: whatever the byte scan missed, lxml saw.
+    # With a DOCTYPE line, libxml2 leaves a reference to an undeclared entity in the tree (the
+    # DTD it would come from is not loaded): its text would vanish without a word.
+    if next(root.iter(etree.Entity), None) is not None:
+        raise UnreadableFile(f"{shown} uses entities, which we do not read.")
     docinfo = root.getroottree().docinfo
     declared = docinfo.internalDTD
     if declared is not None and (list(declared.iterelements()) or list(declared.iterentities())):
