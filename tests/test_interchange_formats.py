@@ -301,3 +301,42 @@ def test_a_utf16_file_cannot_hide_entities_from_the_scan():
 
     with pytest.raises(UnreadableFile, match="declares a DTD or entities"):
         read_xliff(data.encode("utf-16"), "wide.xlf")
+
+
+@pytest.mark.parametrize(
+    ("writer", "schema", "paired", "standalone"),
+    [
+        (write_xliff12, "xliff-core-1.2-strict.xsd", f"{X12}g", f"{X12}x"),
+        (write_xliff, "xliff_core_2.0.xsd", f"{X2}pc", f"{X2}ph"),
+    ],
+    ids=["1.2", "2.1"],
+)
+def test_placeholders_go_out_as_codes_and_come_back_the_same(writer, schema, paired, standalone):
+    read = read_xliff(fixture("omegat-2.0.xlf"), "news.xlf")
+
+    data = writer(read)
+
+    root = etree.fromstring(data)
+    assert xsd(schema).validate(root), xsd(schema).error_log
+    first_target = next(root.iter(f"{X12}target", f"{X2}target"))
+    assert [(child.tag, child.get("id")) for child in first_target] == [
+        (paired, "1"),
+        (standalone, "2"),
+    ]
+    assert first_target[0].text == "Seoul"
+    assert [(u.source, u.target) for u in read_xliff(data, "again.xlf").units] == [
+        (u.source, u.target) for u in read.units
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Braces {a} in prose", "{1}unclosed", "{1}a{/2}", "{1/}{1/}", "{/1}", "{1}{2}x{/1}{/2}"],
+)
+def test_text_whose_braces_are_not_codes_stays_plain_text(text):
+    document = Bilingual(title="t", units=[Unit("소스", text, TRANSLATED)])
+
+    for writer in (write_xliff12, write_xliff):
+        root = etree.fromstring(writer(document))
+        target = next(root.iter(f"{X12}target", f"{X2}target"))
+        assert (len(target), target.text) == (0, text)

@@ -10,6 +10,8 @@ placeholder.
 import itertools
 import re
 
+from lxml import etree
+
 from .interchange import XML_NS
 
 # Codes whose content is text to translate, kept between an opening and a closing placeholder.
@@ -94,3 +96,69 @@ def segment_text(element) -> str:
     if preserves_space(element):
         return text
     return " ".join(text.split())
+
+
+_PLACEHOLDER = re.compile(r"\{(/?)([\w.:-]{1,24})(/?)\}")
+
+
+def placeholder_tokens(text: str):
+    """The text as [("text", s) | ("open", id) | ("close", id) | ("standalone", id)] when its
+    placeholders nest properly and each id is used once, else None (then it is plain text:
+    "{a}" in prose is not a code)."""
+    tokens, stack, seen = [], [], set()
+    position = 0
+    for match in _PLACEHOLDER.finditer(text):
+        closing, ident, alone = match.group(1), match.group(2), match.group(3)
+        if closing and alone:
+            return None
+        if match.start() > position:
+            tokens.append(("text", text[position : match.start()]))
+        position = match.end()
+        if closing:
+            if not stack or stack.pop() != ident:
+                return None
+            tokens.append(("close", ident))
+            continue
+        if ident in seen:
+            return None
+        seen.add(ident)
+        if alone:
+            tokens.append(("standalone", ident))
+        else:
+            stack.append(ident)
+            tokens.append(("open", ident))
+    if stack or not seen:
+        return None
+    if position < len(text):
+        tokens.append(("text", text[position:]))
+    return tokens
+
+
+def append_text(element, text: str) -> None:
+    """Text after the element's last child (or as its text when it has none)."""
+    if not text:
+        return
+    if len(element):
+        last = element[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
+def write_codes(element, text: str, *, paired: str, standalone: str, add_text=append_text):
+    """Placeholders back into codes (`paired` around their content, `standalone` alone), so a
+    file that came in with codes goes out with them; plain text stays plain."""
+    tokens = placeholder_tokens(text)
+    if tokens is None:
+        add_text(element, text)
+        return
+    open_elements = [element]
+    for kind, value in tokens:
+        if kind == "text":
+            add_text(open_elements[-1], value)
+        elif kind == "open":
+            open_elements.append(etree.SubElement(open_elements[-1], paired, id=value))
+        elif kind == "close":
+            open_elements.pop()
+        else:
+            etree.SubElement(open_elements[-1], standalone, id=value)

@@ -12,7 +12,7 @@ from lxml import etree
 
 from . import safexml
 from .errors import UnreadableFile, display_name
-from .inline import local_name, segment_text
+from .inline import append_text, local_name, segment_text, write_codes
 from .interchange import (
     APPROVED,
     NEW,
@@ -124,9 +124,10 @@ def write_xliff12(document: Bilingual) -> bytes:
             element.set("approved", "yes")
         if needs_preserve(unit.source) or needs_preserve(unit.target):
             element.set(SPACE, "preserve")
-        etree.SubElement(element, f"{x}source").text = xml_safe(unit.source)
+        codes = {"paired": f"{x}g", "standalone": f"{x}x"}
+        write_codes(etree.SubElement(element, f"{x}source"), xml_safe(unit.source), **codes)
         target = etree.SubElement(element, f"{x}target", state=STATE_12[status])
-        target.text = xml_safe(unit.target) or None
+        write_codes(target, xml_safe(unit.target), **codes)
         for note in unit.notes:
             _note12(element, note, "target")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -135,23 +136,25 @@ def write_xliff12(document: Bilingual) -> bytes:
 # -- writing 2.1 -------------------------------------------------------------------------
 
 
-def _fill(element, text: str) -> None:
-    """Text into a 2.x <source>/<target>; characters XML cannot carry become <cp hex=".."/>."""
-    last = None
+def _add_text(element, text: str) -> None:
+    """Text into a 2.x element; characters XML cannot carry become <cp hex=".."/>."""
     position = 0
     for match in NOT_XML.finditer(text):
-        chunk = text[position : match.start()]
-        if last is None:
-            element.text = (element.text or "") + chunk
-        else:
-            last.tail = (last.tail or "") + chunk
-        last = etree.SubElement(element, f"{{{XLIFF2_NS}}}cp", hex=f"{ord(match.group()):04X}")
+        append_text(element, text[position : match.start()])
+        etree.SubElement(element, f"{{{XLIFF2_NS}}}cp", hex=f"{ord(match.group()):04X}")
         position = match.end()
-    rest = text[position:]
-    if last is None:
-        element.text = rest or None
-    else:
-        last.tail = rest or None
+    append_text(element, text[position:])
+
+
+def _fill(element, text: str) -> None:
+    """A 2.x <source>/<target>: placeholders as <pc>/<ph>, whitespace kept where it matters."""
+    write_codes(
+        element,
+        text,
+        paired=f"{{{XLIFF2_NS}}}pc",
+        standalone=f"{{{XLIFF2_NS}}}ph",
+        add_text=_add_text,
+    )
     if needs_preserve(text):
         element.set(SPACE, "preserve")
 
