@@ -75,6 +75,8 @@ def _notes_by_row(document):
                 author=display_name(comment.author),
                 category=comment.category,
                 severity=comment.severity,
+                key=f"c{comment.pk}",
+                reply_to=f"c{comment.reply_to_id}" if comment.reply_to_id else "",
             )
         )
     return notes

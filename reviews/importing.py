@@ -165,6 +165,38 @@ def _people_named(names):
     return found
 
 
+def _create_comments(document, placed, people, fallback_author):
+    """Notes as comments: threads first, then the replies (a note naming another by id, as our
+    XLIFF 2.1 writes them) under the comment they answer, as in the app."""
+    keys = {note.key for _, note in placed if note.key}
+    starts = [(row, note) for row, note in placed if note.reply_to not in keys]
+    replies = [(row, note) for row, note in placed if note.reply_to in keys]
+    created = Comment.objects.bulk_create(
+        Comment(document=document, paragraph=row, **_comment_fields(note, people, fallback_author))
+        for row, note in starts
+    )
+    by_key = {note.key: comment for (_, note), comment in zip(starts, created, strict=True)}
+    parents = {note.key: note.reply_to for _, note in replies if note.key}
+    answers = []
+    for row, note in replies:
+        # Threads are one level deep: a reply to a reply answers the thread's first comment.
+        key, seen = note.reply_to, set()
+        while key in parents and key not in seen:
+            seen.add(key)
+            key = parents[key]
+        thread = by_key.get(key)
+        fields = _comment_fields(note, people, fallback_author)
+        if thread is None:
+            # Notes that answer each other in a circle: each is kept, as a comment of its own.
+            answers.append(Comment(document=document, paragraph=row, **fields))
+            continue
+        fields["category"] = fields["severity"] = ""
+        answers.append(
+            Comment(document=document, paragraph=thread.paragraph, reply_to=thread, **fields)
+        )
+    return created + Comment.objects.bulk_create(answers)
+
+
 @transaction.atomic
 def create_document_from_units(
     bilingual, *, title, created_by, translator=None, editor=None, filename=""
@@ -182,7 +214,6 @@ def create_document_from_units(
             raise UnreadableFile(f"{display_name(filename)} names a language we cannot use.")
     notes = [note for unit in units for note in unit.notes] + list(bilingual.notes)
     people = _people_named(note.author for note in notes)
-    comments = [(None, _comment_fields(note, people, created_by)) for note in bilingual.notes]
     document = Document.objects.create(
         title=title,
         stage=Stage.TRANSLATING,
@@ -206,11 +237,9 @@ def create_document_from_units(
         )
         for position, unit in enumerate(units)
     )
-    for row, unit in zip(rows, units, strict=True):
-        comments.extend((row, _comment_fields(note, people, created_by)) for note in unit.notes)
-    Comment.objects.bulk_create(
-        Comment(document=document, paragraph=row, **fields) for row, fields in comments
-    )
+    placed = [(None, note) for note in bilingual.notes]
+    placed += [(row, note) for row, unit in zip(rows, units, strict=True) for note in unit.notes]
+    comments = _create_comments(document, placed, people, created_by)
     start_history(document, created_by)
     Event.objects.create(
         document=document,

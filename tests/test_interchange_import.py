@@ -31,7 +31,7 @@ def approved_document(people, *, target=ENGLISH):
     the document approved."""
     document = new_document(people, ("confirm_pairing", "submit_for_review"), target=target)
     rows = list(document.paragraphs.order_by("position"))
-    add_comment(
+    question = add_comment(
         people.editor,
         document,
         "Say 'plenary session' & keep <the> date.",
@@ -39,6 +39,7 @@ def approved_document(people, *, target=ENGLISH):
         category="terminology",
         severity="minor",
     )
+    add_comment(people.translator, document, "Done, thanks.", reply_to=question)
     add_comment(people.translator, document, "기사 전체에 대한 메모 😀", category="style")
     for row in rows:
         editing.approve_paragraph(people.editor, row.pk)
@@ -138,6 +139,13 @@ def test_our_xliff_comes_back_as_the_same_document(people, tmp_path, fmt):
         document.paragraphs.order_by("position").values_list(*fields)
     )
     assert comments_of(copy) == comments_of(document)
+    replies = list(
+        copy.comments.filter(reply_to__isnull=False).values_list("body", "reply_to__body")
+    )
+    if fmt == "xliff":
+        assert replies == [("Done, thanks.", "Say 'plenary session' & keep <the> date.")]
+    else:
+        assert replies == []  # XLIFF 1.2 notes have no ids: a reply comes back as a comment
     # The file's text is each row's first revision, as with an upload.
     assert Revision.objects.filter(paragraph__document=copy).count() == len(KOREAN)
 
@@ -199,6 +207,34 @@ def test_a_memoq_file_becomes_a_document_with_placeholders_and_its_note(people):
     assert (document.source_lang, document.target_lang) == ("ko-KR", "en-US")
     # The note's author is nobody here: the importer is the author, the name stays in the text.
     assert comments_of(document) == [(0, "mina", "(from editor kim) Is the unit right?", "", "")]
+
+
+def test_notes_that_answer_each_other_keep_every_note_as_a_comment(people, tmp_path):
+    path = tmp_path / "threads.xlf"
+    path.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0"'
+        ' xmlns:wb="urn:x-workbench:interchange:1"'
+        ' version="2.1" srcLang="ko" trgLang="en"><file id="f"><unit id="u"><notes>'
+        '<note id="a">Start</note>'
+        '<note id="b" wb:replyTo="a">Reply</note>'
+        '<note id="c" wb:replyTo="b">Reply to the reply</note>'
+        '<note id="d" wb:replyTo="e">Circle one</note>'
+        '<note id="e" wb:replyTo="d">Circle two</note>'
+        "</notes><segment><source>원문</source><target>Text</target></segment></unit></file></xliff>"
+    )
+    out = io.StringIO()
+
+    call_command("import_xliff", str(path), "--title", "Threads", "--editor", "daniel", stdout=out)
+
+    document = Document.objects.get(pk=int(out.getvalue()))
+    thread = {c.body: (c.reply_to.body if c.reply_to else None) for c in document.comments.all()}
+    assert thread == {
+        "Start": None,
+        "Reply": "Start",
+        "Reply to the reply": "Start",
+        "Circle one": None,
+        "Circle two": None,
+    }
 
 
 def test_an_omegat_note_with_a_category_we_do_not_have_keeps_it_in_the_text(people):

@@ -26,6 +26,9 @@ class Note:
     author: str = ""
     category: str = ""
     severity: str = ""
+    # A note's id in the file and the id of the note it answers (XLIFF 2 only; 1.2 has none).
+    key: str = ""
+    reply_to: str = ""
 
 
 @dataclass

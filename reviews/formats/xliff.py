@@ -165,6 +165,10 @@ def _notes2(parent, notes: list[Note]) -> None:
     container = etree.SubElement(parent, f"{{{XLIFF2_NS}}}notes")
     for note in notes:
         element = etree.SubElement(container, f"{{{XLIFF2_NS}}}note")
+        if note.key:
+            element.set("id", note.key)
+        if note.reply_to:
+            element.set(f"{{{WORKBENCH_NS}}}replyTo", note.reply_to)
         if note.category:
             element.set("category", note.category)
         element.set("priority", str(PRIORITY_OF_SEVERITY.get(note.severity, 8)))
@@ -365,6 +369,8 @@ def _notes_of2(container) -> list[Note]:
             author=element.get(f"{{{WORKBENCH_NS}}}author", ""),
         )
         if note:
+            note.key = element.get("id", "")
+            note.reply_to = element.get(f"{{{WORKBENCH_NS}}}replyTo", "")
             notes.append(note)
     return notes
 
