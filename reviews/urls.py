@@ -31,6 +31,7 @@ urlpatterns = [
     path("", documents.dashboard, name="dashboard"),
     path("documents/new/", documents.upload, name="upload"),
     path("documents/new/xliff/", interchange.upload_xliff, name="upload_xliff"),
+    path("exports/approved-pairs.tmx", interchange.memory_tmx, name="export_memory"),
     path("notifications/", inbox.notifications, name="notifications"),
     path("notifications/read/", inbox.mark_read, name="mark_read"),
     path("reports/translators/", reports.translators, name="translator_report"),

@@ -524,3 +524,15 @@ def test_an_xliff_upload_over_the_size_cap_is_refused_before_it_is_read(client, 
     assert response.status_code == 200
     assert "big.xlf is larger than the 1 MB limit." in response.content.decode()
     assert table_counts() == before
+
+
+def test_the_desk_page_offers_every_approved_pair_the_person_may_see(client, people):
+    approved_document(people)
+
+    for person, expected in ((people.editor, len(KOREAN)), (people.outsider, 0)):
+        client.force_login(person)
+        assert reverse("export_memory") in client.get(reverse("dashboard")).content.decode()
+        response = client.get(reverse("export_memory"))
+        assert response["Content-Disposition"] == 'attachment; filename="approved-pairs.tmx"'
+        units = etree.fromstring(response.content).findall("body/tu")
+        assert len(units) == expected

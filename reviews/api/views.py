@@ -52,7 +52,7 @@ class Refusal(Schema):
     detail: str
 
 
-REFUSALS = {401: Refusal}
+UNAUTHORIZED = {401: Refusal}
 
 
 class DocumentOut(Schema):
@@ -118,7 +118,7 @@ def _record_reads(request, documents):
 
 @api.get(
     "/documents/",
-    response={200: list[DocumentOut], **REFUSALS},
+    response={200: list[DocumentOut], **UNAUTHORIZED},
     url_name="documents",
 )
 @paginate(PageNumberPagination, page_size=20, max_page_size=100)
@@ -132,7 +132,7 @@ def list_documents(request, stage: Stage | None = None):
 
 @api.get(
     "/documents/{int:document_id}/",
-    response={200: DocumentOut, 404: Refusal, **REFUSALS},
+    response={200: DocumentOut, 404: Refusal, **UNAUTHORIZED},
     url_name="document",
 )
 def get_document(request, document_id: int):
