@@ -9,11 +9,13 @@ only what `Document.objects.visible_to` lets the person see.
 from django.contrib import admin
 
 from reviews.models import (
+    ApiToken,
     Comment,
     Document,
     Event,
     GlossaryChange,
     GlossaryTerm,
+    MemoryUnit,
     Paragraph,
     Revision,
 )
@@ -88,3 +90,21 @@ class GlossaryChangeAdmin(ReadOnlyAdmin):
     document_lookup = None
     list_display = ["korean", "english", "action", "actor", "created_at"]
     list_filter = ["action"]
+
+
+@admin.register(MemoryUnit)
+class MemoryUnitAdmin(ReadOnlyAdmin):
+    document_lookup = None  # imported translation memory belongs to no document
+    list_display = ["source", "target", "source_lang", "target_lang", "origin", "imported_at"]
+    list_filter = ["source_lang", "target_lang"]
+    search_fields = ["source", "target"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are made and revoked by their owners; the hash is not worth showing."""
+
+    document_lookup = None
+
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["key_hash"]

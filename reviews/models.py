@@ -301,6 +301,7 @@ class Event(models.Model):
         CREDIT = "credit", "changed the credit line"
         REALIGNED = "realigned", "changed the pairing"
         DISMISSED_FINDING = "dismissed_finding", "dismissed a check finding"
+        READ_BY_API = "read_by_api", "read through the API"
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -428,3 +429,56 @@ class GlossaryChange(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.action} {self.korean} = {self.english}"
+
+
+class MemoryUnit(models.Model):
+    """A translation pair imported from another tool's memory (TMX), kept as the file said it:
+    who made and changed it, when, and which file it came from."""
+
+    source = models.TextField()
+    target = models.TextField()
+    source_lang = models.CharField(max_length=20)
+    target_lang = models.CharField(max_length=20)
+    creation_id = models.CharField(max_length=200, blank=True)
+    creation_date = models.DateTimeField(null=True, blank=True)
+    change_id = models.CharField(max_length=200, blank=True)
+    change_date = models.DateTimeField(null=True, blank=True)
+    origin = models.CharField(max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memory_units",
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["source_lang", "target_lang"])]
+
+    def __str__(self):
+        return f"{self.source[:40]} → {self.target[:40]}"
+
+
+class ApiToken(models.Model):
+    """A person's key to the read API. Only a hash is stored: the token is shown once, when it
+    is made, and can never be read back."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    # SHA-256 of the token: tokens are 256 random bits, so a slow hash would add nothing.
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The first characters, so a person can tell their tokens apart.
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"

@@ -1,16 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reviews.api.views import api_urls
 from reviews.views import (
     comments,
     documents,
     findings,
     glossary,
     inbox,
+    interchange,
     memory,
     pairing,
     reports,
     rows,
+    tokens,
 )
 
 document_urls = [
@@ -50,9 +53,14 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", documents.dashboard, name="dashboard"),
     path("documents/new/", documents.upload, name="upload"),
+    path("documents/new/xliff/", interchange.upload_xliff, name="upload_xliff"),
+    path("exports/approved-pairs.tmx", interchange.memory_tmx, name="export_memory"),
     path("notifications/", inbox.notifications, name="notifications"),
     path("notifications/read/", inbox.mark_read, name="mark_read"),
     path("reports/translators/", reports.translators, name="translator_report"),
     path("documents/<int:pk>/", include(document_urls)),
     path("glossary/", include(glossary_urls)),
+    path("settings/api-tokens/", tokens.token_settings, name="api_tokens"),
+    path("settings/api-tokens/<int:token_pk>/revoke/", tokens.revoke, name="revoke_api_token"),
+    path("api/", api_urls()),
 ]

@@ -130,8 +130,12 @@ def test_login_page_is_public_and_has_a_strict_csp(client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize(("fmt", "marker"), [("xliff", b"<xliff"), ("tmx", b"<tmx")])
+@pytest.mark.parametrize(
+    ("fmt", "marker"), [("xliff", b"<xliff"), ("xliff12", b"<xliff"), ("tmx", b"<tmx")]
+)
 def test_bilingual_exports_carry_both_languages(client, people, document, fmt, marker):
+    # TMX carries approved pairs only.
+    document.paragraphs.update(status="approved")
     client.force_login(people.editor)
     response = client.get(reverse("export", args=[document.pk, fmt]))
     assert response.status_code == 200 and marker in response.content
@@ -221,6 +225,10 @@ DOCUMENT_ROUTES = {
     "history": answers(200, NO),
     "restore": answers(NO, 400),
     "decide": answers(NO, 302, translator=(NO, 403)),
+    # The checks' findings: everyone on the document reads them; dismissing is refused with a
+    # message to translators, as other refused moves are.
+    "findings": answers(200, NO),
+    "dismiss_finding": answers(NO, 302),
     # Translation memory suggestions for a row's editor: whoever may edit the row.
     "memory": answers(200, NO),
 }
@@ -256,23 +264,38 @@ DESK_ROUTES = {
                         | dict.fromkeys(["editor", "manager", "superuser"], 200),
                         "POST": dict.fromkeys(["outsider", "translator"], 403)
                         | dict.fromkeys(["editor", "manager", "superuser"], 302)},
+    # One XLIFF file instead of two: the upload page's second form (POST only).
+    "upload_xliff": {"GET": dict.fromkeys(SIGNED_IN, NO), "POST": dict.fromkeys(SIGNED_IN, 200)},
+    # TMX of the approved pairs of the documents each person may see (none for the outsider).
+    "export_memory": {"GET": dict.fromkeys(SIGNED_IN, 200), "POST": dict.fromkeys(SIGNED_IN, NO)},
+    # Everyone's own tokens; revoking someone else's token finds nothing (tests/test_api.py).
+    "api_tokens": {"GET": dict.fromkeys(SIGNED_IN, 200), "POST": dict.fromkeys(SIGNED_IN, 200)},
+    "revoke_api_token": {"GET": dict.fromkeys(SIGNED_IN, NO),
+                         "POST": dict.fromkeys(SIGNED_IN, 302)},
 }  # fmt: skip
 
 
-def route_names(patterns):
-    """Every named route, include()d ones too, as the URLconf resolves them."""
+def route_names(patterns, namespace=""):
+    """Every named route, include()d ones too, as the URLconf resolves them (namespaced ones
+    as "namespace:name")."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from route_names(pattern.url_patterns)
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from route_names(pattern.url_patterns, inner)
         else:
-            yield pattern.name
+            yield f"{namespace}{pattern.name}"
+
+
+# The read API answers to a token, not a session: every route of it is walked for every role
+# in tests/test_api.py.
+API_ROUTES = {"api:api-root", "api:documents", "api:document", "api:openapi-json"}
 
 
 def test_every_route_has_an_expectation():
     """A new route without a line in the tables above fails here."""
     names = list(route_names(get_resolver("reviews.urls").url_patterns))
     assert len(names) == len(set(names))
-    assert set(names) == set(DOCUMENT_ROUTES) | set(DESK_ROUTES)
+    assert set(names) == set(DOCUMENT_ROUTES) | set(DESK_ROUTES) | API_ROUTES
     document_routes = set(route_names(reviews.urls.document_urls))
     assert document_routes == set(DOCUMENT_ROUTES)
 
@@ -339,6 +362,10 @@ def test_every_desk_route_for_everyone(client, people, in_review, name):
 
     term = add_term(people.manager, korean="예산안", english="budget bill")
     arguments = {"glossary_term": [term.pk], "glossary_remove": [term.pk]}
+    from reviews.api.tokens import create_token
+
+    _, token = create_token(people.editor, "cms")
+    arguments["revoke_api_token"] = [token.pk]
     url = reverse(name, args=arguments.get(name, []))
     for method, expected in DESK_ROUTES[name].items():
         seen = {who: answer(client, method, url, getattr(people, who)).status_code

@@ -13,7 +13,8 @@ from reviews import editing, workflow
 from reviews.cleaning import clean_line, clean_text
 from reviews.comments import add_comment
 from reviews.exporting import export_document
-from reviews.formats import read_upload, write_export, write_tmx, write_xliff
+from reviews.formats import read_upload, write_export, write_tmx, write_xliff, write_xliff12
+from reviews.formats.interchange import TRANSLATED, Bilingual, MemoryPair, Unit
 from reviews.models import Document, Stage
 from tests.conftest import new_document
 
@@ -61,14 +62,18 @@ def test_every_export_format_survives_any_text(fmt):
 
 def test_xliff_and_tmx_survive_any_text():
     pairs = [(f"한국어 {HOSTILE}", HOSTILE), ("둘째 문단", f"Second {HOSTILE}")]
+    units = [Unit(source=source, target=target, status=TRANSLATED) for source, target in pairs]
 
-    xliff = etree.fromstring(write_xliff(pairs, title=HOSTILE))
-    tmx = etree.fromstring(write_tmx(pairs, title=HOSTILE))
+    xliff = etree.fromstring(write_xliff(Bilingual(title=HOSTILE, units=units)))
+    xliff12 = etree.fromstring(write_xliff12(Bilingual(title=HOSTILE, units=units)))
+    tmx = etree.fromstring(
+        write_tmx([MemoryPair(source=s, target=t) for s, t in pairs], title=HOSTILE)
+    )
 
-    xliff_text = "".join(xliff.itertext())
-    tmx_text = "".join(tmx.itertext())
-    assert EMOJI in xliff_text and EMOJI in tmx_text
-    assert "q\u0307" in xliff_text and "q\u0307" in tmx_text
+    for root in (xliff, xliff12, tmx):
+        text = "".join(root.itertext())
+        assert EMOJI in text
+        assert "q\u0307" in text
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
-"""Writing exports and bilingual exchange files (reviews.formats)."""
+"""Writing exports (reviews.formats); XLIFF and TMX are in test_interchange_formats.py."""
 
 import io
-from pathlib import Path
 
 import docx
 import pytest
@@ -9,14 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from reviews.formats import EXPORT_FORMATS, read_upload, write_export, write_tmx, write_xliff
-from tests.conftest import shared_file
+from reviews.formats import EXPORT_FORMATS, read_upload, write_export
 
 # The default WORKBENCH_MAX_UPLOAD_BYTES; callers always pass the setting.
 LIMIT = 5 * 1024 * 1024
-
-XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 TITLE = "Seoul sets 48 trillion won budget for 2026"
 PARAGRAPHS = [
@@ -24,12 +19,6 @@ PARAGRAPHS = [
     "The city said youth housing and public transport would come first.",
 ]
 CREDIT = "Translated by Kim Ji-won; edited by Lee Min-ho."
-PAIRS = [
-    ("서울시는 26일 내년도 예산안을 48조 원 규모로 편성했다.", PARAGRAPHS[0]),
-    ("시는 청년 주거 지원과 대중교통 확충을 우선했다.", PARAGRAPHS[1]),
-    ("시의회는 다음 달 심의에 들어간다.", ""),
-    ("", "The council will vote in December."),
-]
 
 
 def test_export_formats_name_content_types_and_extensions():
@@ -148,103 +137,6 @@ def test_every_export_reads_back_in_order(fmt):
         TITLE,
         *paragraphs,
         CREDIT,
-    ]
-
-
-# -- XLIFF 2.1 and TMX 1.4b ----------------------------------------------------------------
-
-
-def schema(name: str) -> Path:
-    return shared_file("schemas", name)
-
-
-def test_xliff_is_valid_against_the_core_schema():
-    data = write_xliff(PAIRS + [("제어 문자\x07 포함", "Bell\x07 inside")], title=TITLE)
-
-    xsd = etree.XMLSchema(etree.parse(str(schema("xliff_core_2.0.xsd"))))
-    document = etree.fromstring(data)
-    assert xsd.validate(document), xsd.error_log
-
-
-def test_xliff_keeps_every_pair_in_order_with_korean_intact():
-    data = write_xliff(PAIRS, title=TITLE, doc_id="doc-42")
-
-    root = etree.fromstring(data)
-    assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.1", "ko", "en")
-    file = root.find(f"{XLIFF}file")
-    assert file.get("id") == "f1"
-    assert file.get("original") == "doc-42"
-    assert file.findtext(f"{XLIFF}notes/{XLIFF}note") == TITLE
-    units = file.findall(f"{XLIFF}unit")
-    assert [u.get("id") for u in units] == ["u1", "u2", "u3", "u4"]
-    pairs = [(u.findtext(f".//{XLIFF}source"), u.findtext(f".//{XLIFF}target")) for u in units]
-    assert pairs == [
-        (PAIRS[0][0], PAIRS[0][1]),
-        (PAIRS[1][0], PAIRS[1][1]),
-        (PAIRS[2][0], None),  # no target element for an untranslated paragraph
-        ("", PAIRS[3][1]),  # an empty <source/> for a paragraph with no Korean
-    ]
-
-
-def test_xliff_keeps_paragraph_breaks_of_a_merged_row():
-    data = write_xliff([("첫 문단.\n\n둘째 문단.", "First.\n\nSecond.")], title=TITLE)
-
-    source = etree.fromstring(data).find(f".//{XLIFF}source")
-    assert source.text == "첫 문단.\n\n둘째 문단."
-    assert source.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
-
-
-def test_xliff_writes_characters_xml_cannot_carry_as_cp():
-    data = write_xliff([("종\x07소리", "A bell\x07")], title=TITLE)
-
-    source = etree.fromstring(data).find(f".//{XLIFF}source")
-    assert source.text == "종"
-    assert source[0].tag == f"{XLIFF}cp" and source[0].get("hex") == "0007"
-    assert source[0].tail == "소리"
-
-
-def test_xliff_needs_at_least_one_unit():
-    with pytest.raises(ValueError, match="at least one unit"):
-        write_xliff([], title=TITLE)
-
-
-def test_xliff_escapes_markup_in_text():
-    data = write_xliff([("<b>굵게</b> & 기타", "<b>Bold</b> & more")], title="A <title>")
-
-    root = etree.fromstring(data)
-    assert root.findtext(f".//{XLIFF}target") == "<b>Bold</b> & more"
-    assert b"&lt;b&gt;Bold&lt;/b&gt; &amp; more" in data
-
-
-def test_tmx_is_valid_against_the_dtd():
-    data = write_tmx(PAIRS + [("제어\x07", "Bell\x07")], title=TITLE)
-
-    with schema("tmx14.dtd").open("rb") as dtd_file:
-        dtd = etree.DTD(dtd_file)
-    document = etree.fromstring(data)
-    assert dtd.validate(document), dtd.error_log
-
-
-def test_tmx_has_the_header_and_only_complete_pairs():
-    data = write_tmx(PAIRS, title=TITLE, creation_tool="Workbench test")
-
-    root = etree.fromstring(data)
-    header = root.find("header")
-    assert root.get("version") == "1.4"
-    assert {k: header.get(k) for k in ["creationtool", "datatype", "segtype", "srclang"]} == {
-        "creationtool": "Workbench test",
-        "datatype": "plaintext",
-        "segtype": "paragraph",
-        "srclang": "ko",
-    }
-    assert (header.get("adminlang"), header.get("o-tmf")) == ("en", "Workbench")
-    units = [
-        [(tuv.get(XML_LANG), tuv.findtext("seg")) for tuv in tu.findall("tuv")]
-        for tu in root.iter("tu")
-    ]
-    assert units == [
-        [("ko", PAIRS[0][0]), ("en", PAIRS[0][1])],
-        [("ko", PAIRS[1][0]), ("en", PAIRS[1][1])],
     ]
 
 

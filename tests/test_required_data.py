@@ -31,8 +31,8 @@ def test_ci_requires_the_shared_files():
 
 def test_the_schema_and_f1_tests_go_through_the_check():
     """Both readers of ../shared ask shared_file rather than skipping on their own."""
-    from tests import test_alignment, test_formats_write
+    from tests import test_alignment, test_interchange_formats, test_interchange_import
 
-    for module in (test_alignment, test_formats_write):
+    for module in (test_alignment, test_interchange_formats, test_interchange_import):
         source = conftest.Path(module.__file__).read_text()
         assert "shared_file(" in source and "pytest.skip(" not in source

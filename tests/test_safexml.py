@@ -57,8 +57,8 @@ def test_it_refuses_entities_not_well_formed_xml_and_oversize_parts():
     assert reasons == {
         "entity": "t.tmx declares or uses entities, which are not allowed, so it was not opened.",
         "malformed": "t.tmx is not well-formed XML (line 1).",
-        "empty": "t.tmx is not well-formed XML (line 1).",
-        "too large": "t.tmx is larger than the 50 MB an XML part may have, so it was not opened.",
+        "empty": "t.tmx is empty.",
+        "too large": "t.tmx is larger than the 50 MB an XML file may have, so it was not opened.",
     }
     assert all("\n" not in reason for reason in reasons.values())
 

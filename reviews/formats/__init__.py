@@ -7,22 +7,26 @@ import re
 
 from reviews.cleaning import clean_line
 
-from .bilingual import write_tmx, write_xliff
 from .docx import read_docx, write_docx
 from .errors import UnreadableFile, bare_filename
 from .html import read_html, write_html
 from .text import decode_text, split_markdown, split_plain, write_md, write_txt
+from .tmx import read_tmx, write_tmx
+from .xliff import read_xliff, write_xliff, write_xliff12
 
 __all__ = [
     "EXPORT_FORMATS",
     "UnreadableFile",
     "bare_filename",
     "read_pasted",
+    "read_tmx",
     "read_upload",
     "too_large",
+    "read_xliff",
     "write_export",
     "write_tmx",
     "write_xliff",
+    "write_xliff12",
 ]
 
 ACCEPTED = ".txt, .md, .docx or .html"

@@ -13,7 +13,7 @@ from reviews import workflow
 from reviews.cleaning import clean_line
 from reviews.diffing import TextTooLong
 from reviews.exporting import ALL_FORMATS, export_document
-from reviews.forms import UploadForm
+from reviews.forms import UploadForm, XliffUploadForm
 from reviews.importing import create_document
 from reviews.models import Document, Role, Stage
 from reviews.notifications import whose_turn
@@ -87,7 +87,7 @@ def upload(request):
         except TextTooLong as too_long:
             # Paragraphs the aligner put in one row can be too long together.
             form.add_error(None, f"After pairing: {too_long}")
-            return TemplateResponse(request, "reviews/upload.html", {"form": form})
+            return TemplateResponse(request, "reviews/upload.html", _upload_context(request, form))
         messages.success(
             request,
             f"Uploaded {len(data['source_paragraphs'])} Korean and "
@@ -95,7 +95,13 @@ def upload(request):
             "then confirm it.",
         )
         return redirect(document)
-    return TemplateResponse(request, "reviews/upload.html", {"form": form})
+    return TemplateResponse(request, "reviews/upload.html", _upload_context(request, form))
+
+
+def _upload_context(request, form):
+    """The two-file form and, beside it, the one-XLIFF-file form."""
+    xliff_form = XliffUploadForm(initial=form.initial, uploader=request.user)
+    return {"form": form, "xliff_form": xliff_form}
 
 
 @require_GET

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
 from reviews import workflow
-from reviews.exporting import ALL_FORMATS
+from reviews.exporting import FORMAT_LABELS
 from reviews.forms import people_in
 from reviews.glossary_marks import term_matcher
 from reviews.importing import LOW_CONFIDENCE
@@ -30,7 +30,7 @@ def document_context(request, document, **extra):
         **progress_context(document),
         "paragraphs": rows_of(document),
         "transitions": workflow.available_transitions(request.user, document),
-        "export_formats": ALL_FORMATS,
+        "export_formats": FORMAT_LABELS.items(),
         "role": document.role_of(request.user),
         "open_by_author": open_proposals_by_author(document),
         "score": document_score(document),

@@ -9,11 +9,14 @@ from reviews.models import Document
 
 
 class Command(BaseCommand):
-    help = "Export document ID: the English as txt, md, docx or html; both sides as xliff or tmx."
+    help = (
+        "Export document ID: the English as txt, md, docx or html; both sides as xliff (2.1), "
+        "xliff12, tmx (approved pairs), bilingual-docx or bilingual-html."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("id", type=int)
-        parser.add_argument("--format", required=True, choices=sorted(ALL_FORMATS))
+        parser.add_argument("--format", required=True, choices=list(ALL_FORMATS))
         parser.add_argument("-o", "--output", help="file to write (default: standard output)")
 
     def handle(self, *args, id, format, output, **options):
