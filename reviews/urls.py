@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reviews.views import comments, documents, inbox, pairing, reports, rows
+from reviews.views import comments, documents, health, inbox, pairing, reports, rows
 
 document_urls = [
     path("", documents.document_page, name="document"),
@@ -25,6 +25,7 @@ document_urls = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", documents.dashboard, name="dashboard"),
