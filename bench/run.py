@@ -437,7 +437,7 @@ def static_path():
     return static("css/workbench.css")
 
 
-def confirm_pairing(server, cookies, documents, profile_seconds=None):
+def confirm_pairing(server, cookies, documents, follow=True):
     """POST confirm_pairing on each fresh document, one at a time; then load its page once,
     as the person who confirmed would be redirected there. Returns the figures."""
     posts, pages, errors = [], [], 0
@@ -454,6 +454,8 @@ def confirm_pairing(server, cookies, documents, profile_seconds=None):
         )
         posts.append(time.perf_counter() - started)
         errors += status != 302
+        if not follow:
+            continue
         started = time.perf_counter()
         status, _ = http_request(server.port, "GET", f"/documents/{document}/", cookies=cookies)
         pages.append(time.perf_counter() - started)
@@ -972,6 +974,12 @@ def setup_django(database_url, static_root):
     django.setup()
 
 
+def wanted(name):
+    """BENCH_ENDPOINTS="save edit,confirm pairing 1500" runs only those (and the ceiling)."""
+    chosen = os.environ.get("BENCH_ENDPOINTS", "")
+    return not chosen or name in [part.strip() for part in chosen.split(",")]
+
+
 def measure(scale, seconds, profile, work):
     from django.core.management import call_command
     from django.db import connections
@@ -996,6 +1004,8 @@ def measure(scale, seconds, profile, work):
         }
         load, ceiling = [], []
         for name, path in (("healthz", "/healthz"), ("static file", static_path())):
+            if not wanted(name):
+                continue
             for clients in CLIENT_COUNTS:
                 drain(server)
                 row = run_wrk(server, "get.lua", clients, seconds, {"BENCH_PATH": path})
@@ -1004,6 +1014,8 @@ def measure(scale, seconds, profile, work):
                     f"  {name:<24}{clients:>4} clients {row['rps']:>8} req/s p95 {row['p95_ms']} ms"
                 )
         for name, script, role, env in load_plan(seeded, work):
+            if not wanted(name):
+                continue
             for clients in CLIENT_COUNTS:
                 # Drained first: the targets (versions, open proposals) must be read after
                 # the last run's queued requests have changed them.
@@ -1018,33 +1030,38 @@ def measure(scale, seconds, profile, work):
                 )
         profiles = {}
         confirm_docs = seeded.confirm_documents[:-1]
-        if profile and py_spy():
-            # The profiled run is extra: the table's figures are from unprofiled runs.
-            halves = len(confirm_docs) // 2 or 1
-            profiled_confirms, confirm_docs = confirm_docs[:halves], confirm_docs[halves:]
-            drain(server)
-            raw = work / "page-400.txt"
-            spy = start_profile(server, seconds, raw)
-            time.sleep(1)
-            extra = {
-                "BENCH_COOKIE": cookie_header(sessions["editor"]),
-                "BENCH_PATH": f"/documents/{seeded.page_400}/",
-            }
-            run_wrk(server, "get.lua", 8, max(1, seconds - 2), extra)
-            spy.wait(timeout=seconds + 60)
-            profiles["document page 400 rows, 8 clients"] = summarise_profile(raw)
-            raw = work / "confirm.txt"
-            spy = start_profile(server, 60, raw)
-            time.sleep(1)
-            confirm_pairing(server, sessions["translator"], profiled_confirms)
-            spy.send_signal(signal.SIGINT)
-            spy.wait(timeout=60)
-            profiles["confirm pairing 1500"] = summarise_profile(raw)
-        elif profile:
+        if profile and not py_spy():
             log("py-spy is not installed: no profiles (pip install py-spy)")
-        log("confirming pairings of 1,500 rows, one at a time")
-        confirm = confirm_pairing(server, sessions["translator"], confirm_docs)
-        load.append({"name": "confirm pairing 1500", **confirm})
+        elif profile:
+            # The profiled runs are extra: the table's figures are from unprofiled runs.
+            if wanted("document page 400 rows"):
+                drain(server)
+                raw = work / "page-400.txt"
+                spy = start_profile(server, seconds, raw)
+                time.sleep(1)
+                extra = {
+                    "BENCH_COOKIE": cookie_header(sessions["editor"]),
+                    "BENCH_PATH": f"/documents/{seeded.page_400}/",
+                }
+                run_wrk(server, "get.lua", 8, max(1, seconds - 2), extra)
+                spy.wait(timeout=seconds + 60)
+                profiles["document page 400 rows, 8 clients"] = summarise_profile(raw)
+            if wanted("confirm pairing 1500"):
+                halves = len(confirm_docs) // 2 or 1
+                profiled, confirm_docs = confirm_docs[:halves], confirm_docs[halves:]
+                drain(server)
+                raw = work / "confirm.txt"
+                spy = start_profile(server, 120, raw)
+                time.sleep(1)
+                # The POSTs alone, without loading the page afterwards.
+                confirm_pairing(server, sessions["translator"], profiled, follow=False)
+                spy.send_signal(signal.SIGINT)
+                spy.wait(timeout=60)
+                profiles["confirm pairing 1500 (the POST alone)"] = summarise_profile(raw)
+        if wanted("confirm pairing 1500"):
+            log("confirming pairings of 1,500 rows, one at a time")
+            confirm = confirm_pairing(server, sessions["translator"], confirm_docs)
+            load.append({"name": "confirm pairing 1500", **confirm})
         worker_rss = [rss_mb(pid) for pid in server.workers()]
     finally:
         server.stop()
@@ -1088,10 +1105,13 @@ def main():
         admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(work, ignore_errors=True)
         log(f"dropped {name}")
-    path = write_report(results)
     log("")
     log(markdown_table(results))
     log("")
+    if os.environ.get("BENCH_ENDPOINTS"):
+        log("BENCH_ENDPOINTS chose a part of the run: nothing written to bench/results.")
+        return
+    path = write_report(results)
     log(f"wrote {path.relative_to(ROOT)} and bench/RESULTS.md")
 
 
