@@ -267,6 +267,7 @@ def parse_wrk(output, clients):
         # Non-2xx/3xx answers, socket errors and timeouts, and 2xx answers that did not do
         # what was asked (a conflict, a refusal, a spent proposal).
         "errors": raw["status"] + socket_errors + raw["misses"],
+        "error_kinds": {"status": raw["status"], "socket": socket_errors, "misses": raw["misses"]},
     }
 
 
@@ -287,6 +288,7 @@ def run_wrk(server, script, clients, seconds, env_extra):
     env = dict(os.environ)
     env.update(BENCH_LUA_DIR=str(LUA), BENCH_ORIGIN=server.origin, BENCH_THREADS=str(WRK_THREADS))
     env.update(env_extra)
+    env["BENCH_RUN"] = uuid.uuid4().hex[:8]
     command = [
         "wrk",
         f"-t{WRK_THREADS}",

@@ -97,6 +97,7 @@ def test_wrk_result_line_is_read_with_misses_as_errors():
         "p95_ms": 30.1,
         "p99_ms": 45.0,
         "errors": 6,
+        "error_kinds": {"status": 2, "socket": 1, "misses": 3},
     }
     with pytest.raises(RuntimeError):
         run.parse_wrk("wrk: unable to connect", clients=8)

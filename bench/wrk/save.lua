@@ -18,7 +18,8 @@ function request()
   next_index = next_index % #rows + 1
   counter = counter + 1
   local row = rows[next_index]
-  local token = "edit" .. thread_index .. "x" .. counter
+  -- Unique across runs too: a token an earlier run left in the row would be "Nothing changed".
+  local token = "edit" .. os.getenv("BENCH_RUN") .. "t" .. thread_index .. "x" .. counter
   local text = row[4]:gsub("^(%S+)", token, 1)
   local body = "text=" .. common.urlencode(text) .. "&version=" .. versions[row[2]] .. "&accept=1"
   local path = "/documents/" .. row[1] .. "/rows/" .. row[2] .. "/edit/"
