@@ -1111,6 +1111,7 @@ def main():
     log(markdown_table(results))
     log("")
     if os.environ.get("BENCH_ENDPOINTS"):
+        log(markdown_section(results))
         log("BENCH_ENDPOINTS chose a part of the run: nothing written to bench/results.")
         return
     path = write_report(results)
