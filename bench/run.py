@@ -3,6 +3,8 @@
     make bench                      # BENCH_SCALE=S, 10 s per figure
     BENCH_SCALE=L BENCH_SECONDS=10 make bench
     BENCH_PROFILE=1 make bench      # also py-spy profiles of the 400-row page and confirming
+    BENCH_ENDPOINTS="confirm pairing 1500" .venv/bin/python bench/run.py   # a part, printed only
+    .venv/bin/python bench/run.py --report                # RESULTS.md again from bench/results
 
 What it does, and undoes whatever happens:
 1. creates a fresh database `wb_bench_<time>_<pid>` on BENCH_DATABASE_SERVER
@@ -931,7 +933,7 @@ def markdown_section(results):
     return "\n".join(out) + "\n"
 
 
-def write_report(results, directory=RESULTS, results_md=BENCH / "RESULTS.md", notes=""):
+def write_report(results, directory=RESULTS, results_md=BENCH / "RESULTS.md"):
     """bench/results/<date>-<scale>.json, then RESULTS.md from the latest result of each
     scale. Returns the JSON file's path."""
     directory = Path(directory)
@@ -939,11 +941,20 @@ def write_report(results, directory=RESULTS, results_md=BENCH / "RESULTS.md", no
     day = results["date"][:10]
     path = directory / f"{day}-{results['scale']}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    render_results(directory, results_md)
+    return path
+
+
+def render_results(directory=RESULTS, results_md=BENCH / "RESULTS.md"):
+    """RESULTS.md from the latest JSON of each scale, with the hand-written notes.md of the
+    results folder (what the figures mean, what changed between runs) when there is one."""
+    directory = Path(directory)
     latest = {}
     for candidate in sorted(directory.glob("*.json")):
         data = json.loads(candidate.read_text(encoding="utf-8"))
         latest[data["scale"]] = data
     sections = [latest[s] for s in sorted(latest, key=lambda s: ("SML".find(s[0]), s))]
+    notes = directory / "notes.md"
     text = [
         "# Benchmark results",
         "",
@@ -951,7 +962,7 @@ def write_report(results, directory=RESULTS, results_md=BENCH / "RESULTS.md", no
         "2-core machine shared with other people's test runs: compare medians of several "
         "runs before drawing conclusions.",
         "",
-        notes,
+        notes.read_text(encoding="utf-8") if notes.exists() else "",
         "",
     ]
     text += [markdown_section(section) for section in sections]
@@ -961,7 +972,6 @@ def write_report(results, directory=RESULTS, results_md=BENCH / "RESULTS.md", no
         SIDE_BY_SIDE,
     ]
     Path(results_md).write_text("\n".join(text), encoding="utf-8")
-    return path
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -1088,6 +1098,9 @@ def measure(scale, seconds, profile, work):
 
 
 def main():
+    if sys.argv[1:] == ["--report"]:
+        render_results()  # RESULTS.md again from bench/results, without a run
+        return
     scale = os.environ.get("BENCH_SCALE", "S").upper()
     seconds = int(os.environ.get("BENCH_SECONDS", "10"))
     profile = os.environ.get("BENCH_PROFILE", "") not in ("", "0", "false")
