@@ -1106,6 +1106,8 @@ def main():
     profile = os.environ.get("BENCH_PROFILE", "") not in ("", "0", "false")
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk (make bench does it as root)")
+    # A plain kill still stops gunicorn and drops the database (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     name = f"wb_bench_{datetime.now(UTC):%Y%m%d%H%M%S}_{os.getpid()}"
     work = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
     log(f"scale {scale}, {seconds} s per figure, database {name}, scratch {work}")
