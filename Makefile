@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-postgres test-sqlite lint format install browser-deps clean
+.PHONY: run test test-postgres test-sqlite lint format install browser-deps bench clean
 
 install: $(BIN)/.installed
 
@@ -41,6 +41,13 @@ test: install browser-deps
 	@echo "== SQLite =="
 	DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
 	@echo "== The suite passed on PostgreSQL and on SQLite. =="
+
+# The load benchmark (bench/run.py): its own PostgreSQL database, gunicorn, wrk. BENCH_SCALE=S
+# (default) or L, BENCH_SECONDS per figure (10), BENCH_PROFILE=1 for py-spy profiles,
+# BENCH_DATABASE_SERVER (postgres://postgres@127.0.0.1:5432/postgres).
+bench: install
+	@scripts/bench-deps
+	$(BIN)/python bench/run.py
 
 lint:
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from reviews.views import (
     documents,
     findings,
     glossary,
+    health,
     inbox,
     interchange,
     memory,
@@ -49,6 +50,7 @@ glossary_urls = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", documents.dashboard, name="dashboard"),

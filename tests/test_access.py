@@ -264,6 +264,8 @@ DESK_ROUTES = {
                         | dict.fromkeys(["editor", "manager", "superuser"], 200),
                         "POST": dict.fromkeys(["outsider", "translator"], 403)
                         | dict.fromkeys(["editor", "manager", "superuser"], 302)},
+    # For load balancers: answers everyone, reads no session.
+    "healthz": {"GET": dict.fromkeys(PEOPLE, 200), "POST": dict.fromkeys(PEOPLE, NO)},
     # One XLIFF file instead of two: the upload page's second form (POST only).
     "upload_xliff": {"GET": dict.fromkeys(SIGNED_IN, NO), "POST": dict.fromkeys(SIGNED_IN, 200)},
     # TMX of the approved pairs of the documents each person may see (none for the outsider).

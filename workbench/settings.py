@@ -204,6 +204,9 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
+# Load balancers probe the health check over plain HTTP, behind the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
