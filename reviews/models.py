@@ -1,7 +1,9 @@
 """The review desk's records: documents, their paragraph rows, revisions, comments and events.
 
 Revisions, comments and events are append-only history: their text never changes and no
-code path deletes them (the foreign keys PROTECT them).
+code path deletes them (the foreign keys PROTECT them). The database enforces it too: triggers
+made by migration 0002 refuse every DELETE of these rows and every UPDATE except a proposal's
+decision and a thread's resolve/reopen (see SECURITY.md).
 """
 
 from django.conf import settings
@@ -290,8 +292,10 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="events"
     )
     verb = models.CharField(max_length=30, choices=Verb)
+    # PROTECT, like every other link to history: an event's columns never change (the
+    # database's append-only triggers refuse it), so a paragraph with events is never deleted.
     paragraph = models.ForeignKey(
-        Paragraph, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        Paragraph, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
     payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
