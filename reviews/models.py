@@ -2,8 +2,8 @@
 
 Revisions, comments and events are append-only history: their text never changes and no
 code path deletes them (the foreign keys PROTECT them). The database enforces it too: triggers
-made by migration 0002 refuse every DELETE of these rows and every UPDATE except a proposal's
-decision and a thread's resolve/reopen (see SECURITY.md).
+made by the append-only migration (0002) refuse every DELETE of these rows and every UPDATE
+except a proposal's decision and a thread's resolve/reopen (see SECURITY.md).
 """
 
 from django.conf import settings
@@ -345,3 +345,27 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.event}"
+
+
+class DocumentView(models.Model):
+    """Who opened a document: one row per person per day, not per request, so managers can see
+    who read an article that names its sources. Written by reviews.readers.record_view."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_views"
+    )
+    # The desk's local day (TIME_ZONE), and when in it the person first opened the document.
+    day = models.DateField()
+    first_opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "first_opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "user", "day"], name="one_view_per_person_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} opened {self.document_id} on {self.day}"

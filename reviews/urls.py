@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reviews.views import comments, documents, inbox, pairing, reports, rows
+from reviews.views import comments, documents, inbox, pairing, readers, reports, rows
 
 document_urls = [
     path("", documents.document_page, name="document"),
@@ -9,6 +9,7 @@ document_urls = [
     path("transition/<str:action>/", documents.transition, name="transition"),
     path("changes/", documents.changes, name="changes"),
     path("activity/", documents.activity, name="activity"),
+    path("readers/", readers.readers, name="readers"),
     path("pairing/", pairing.change, name="pairing"),
     path("assign/", documents.assign, name="assign"),
     path("credit/", documents.credit, name="credit"),

@@ -101,6 +101,8 @@ ACTIONS = {
     # Grading (category and severity) is the reviewer's act; it feeds the quality score, so a
     # translator never grades her own work: her comments are questions and notes.
     "grade_comment": (REVIEWERS, frozenset(Stage)),
+    # Who opened a document (reviews/readers.py) is the desk's audit, for managers only.
+    "see_readers": (frozenset({Role.MANAGER}), frozenset(Stage)),
 }
 
 

@@ -14,7 +14,9 @@ from reviews import comments, editing, pairing
 from reviews.models import Comment, Event, Revision, Role
 from tests.conftest import make_user, new_document
 
-migration = importlib.import_module("reviews.migrations.0002_append_only_history")
+migration = importlib.import_module(
+    "reviews.migrations.0002_append_only_history_and_document_views"
+)
 
 
 def refused(sql, params=()):

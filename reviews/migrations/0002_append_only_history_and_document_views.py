@@ -1,4 +1,5 @@
-# History is append-only, enforced by the database: whatever SQL reaches it (the ORM, a shell,
+# 1. Who opened a document (DocumentView), and an event's paragraph PROTECTed.
+# 2. History is append-only, enforced by the database: whatever SQL reaches it (the ORM, a shell,
 # a script), rows of revisions, comments and events are never deleted, and of what they
 # recorded only the later decision may change, once, the way the workflow moves it:
 #   revision: state proposed -> accepted/rejected/withdrawn, once, with decided_by and
@@ -12,6 +13,8 @@
 # alone; on SQLite, reviews' own `flush` command lifts the triggers for the flush only.
 
 import django.db.models.deletion
+import django.utils.timezone
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -163,6 +166,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("reviews", "0001_initial"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -178,6 +182,44 @@ class Migration(migrations.Migration):
                 related_name="events",
                 to="reviews.paragraph",
             ),
+        ),
+        # Who opened a document: one row per person per day (reviews/readers.py).
+        migrations.CreateModel(
+            name="DocumentView",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("first_opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="views",
+                        to="reviews.document",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="document_views",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-day", "first_opened_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("document", "user", "day"), name="one_view_per_person_per_day"
+                    )
+                ],
+            },
         ),
         RunSQLOn("postgresql", POSTGRESQL, POSTGRESQL_REVERSE),
         RunSQLOn("sqlite", SQLITE, SQLITE_REVERSE),
