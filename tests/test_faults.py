@@ -10,6 +10,7 @@ Set WORKBENCH_LOAD_SECONDS to shorten the load test locally (CI runs the full 60
 
 import contextlib
 import html
+import http.client
 import json
 import os
 import random
@@ -332,7 +333,7 @@ def test_postgres_restart_under_two_servers(cluster, tmp_path):
                 token = f"tk{index}n{number}"
                 try:
                     outcome = edit_once(client, seeded["document"], seeded["rows"][index], token)
-                except OSError as error:
+                except (OSError, http.client.HTTPException) as error:
                     outcome = f"no answer: {error!r}"
                 outcomes.append((client.name, phase[0], outcome, token))
                 if outcome == 503:
@@ -464,7 +465,7 @@ def test_a_worker_killed_mid_save_leaves_whole_saves_only(desk, test_db_env, tmp
                     outcome = edit_once(
                         client, document.pk, rows[index % 4], token, accept=bool(index % 2)
                     )
-                except OSError:
+                except (OSError, http.client.HTTPException):
                     outcome = "dropped"  # the worker died holding this request
                 outcomes.append((outcome, token))
 
