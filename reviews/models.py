@@ -1,7 +1,9 @@
 """The review desk's records: documents, their paragraph rows, revisions, comments and events.
 
 Revisions, comments and events are append-only history: their text never changes and no
-code path deletes them (the foreign keys PROTECT them).
+code path deletes them (the foreign keys PROTECT them). The database enforces it too: triggers
+made by the append-only migration (0002) refuse every DELETE of these rows and every UPDATE
+except a proposal's decision and a thread's resolve/reopen (see SECURITY.md).
 """
 
 from django.conf import settings
@@ -308,8 +310,10 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="events"
     )
     verb = models.CharField(max_length=30, choices=Verb)
+    # PROTECT, like every other link to history: an event's columns never change (the
+    # database's append-only triggers refuse it), so a paragraph with events is never deleted.
     paragraph = models.ForeignKey(
-        Paragraph, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        Paragraph, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
     payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -482,3 +486,27 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… ({self.user})"
+
+
+class DocumentView(models.Model):
+    """Who opened a document: one row per person per day, not per request, so managers can see
+    who read an article that names its sources. Written by reviews.readers.record_view."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_views"
+    )
+    # The desk's local day (TIME_ZONE), and when in it the person first opened the document.
+    day = models.DateField()
+    first_opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "first_opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "user", "day"], name="one_view_per_person_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} opened {self.document_id} on {self.day}"

@@ -116,6 +116,8 @@ ACTIONS = {
     # translator never grades her own work: her comments are questions and notes.
     "grade_comment": (REVIEWERS, frozenset(Stage)),
     "dismiss_finding": (REVIEWERS, EDITABLE_STAGES),
+    # Who opened a document (reviews/readers.py) is the desk's audit, for managers only.
+    "see_readers": (frozenset({Role.MANAGER}), frozenset(Stage)),
 }
 
 

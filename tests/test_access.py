@@ -229,6 +229,8 @@ DOCUMENT_ROUTES = {
     # message to translators, as other refused moves are.
     "findings": answers(200, NO),
     "dismiss_finding": answers(NO, 302),
+    # Who opened the document, for managers (the desk's audit).
+    "readers": answers(403, NO, manager=(200, NO), superuser=(200, NO)),
     # Translation memory suggestions for a row's editor: whoever may edit the row.
     "memory": answers(200, NO),
 }

@@ -380,7 +380,9 @@ def test_export_of_an_unknown_id_in_process(people):
 
 
 def test_export_to_an_unwritable_path(lights, tmp_path):
-    with pytest.raises(CommandError, match="^Cannot write .*: No such file or directory\\.$"):
+    with pytest.raises(
+        CommandError, match="^Cannot write .*: No such file or directory\\. Nothing was written\\.$"
+    ):
         call_command(
             "export_document", lights.pk, "--format", "txt", "-o", str(tmp_path / "no" / "x.txt")
         )

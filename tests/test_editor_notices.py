@@ -2,6 +2,7 @@
 paragraph and when (issue 8, item 13)."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -25,11 +26,13 @@ def second_row(document):
 
 
 def editor_changes(people, row, old, new, at=AT):
-    """The editor changes `old` to `new` and accepts it, at `at`."""
-    revision = editing.save_edit(
-        people.editor, row.pk, row.text.replace(old, new), row.version, accept=True
-    )
-    Revision.objects.filter(pk=revision.pk).update(decided_at=at)
+    """The editor changes `old` to `new` and accepts it, at `at` (by the clock: the history's
+    own timestamps cannot be rewritten afterwards)."""
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        revision = editing.save_edit(
+            people.editor, row.pk, row.text.replace(old, new), row.version, accept=True
+        )
+    assert revision.decided_at == at
     row.refresh_from_db()
     return revision
 

@@ -44,6 +44,7 @@ def test_sqlite_in_memory():
 
 def test_postgres_with_everything(monkeypatch):
     monkeypatch.delenv("DATABASE_POOL", raising=False)
+    monkeypatch.delenv("DATABASE_POOL_TIMEOUT", raising=False)
     config = database_from_url("postgres://u:p%40ss@host:5433/name?sslmode=require")
     assert config == {
         "ENGINE": POSTGRES,
@@ -52,7 +53,8 @@ def test_postgres_with_everything(monkeypatch):
         "PASSWORD": "p@ss",
         "HOST": "host",
         "PORT": "5433",
-        "OPTIONS": {"pool": True, "sslmode": "require"},
+        "OPTIONS": {"pool": {"timeout": 10.0}, "sslmode": "require"},
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
@@ -67,6 +69,7 @@ def test_postgresql_scheme_with_only_host_and_name(monkeypatch):
         "HOST": "host",
         "PORT": "",
         "OPTIONS": {"pool": False},
+        "CONN_HEALTH_CHECKS": True,
     }
 
 

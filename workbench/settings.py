@@ -46,7 +46,10 @@ def database_from_url(url):
         }
     if parts.scheme in ("postgres", "postgresql"):
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        options = {"pool": envbool("DATABASE_POOL", "true")}
+        # A request waits at most DATABASE_POOL_TIMEOUT seconds for a connection; while the
+        # server is down it then gets the 503 page (reviews/outage.py) instead of hanging.
+        pool = {"timeout": float(os.getenv("DATABASE_POOL_TIMEOUT", "10"))}
+        options = {"pool": pool if envbool("DATABASE_POOL", "true") else False}
         if "sslmode" in query:
             options["sslmode"] = query["sslmode"]
         return {
@@ -57,6 +60,9 @@ def database_from_url(url):
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
             "OPTIONS": options,
+            # Check a connection before each request uses it (the pool checks it on checkout):
+            # after a database restart, broken connections are replaced, not handed out.
+            "CONN_HEALTH_CHECKS": True,
         }
     raise ValueError(f"DATABASE_URL scheme {parts.scheme!r} is not supported (sqlite, postgres)")
 

@@ -18,6 +18,7 @@ from reviews.importing import create_document
 from reviews.models import Document, Role, Stage
 from reviews.notifications import whose_turn
 from reviews.queue import desk_queue, waiting_for
+from reviews.readers import record_view
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
 from reviews.views.grid import render_document
@@ -107,6 +108,8 @@ def _upload_context(request, form):
 @require_GET
 def document_page(request, pk):
     document = document_for(request, pk)
+    if not request.htmx:
+        record_view(request.user, document)
     return render_document(request, document)
 
 
@@ -224,6 +227,9 @@ def activity(request, pk):
     """Every event of the document, oldest first; the log cannot be edited."""
     document = document_for(request, pk)
     events = document.events.select_related("actor", "paragraph").order_by("pk")
-    return TemplateResponse(
-        request, "reviews/activity.html", {"document": document, "events": events}
-    )
+    context = {
+        "document": document,
+        "events": events,
+        "can_see_readers": workflow.can(request.user, "see_readers", document),
+    }
+    return TemplateResponse(request, "reviews/activity.html", context)

@@ -156,6 +156,46 @@
     if (help && help.open) { help.close(); return true; }
     return false;
   }
+
+  // A request that fails on the server (the database unreachable: 503, no room to write a
+  // file: 507, a bug: 500) or never reaches it swaps nothing in: say so above the page, and
+  // leave what the person typed where it is. The next request that succeeds takes it away.
+  const FAILURES = {
+    503: "The database cannot be reached right now, so nothing was saved. " +
+      "What you typed is still here: try again in a moment.",
+    507: "The server cannot write files right now, so nothing was saved. Tell the desk chief.",
+  };
+  const FAILED = "Something went wrong on the server, so nothing was saved. " +
+    "What you typed is still here: try again.";
+  const UNREACHABLE = "The server cannot be reached, so nothing was saved. " +
+    "What you typed is still here: try again in a moment.";
+
+  function showFailure(text) {
+    const main = document.getElementById("main");
+    if (!main) return;
+    let list = main.querySelector("[data-request-failure]");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "messages";
+      list.setAttribute("role", "alert");
+      list.setAttribute("data-request-failure", "");
+      main.prepend(list);
+    }
+    const item = document.createElement("li");
+    item.className = "message message-error";
+    item.textContent = text;
+    list.replaceChildren(item);
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    const status = event.detail.xhr.status;
+    if (status >= 500) showFailure(FAILURES[status] || FAILED);
+  });
+  document.addEventListener("htmx:sendError", function () { showFailure(UNREACHABLE); });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const list = document.querySelector("[data-request-failure]");
+    if (list && event.detail.successful) list.remove();
+  });
 })();
 
 // ---- Translation memory (reviews/memory.py): insert a suggestion into the row's editor.
