@@ -120,8 +120,12 @@ ACTIONS = {
 DESK_ACTIONS = {
     "upload": lambda user: True,
     "translator_report": is_manager,
+    "lift_lockouts": is_manager,
 }
-DESK_REFUSALS = {"translator_report": "Only managers see the translators' report."}
+DESK_REFUSALS = {
+    "translator_report": "Only managers see the translators' report.",
+    "lift_lockouts": "Only managers see and lift login lock-outs.",
+}
 
 
 def desk_refusal(user, action):
