@@ -95,6 +95,11 @@ def verify(user, token):
     return None
 
 
+def throttled(user):
+    """Whether django-otp is making the person wait after wrong codes (1 s, 2 s, 4 s, ...)."""
+    return any(not device.verify_is_allowed()[0] for device in devices_for_user(user))
+
+
 def turn_off(request):
     with transaction.atomic():
         TOTPDevice.objects.filter(user=request.user).delete()

@@ -67,6 +67,8 @@ def two_factor_confirm(request):
     codes = two_factor.confirm(request, device, request.POST.get("token", ""))
     if codes is None:
         error = "That code is not right. Type the code your app shows now (it changes every 30 s)."
+        if not device.verify_is_allowed()[0]:
+            error = "Wrong codes in a row: wait a few seconds, then type the current code."
         return setup_page(request, device, error, status=400)
     return recovery_codes_page(request, codes, just_turned_on=True)
 

@@ -88,6 +88,8 @@ def login_code(request):
             request.session.pop(PENDING, None)
             return locked_out(request, None, credentials)
         error = "That code is not right, or it was already used. Try the current one."
+        if two_factor.throttled(user):
+            error = "Wrong codes in a row: wait a few seconds, then type the current code."
     return TemplateResponse(
         request, "registration/login_code.html", {"error": error}, status=400 if error else 200
     )
