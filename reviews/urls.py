@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from reviews.api.views import api_urls
 from reviews.views import (
+    account,
     comments,
     documents,
     findings,
@@ -10,6 +11,8 @@ from reviews.views import (
     health,
     inbox,
     interchange,
+    lockouts,
+    login,
     memory,
     pairing,
     readers,
@@ -53,8 +56,21 @@ glossary_urls = [
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", login.PasswordLoginView.as_view(), name="login"),
+    path("login/code/", login.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", account.account, name="account"),
+    path("account/two-factor/", account.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/confirm/", account.two_factor_confirm, name="two_factor_confirm"),
+    path(
+        "account/two-factor/recovery-codes/",
+        account.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("account/two-factor/off/", account.two_factor_off, name="two_factor_off"),
+    path("account/sessions/end-others/", account.end_other_sessions, name="end_other_sessions"),
+    path("lockouts/", lockouts.lockouts, name="lockouts"),
+    path("lockouts/lift/", lockouts.lift, name="lift_lockout"),
     path("", documents.dashboard, name="dashboard"),
     path("documents/new/", documents.upload, name="upload"),
     path("documents/new/xliff/", interchange.upload_xliff, name="upload_xliff"),

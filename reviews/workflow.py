@@ -128,10 +128,12 @@ DESK_ACTIONS = {
     "translator_report": is_manager,
     "read_glossary": lambda user: True,
     "edit_glossary": lambda user: is_manager(user) or bool(desk_roles(user) & REVIEWERS),
+    "lift_lockouts": is_manager,
 }
 DESK_REFUSALS = {
     "translator_report": "Only managers see the translators' report.",
     "edit_glossary": "Only editors and managers can change the glossary.",
+    "lift_lockouts": "Only managers see and lift login lock-outs.",
 }
 
 

@@ -276,6 +276,29 @@ DESK_ROUTES = {
     "api_tokens": {"GET": dict.fromkeys(SIGNED_IN, 200), "POST": dict.fromkeys(SIGNED_IN, 200)},
     "revoke_api_token": {"GET": dict.fromkeys(SIGNED_IN, NO),
                          "POST": dict.fromkeys(SIGNED_IN, 302)},
+    # Without a password step before it, the code step sends everyone back to the login.
+    "login_code": {"GET": dict.fromkeys(PEOPLE, 302), "POST": dict.fromkeys(PEOPLE, 302)},
+    "account": {"GET": dict.fromkeys(SIGNED_IN, 200), "POST": dict.fromkeys(SIGNED_IN, NO)},
+    # Nothing being set up: back to the account page.
+    "two_factor_setup": {"GET": dict.fromkeys(SIGNED_IN, 302),
+                         "POST": dict.fromkeys(SIGNED_IN, 302)},
+    "two_factor_confirm": {"GET": dict.fromkeys(SIGNED_IN, NO),
+                           "POST": dict.fromkeys(SIGNED_IN, 302)},
+    "two_factor_recovery_codes": {"GET": dict.fromkeys(SIGNED_IN, NO),
+                                  "POST": dict.fromkeys(SIGNED_IN, 302)},
+    "two_factor_off": {"GET": dict.fromkeys(SIGNED_IN, NO), "POST": dict.fromkeys(SIGNED_IN, 302)},
+    "end_other_sessions": {"GET": dict.fromkeys(SIGNED_IN, NO),
+                           "POST": dict.fromkeys(SIGNED_IN, 302)},
+    "lockouts": {
+        "GET": {"outsider": 403, "translator": 403, "editor": 403, "manager": 200,
+                "superuser": 200},
+        "POST": dict.fromkeys(SIGNED_IN, NO),
+    },
+    "lift_lockout": {
+        "GET": dict.fromkeys(SIGNED_IN, NO),
+        "POST": {"outsider": 403, "translator": 403, "editor": 403, "manager": 302,
+                 "superuser": 302},
+    },
 }  # fmt: skip
 
 

@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "reviews",
 ]
 
@@ -96,9 +100,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "reviews.sessions.IdleExpiryMiddleware",
+    "reviews.require_2fa.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into the login page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "workbench.urls"
@@ -199,8 +207,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 SILENCED_SYSTEM_CHECKS = [
@@ -228,6 +234,46 @@ MAILERS = {"default": {"BACKEND": os.environ["EMAIL_BACKEND"]}} if WORKBENCH_SEN
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "workbench@localhost")
 # Where people reach the app, for links in emails.
 WORKBENCH_BASE_URL = os.getenv("WORKBENCH_BASE_URL", "http://127.0.0.1:8000")
+
+# Accounts and sessions (docs/security-accounts.md).
+# Argon2 first; PBKDF2 stays so that older hashes still verify and are rehashed with Argon2 at
+# the person's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("WORKBENCH_LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = envint("WORKBENCH_LOGIN_COOLOFF_MINUTES", "15") / 60  # hours
+# Failures count per username (from any address) and per address (for any username).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "reviews.views.login.locked_out"
+AXES_VERBOSE = False
+# Behind a proxy, the client's address is the one the proxy appends to X-Forwarded-For; the
+# header is believed only when WORKBENCH_TRUST_X_FORWARDED_FOR says a proxy sets it
+# (reviews/client_ip.py).
+WORKBENCH_TRUST_X_FORWARDED_FOR = envbool("WORKBENCH_TRUST_X_FORWARDED_FOR", "false")
+WORKBENCH_PROXY_COUNT = max(1, envint("WORKBENCH_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "reviews.client_ip.client_ip"
+
+# Two-factor authentication (django-otp): managers and superusers must turn it on when true.
+WORKBENCH_REQUIRE_2FA = envbool("WORKBENCH_REQUIRE_2FA", "false")
+OTP_TOTP_ISSUER = "Workbench"
+WORKBENCH_RECOVERY_CODES = 10
+
+# Sessions live in the database and end after this long without a request; the expiry is
+# pushed forward at most once a minute (reviews/sessions.py) rather than on every request.
+WORKBENCH_SESSION_IDLE_SECONDS = envint("WORKBENCH_SESSION_IDLE_SECONDS", str(8 * 60 * 60))
+SESSION_COOKIE_AGE = WORKBENCH_SESSION_IDLE_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# SESSION_COOKIE_SECURE is on whenever DEBUG is off (above).
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,56 @@
+"""Sessions: they end after WORKBENCH_SESSION_IDLE_SECONDS without a request, and a person can
+end all their other sessions.
+
+Sessions live in Django's database backend, whose expiry date is what ends a session on the
+server: a session past it loads as empty, whatever cookie the browser still holds. Saving the
+session on every request (SESSION_SAVE_EVERY_REQUEST) would push the expiry forward at the cost
+of one UPDATE per request; IdleExpiryMiddleware marks the session changed at most once a minute
+instead, so a session ends between IDLE and IDLE + 60 seconds after its last request.
+"""
+
+import time
+
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+REFRESHED_AT = "workbench_refreshed_at"
+REFRESH_EVERY_SECONDS = 60
+
+
+class IdleExpiryMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        # Only sessions that exist and hold a login: the authentication middleware has loaded
+        # them already, so this reads no row, and anonymous visitors get no session at all.
+        if session.session_key and session.get(SESSION_KEY):
+            now = int(time.time())
+            if now - session.get(REFRESHED_AT, 0) >= REFRESH_EVERY_SECONDS:
+                session[REFRESHED_AT] = now  # saved, with a new expiry, after the response
+        return self.get_response(request)
+
+
+def mark_refreshed(sender, request, user, **kwargs):
+    """At login the session is saved anyway: the minute starts then (user_logged_in)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[REFRESHED_AT] = int(time.time())
+
+
+def end_other_sessions(request):
+    """Delete every live session of request.user except this one; return how many.
+
+    The database backend keeps no index from a person to their sessions, so this reads the
+    live ones: a desk has a few hundred at most, and the action is rare.
+    """
+    user_id = str(request.user.pk)
+    current = request.session.session_key
+    others = []
+    live = Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=current)
+    for session in live.iterator(chunk_size=500):
+        if session.get_decoded().get(SESSION_KEY) == user_id:
+            others.append(session.session_key)
+    Session.objects.filter(session_key__in=others).delete()
+    return len(others)
