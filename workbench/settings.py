@@ -235,7 +235,7 @@ DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "workbench@localhost")
 # Where people reach the app, for links in emails.
 WORKBENCH_BASE_URL = os.getenv("WORKBENCH_BASE_URL", "http://127.0.0.1:8000")
 
-# Accounts and sessions (docs/security-accounts.md).
+# Accounts and sessions (SECURITY.md, "Accounts and sessions").
 # Argon2 first; PBKDF2 stays so that older hashes still verify and are rehashed with Argon2 at
 # the person's next login.
 PASSWORD_HASHERS = [
