@@ -7,7 +7,7 @@ from reviews.cleaning import clean_line
 from reviews.diffing import MAX_PARAGRAPH_CHARS
 from reviews.formats import UnreadableFile, read_pasted, read_upload
 from reviews.importing import check_paragraph_count
-from reviews.models import Document, Role
+from reviews.models import Document, Priority, Role
 
 
 def people_in(role):
@@ -115,3 +115,16 @@ class UploadForm(forms.Form):
             "Assign yourself as the translator or the editor: only the people on a "
             "document (and managers) can see it.",
         )
+
+
+class ScheduleForm(forms.Form):
+    """The due date and the priority a manager sets on the assign form. The time is read in
+    the person's own time zone (the active one), as the page shows it."""
+
+    due_at = forms.DateTimeField(
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        label="Due",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, label="Priority")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reviews.views import comments, documents, inbox, pairing, reports, rows
+from reviews.views import comments, documents, guide, inbox, pairing, preferences, reports, rows
 
 document_urls = [
     path("", documents.document_page, name="document"),
@@ -32,5 +32,7 @@ urlpatterns = [
     path("notifications/", inbox.notifications, name="notifications"),
     path("notifications/read/", inbox.mark_read, name="mark_read"),
     path("reports/translators/", reports.translators, name="translator_report"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("help/", guide.help_page, name="help"),
     path("documents/<int:pk>/", include(document_urls)),
 ]

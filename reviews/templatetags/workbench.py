@@ -1,4 +1,6 @@
 from django import template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 
 from reviews.diffing import render_diff
@@ -23,5 +25,14 @@ def diff(ops):
 
 @register.filter
 def moment(value, precision=""):
-    """A time as the page shows it, with its time zone: {{ x|moment }}, {{ x|moment:"seconds" }}."""
+    """A time as the page shows it, with its time zone: {{ x|moment }}, {{ x|moment:"seconds" }}.
+    Also takes the ISO text events keep in their payload."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
     return format_moment(value, seconds=precision == "seconds") if value else ""
+
+
+@register.simple_tag
+def now_moment():
+    """The present moment as every time on the page reads, in the active time zone."""
+    return format_moment(timezone.now())

@@ -13,11 +13,11 @@ from reviews import workflow
 from reviews.cleaning import clean_line
 from reviews.diffing import TextTooLong
 from reviews.exporting import ALL_FORMATS, export_document
-from reviews.forms import UploadForm
+from reviews.forms import ScheduleForm, UploadForm
 from reviews.importing import create_document
 from reviews.models import Document, Role, Stage
 from reviews.notifications import whose_turn
-from reviews.queue import desk_queue, waiting_for
+from reviews.queue import ORDERS, desk_queue, waiting_for, words_to_review
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
 from reviews.views.grid import render_document
@@ -34,10 +34,15 @@ def dashboard(request):
     if request.GET.get("person"):
         person = get_user_model().objects.filter(pk=number_or_404(request.GET["person"])).first()
     search = clean_line(request.GET.get("q", ""))[:100]
+    order = request.GET.get("sort", "due")
+    order = order if order in ORDERS else "due"
     documents = desk_queue(
-        user, waiting=tab == "waiting", stage=stage, person=person, search=search
+        user, waiting=tab == "waiting", stage=stage, person=person, search=search, order=order
     )
     page = Paginator(documents, 25).get_page(request.GET.get("page"))
+    words = words_to_review([document.pk for document in page.object_list])
+    for document in page.object_list:
+        document.words_to_review = words[document.pk]
     waiting_count = Document.objects.visible_to(user).filter(waiting_for(user)).count()
     context = {
         "page": page,
@@ -45,12 +50,14 @@ def dashboard(request):
         "stage": stage,
         "person": person,
         "search": search,
+        "order": order,
         "stages": Stage.choices,
         "people": get_user_model()
         .objects.filter(is_active=True, groups__isnull=False)
         .distinct()
         .order_by("first_name", "username"),
         "waiting_count": waiting_count,
+        "has_documents": bool(page.object_list) or Document.objects.visible_to(user).exists(),
     }
     return TemplateResponse(request, "reviews/dashboard.html", context)
 
@@ -196,8 +203,20 @@ def assign(request, pk):
         if value and chosen[role] is None:
             messages.error(request, f"Choose the {role} from the list.")
             return redirect(document)
-    workflow.assign(request.user, document, **chosen)
-    messages.success(request, "People assigned.")
+    schedule = {}
+    # A form without the schedule fields (an older page) leaves the due date and priority be.
+    if "priority" in request.POST:
+        form = ScheduleForm(request.POST)
+        if not form.is_valid():
+            problems = "; ".join(
+                f"{form.fields[field].label}: {' '.join(errors)}"
+                for field, errors in form.errors.items()
+            )
+            messages.error(request, f"Nothing was changed. {problems}")
+            return redirect(document)
+        schedule = form.cleaned_data
+    workflow.assign(request.user, document, **chosen, **schedule)
+    messages.success(request, "People and schedule saved." if schedule else "People assigned.")
     return redirect(document)
 
 
