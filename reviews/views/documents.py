@@ -17,6 +17,7 @@ from reviews.forms import ScheduleForm, UploadForm
 from reviews.importing import create_document
 from reviews.models import Document, Role, Stage
 from reviews.notifications import whose_turn
+from reviews.quality import document_score
 from reviews.queue import ORDERS, desk_queue, waiting_for, words_to_review
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
@@ -138,6 +139,15 @@ def transition(request, pk, action):
     if len(workflow.clean_note(note)) > workflow.MAX_NOTE_CHARS:
         error = f"A note may be {workflow.MAX_NOTE_CHARS:,} characters at most."
         return confirm_transition(request, document, transition, note=note, error=error)
+    # Quality is the approver's judgement, not a rule: a failing score is approved only by
+    # someone who said they saw it.
+    if (
+        action == "approve"
+        and request.POST.get("despite_quality") != "1"
+        and not document_score(document)["passed"]
+    ):
+        error = "Tick the box to approve a translation that fails the quality threshold."
+        return confirm_transition(request, document, transition, note=note, error=error)
     seen_pairing = None
     if action == "confirm_pairing":
         try:
@@ -175,11 +185,20 @@ def confirm_transition(request, document, transition, *, note="", error=None):
         "note": note,
         "error": error,
         "max_note": workflow.MAX_NOTE_CHARS,
+        "failing_score": failing_score(document, transition),
     }
     template = "reviews/transition.html"
     if request.htmx:
         template += "#confirm"
     return TemplateResponse(request, template, context)
+
+
+def failing_score(document, transition):
+    """The score of a document about to be approved, when it fails the threshold."""
+    if transition.action != "approve":
+        return None
+    score = document_score(document)
+    return None if score["passed"] else score
 
 
 @require_GET
