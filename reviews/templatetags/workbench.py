@@ -36,3 +36,9 @@ def moment(value, precision=""):
 def now_moment():
     """The present moment as every time on the page reads, in the active time zone."""
     return format_moment(timezone.now())
+
+
+@register.filter
+def plain_number(value):
+    """15.0 as "15", 12.5 as "12.5": a setting as a person would write it."""
+    return f"{value:g}"
