@@ -29,6 +29,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", documents.dashboard, name="dashboard"),
     path("documents/new/", documents.upload, name="upload"),
+    path("documents/new/preview/", documents.upload_preview, name="upload_preview"),
     path("notifications/", inbox.notifications, name="notifications"),
     path("notifications/read/", inbox.mark_read, name="mark_read"),
     path("reports/translators/", reports.translators, name="translator_report"),

@@ -233,6 +233,7 @@ DESK_ROUTES = {
                "POST": dict.fromkeys(PEOPLE, 302)},
     "dashboard": {"GET": dict.fromkeys(SIGNED_IN, 200), "POST": dict.fromkeys(SIGNED_IN, NO)},
     "upload": {"GET": dict.fromkeys(SIGNED_IN, 200), "POST": dict.fromkeys(SIGNED_IN, 200)},
+    "upload_preview": {"GET": dict.fromkeys(SIGNED_IN, NO), "POST": dict.fromkeys(SIGNED_IN, 200)},
     "notifications": {"GET": dict.fromkeys(SIGNED_IN, 200), "POST": dict.fromkeys(SIGNED_IN, NO)},
     "mark_read": {"GET": dict.fromkeys(SIGNED_IN, NO), "POST": dict.fromkeys(SIGNED_IN, 302)},
     "translator_report": {

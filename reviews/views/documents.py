@@ -1,5 +1,6 @@
 """Documents as a whole: the desk's list, upload, the page, exports, stages and reports."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import workflow
 from reviews.cleaning import clean_line
-from reviews.diffing import TextTooLong
+from reviews.diffing import MAX_PARAGRAPH_CHARS, TextTooLong
 from reviews.exporting import ALL_FORMATS, export_document
-from reviews.forms import ScheduleForm, UploadForm
-from reviews.importing import create_document
+from reviews.formats import ACCEPTED, UnreadableFile, bare_filename
+from reviews.forms import SIDES, ScheduleForm, UploadForm, read_side
+from reviews.importing import MAX_PARAGRAPHS, create_document
 from reviews.models import Document, Role, Stage
 from reviews.notifications import whose_turn
 from reviews.quality import document_score
@@ -95,7 +97,7 @@ def upload(request):
         except TextTooLong as too_long:
             # Paragraphs the aligner put in one row can be too long together.
             form.add_error(None, f"After pairing: {too_long}")
-            return TemplateResponse(request, "reviews/upload.html", {"form": form})
+            return upload_page(request, form)
         messages.success(
             request,
             f"Uploaded {len(data['source_paragraphs'])} Korean and "
@@ -103,7 +105,73 @@ def upload(request):
             "then confirm it.",
         )
         return redirect(document)
-    return TemplateResponse(request, "reviews/upload.html", {"form": form})
+    return upload_page(request, form)
+
+
+def upload_page(request, form):
+    # A page sent back after a POST has lost its files: browsers never refill a file field.
+    reupload = [upload.name for upload in request.FILES.values()] if form.is_bound else []
+    context = {"form": form, "limits": upload_limits(), "reupload": reupload}
+    return TemplateResponse(request, "reviews/upload.html", context)
+
+
+def upload_limits():
+    """What the upload page states, from the settings the readers apply."""
+    return {
+        "formats": ACCEPTED,
+        "max_file_mb": f"{settings.WORKBENCH_MAX_UPLOAD_BYTES / 1024 / 1024:g}",
+        "max_request_mb": f"{settings.WORKBENCH_MAX_REQUEST_BYTES / 1024 / 1024:g}",
+        "max_paragraphs": f"{MAX_PARAGRAPHS:,}",
+        "max_paragraph_chars": f"{MAX_PARAGRAPH_CHARS:,}",
+    }
+
+
+PREVIEW_PARAGRAPHS = 3
+
+
+def preview_sides(request):
+    """Each side of the upload as the document would be made from it, or why it cannot be."""
+    refusal = getattr(request, "upload_refusal", None)
+    sides = []
+    for side, name in SIDES:
+        entry = {"side": side, "name": name, "lang": "ko" if side == "source" else "en"}
+        upload = request.FILES.get(f"{side}_file")
+        text = request.POST.get(f"{side}_text", "")
+        if refusal:
+            # The capped handler stopped reading at the refused file: nothing after it arrived.
+            entry["error"] = refusal[1]
+        else:
+            try:
+                read = read_side(upload, text, name)
+            except UnreadableFile as error:
+                entry["error"] = str(error)
+            else:
+                entry.update(
+                    filename=bare_filename(read.filename) if read.filename else "",
+                    encoding=read.encoding,
+                    count=len(read.paragraphs),
+                    first=read.paragraphs[:PREVIEW_PARAGRAPHS],
+                )
+        sides.append(entry)
+    return sides
+
+
+@require_POST
+def upload_preview(request):
+    """The upload's preview: both sides read with the readers the upload uses, and nothing
+    written. The files are not kept here: the upload sends them again from the same form, so
+    nothing the client says about a file read earlier is ever trusted."""
+    if not workflow.can(request.user, "upload"):
+        raise PermissionDenied
+    context = {"sides": preview_sides(request), "limits": upload_limits()}
+    if request.htmx:
+        return TemplateResponse(request, "reviews/upload.html#preview", context)
+    # Without JavaScript the page comes back whole, and a browser never refills a file field.
+    fields = ("title", "source_text", "target_text", "translator", "editor")
+    form = UploadForm(initial={f: request.POST.get(f, "") for f in fields}, uploader=request.user)
+    chosen = [upload.name for upload in request.FILES.values()]
+    context.update(form=form, reupload=chosen)
+    return TemplateResponse(request, "reviews/upload.html", context)
 
 
 @require_GET
