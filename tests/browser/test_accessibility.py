@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from django.test import RequestFactory
 from django.views.defaults import server_error
+from playwright.sync_api import expect
 
 from reviews import editing
 from reviews.comments import add_comment
 from reviews.models import Notification
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, settled
 from tests.conftest import new_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,18 +68,32 @@ def violations(page, axe_source, exclude=()):
     return lines
 
 
-def check_page(page, axe_source, name, url, exclude=()):
-    """The page in both themes: a list of what axe found, each line naming page and theme."""
+def check_page(page, axe_source, name, url, exclude=(), then=None):
+    """The page in both themes (after `then(page)`, when given): a list of what axe found, each
+    line naming page and theme."""
     problems = []
     for theme in THEMES:
         page.emulate_media(color_scheme=theme)
         page.goto(url)
         page.wait_for_load_state("networkidle")
+        if then:
+            then(page)
         if os.environ.get("WORKBENCH_SCREENSHOTS") == "1":
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{theme}.png"), full_page=True)
         problems += [f"{name} ({theme}): {line}" for line in violations(page, axe_source, exclude)]
     return problems
+
+
+def show_preview(page):
+    page.get_by_label("Title").fill("Library hours")
+    page.locator("#id_source_text").fill(
+        "부산시립도서관은 평일 운영 시간을 늘린다.\n\n주말은 그대로다."
+    )
+    page.locator("#id_target_text").fill("The library opens later.\n\nWeekends stay as they are.")
+    page.get_by_role("button", name="Preview both sides").click()
+    page.locator(".preview-source ol").wait_for()
+    settled(page)
 
 
 @pytest.fixture
@@ -107,9 +122,10 @@ def test_the_desk_pages_pass_axe(page, axe_source, people, desk):
     document, row = desk
     log_in(page, "jiwon")
     problems = []
-    for name, url in [
+    for name, url, *then in [
         ("dashboard", "/?show=all"),
         ("upload", "/documents/new/"),
+        ("upload-preview", "/documents/new/", show_preview),
         ("notifications", "/notifications/"),
         ("report", "/reports/translators/"),
         ("preferences", "/preferences/"),
@@ -119,7 +135,20 @@ def test_the_desk_pages_pass_axe(page, axe_source, people, desk):
         ("comments", f"/documents/{document.pk}/rows/{row.pk}/comments/"),
         ("approve-confirmation", f"/documents/{document.pk}/transition/approve/"),
     ]:
-        problems += check_page(page, axe_source, name, url)
+        problems += check_page(page, axe_source, name, url, then=then[0] if then else None)
+    assert_clean(problems)
+
+
+def test_the_queue_on_a_phone_passes_axe_and_labels_every_number(page, axe_source, people, desk):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "jiwon")
+    problems = check_page(page, axe_source, "dashboard-phone", "/?show=all")
+    row = page.locator(".queue tbody tr").first
+    for label in ("Due", "Words to review", "Approved", "Open proposals", "Open comments"):
+        cell = row.locator(f'td[data-label="{label}"]')
+        expect(cell).to_be_visible()
+        shown = cell.evaluate("(cell) => getComputedStyle(cell, '::before').content")
+        assert shown == f'"{label}"'
     assert_clean(problems)
 
 
