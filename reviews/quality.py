@@ -9,7 +9,7 @@ Resolved threads still count: the score judges the translation as delivered, not
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.db.models import Count, F
+from django.db.models import F
 
 from reviews.diffing import EditRate, edit_rate, word_count
 from reviews.models import Comment, Document, Paragraph
@@ -51,13 +51,12 @@ def document_score(document):
     words = sum(
         word_count(source) for source in document.paragraphs.values_list("source", flat=True)
     )
-    threads = graded_threads([document])
-    errors = Counter(threads.values_list("severity", flat=True))
+    # One query for the grades; the counts by severity and by category all come from it.
+    grades = list(graded_threads([document]).values_list("category", "severity"))
+    errors = Counter(severity for _, severity in grades)
     result = score_from(words, errors)
-    result["by_category"] = dict(
-        threads.values_list("category").annotate(n=Count("pk")).order_by("category")
-    )
-    result["by_grade"] = grade_table(threads)
+    result["by_category"] = dict(sorted(Counter(category for category, _ in grades).items()))
+    result["by_grade"] = grade_table(grades)
     result["severities"] = [
         (label, penalty(severity)) for severity, label in Comment.Severity.choices
     ]
@@ -65,10 +64,11 @@ def document_score(document):
     return result
 
 
-def grade_table(threads):
-    """Rows of the score's make-up: per category, the count of each severity and the points."""
+def grade_table(grades):
+    """Rows of the score's make-up from (category, severity) pairs: per category, the count of
+    each severity and the points."""
     counts = defaultdict(Counter)
-    for category, severity in threads.values_list("category", "severity"):
+    for category, severity in grades:
         counts[category][severity] += 1
     labels = dict(Comment.Category.choices)
     table = []
