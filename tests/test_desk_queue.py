@@ -130,3 +130,11 @@ def test_the_activity_log_says_when_the_schedule_changed(client, people, documen
     page = client.get(reverse("activity", args=[document.pk])).content.decode()
     assert "due Dec 24, 09:00 KST priority high" in page
     assert "due date cleared" in page
+
+
+def test_the_due_field_names_the_zone_it_is_read_in(client, people, document):
+    client.force_login(people.manager)
+    client.post(reverse("preferences"), {"time_zone": "Europe/Paris"})
+    html = client.get(document.get_absolute_url()).content.decode()
+    # Central European Time, or its summer time, whichever is in force today.
+    assert any(f'Due <span class="muted small">({zone})</span>' in html for zone in ("CET", "CEST"))
