@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from reviews import editing
 from reviews.comments import add_comment
-from reviews.models import Notification
+from reviews.models import Notification, Paragraph
 from tests.browser.conftest import log_in, settled
 from tests.conftest import new_document
 
@@ -133,7 +133,6 @@ def test_the_desk_pages_pass_axe(page, axe_source, people, desk):
         ("activity", f"/documents/{document.pk}/activity/"),
         ("history", f"/documents/{document.pk}/rows/{row.pk}/history/"),
         ("comments", f"/documents/{document.pk}/rows/{row.pk}/comments/"),
-        ("approve-confirmation", f"/documents/{document.pk}/transition/approve/"),
     ]:
         problems += check_page(page, axe_source, name, url, then=then[0] if then else None)
     assert_clean(problems)
@@ -149,6 +148,18 @@ def test_the_queue_on_a_phone_passes_axe_and_labels_every_number(page, axe_sourc
         expect(cell).to_be_visible()
         shown = cell.evaluate("(cell) => getComputedStyle(cell, '::before').content")
         assert shown == f'"{label}"'
+    assert_clean(problems)
+
+
+def test_the_approval_of_a_failing_translation_passes_axe(page, axe_source, people):
+    document = new_document(people, stage_actions=("confirm_pairing", "submit_for_review"))
+    Paragraph.objects.filter(document=document).update(status=Paragraph.Status.APPROVED)
+    add_comment(people.editor, document, "A name is misspelt.", category="accuracy",
+                severity="major")  # fmt: skip
+    log_in(page, "daniel")
+    url = f"/documents/{document.pk}/transition/approve/"
+    problems = check_page(page, axe_source, "approve-confirmation", url)
+    expect(page.locator(".warning")).to_contain_text("fails the quality threshold")
     assert_clean(problems)
 
 
