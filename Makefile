@@ -9,7 +9,15 @@ BIN := $(VENV)/bin
 
 .PHONY: run test test-postgres test-sqlite lint format install browser-deps bench clean
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed node_modules/.installed
+
+# axe-core for the accessibility tests, from the npm registry at the version package-lock.json
+# pins, as pip installs the Python packages. Skipped without npm (those tests then skip too,
+# unless REQUIRE_BROWSER=1).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is missing: the accessibility tests will be skipped." >&2; fi
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Workbench needs Python 3.12 or newer and none was found." >&2; exit 1; fi
@@ -58,4 +66,4 @@ format:
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis staticfiles

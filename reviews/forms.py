@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -5,10 +7,16 @@ from django.contrib.auth import get_user_model
 from reviews import workflow
 from reviews.cleaning import clean_line
 from reviews.diffing import MAX_PARAGRAPH_CHARS
-from reviews.formats import UnreadableFile, read_pasted, read_upload, read_xliff, too_large
+from reviews.formats import (
+    UnreadableFile,
+    read_pasted,
+    read_upload_naming_encoding,
+    read_xliff,
+    too_large,
+)
 from reviews.glossary import split_variants
 from reviews.importing import check_paragraph_count
-from reviews.models import Document, Role
+from reviews.models import Document, Priority, Role
 
 
 def people_in(role):
@@ -22,6 +30,42 @@ def people_in(role):
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
+
+
+SIDES = (("source", "Korean original"), ("target", "English translation"))
+
+
+@dataclass
+class SideRead:
+    paragraphs: list
+    filename: str
+    encoding: str
+
+
+def read_side(upload, text, name):
+    """One side of an upload, a file or pasted text, read and checked as the document will be
+    made from it; UnreadableFile says what is wrong. The upload and its preview both use it."""
+    if upload and text.strip():
+        raise UnreadableFile(f"Give the {name} as a file or as pasted text, not both.")
+    if upload:
+        data = upload.read(settings.WORKBENCH_MAX_UPLOAD_BYTES + 1)
+        upload.seek(0)
+        paragraphs, encoding = read_upload_naming_encoding(
+            data, upload.name, max_bytes=settings.WORKBENCH_MAX_UPLOAD_BYTES
+        )
+        side = SideRead(paragraphs, upload.name, encoding)
+    elif text.strip():
+        side = SideRead(read_pasted(text), "", "pasted text")
+    else:
+        raise UnreadableFile(f"Add the {name}: upload a file or paste the text.")
+    check_paragraph_count(side.paragraphs, name)
+    for number, paragraph in enumerate(side.paragraphs, start=1):
+        if len(paragraph) > MAX_PARAGRAPH_CHARS:
+            raise UnreadableFile(
+                f"Paragraph {number} of the {name} is {len(paragraph):,} characters "
+                f"long; the limit is {MAX_PARAGRAPH_CHARS:,}."
+            )
+    return side
 
 
 class UploadForm(forms.Form):
@@ -71,32 +115,16 @@ class UploadForm(forms.Form):
             field, message = self.upload_refusal
             self.add_error(field, message)
             return cleaned
-        for side, name in (("source", "Korean original"), ("target", "English translation")):
+        for side, name in SIDES:
             upload = cleaned.get(f"{side}_file")
             text = cleaned.get(f"{side}_text", "")
             try:
-                if upload and text.strip():
-                    raise UnreadableFile(f"Give the {name} as a file or as pasted text, not both.")
-                if upload:
-                    data = upload.read(settings.WORKBENCH_MAX_UPLOAD_BYTES + 1)
-                    cleaned[f"{side}_paragraphs"] = read_upload(
-                        data, upload.name, max_bytes=settings.WORKBENCH_MAX_UPLOAD_BYTES
-                    )
-                    cleaned[f"{side}_filename"] = upload.name
-                elif text.strip():
-                    cleaned[f"{side}_paragraphs"] = read_pasted(text)
-                    cleaned[f"{side}_filename"] = ""
-                else:
-                    raise UnreadableFile(f"Add the {name}: upload a file or paste the text.")
-                check_paragraph_count(cleaned[f"{side}_paragraphs"], name)
-                for number, paragraph in enumerate(cleaned[f"{side}_paragraphs"], start=1):
-                    if len(paragraph) > MAX_PARAGRAPH_CHARS:
-                        raise UnreadableFile(
-                            f"Paragraph {number} of the {name} is {len(paragraph):,} characters "
-                            f"long; the limit is {MAX_PARAGRAPH_CHARS:,}."
-                        )
+                side_read = read_side(upload, text, name)
             except UnreadableFile as error:
                 self.add_error(f"{side}_file" if upload else f"{side}_text", str(error))
+            else:
+                cleaned[f"{side}_paragraphs"] = side_read.paragraphs
+                cleaned[f"{side}_filename"] = side_read.filename
         self.keep_uploader_on_document(cleaned)
         return cleaned
 
@@ -192,4 +220,34 @@ class XliffUploadForm(forms.Form):
             except UnreadableFile as error:
                 self.add_error("xliff_file", str(error))
         UploadForm.keep_uploader_on_document(self, cleaned)
+
+
+class ScheduleForm(forms.Form):
+    """The due date and the priority a manager sets on the assign form. The time is read in
+    the person's own time zone (the active one), as the page shows it."""
+
+    due_at = forms.DateTimeField(
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        label="Due",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, label="Priority")
+
+
+class ReportRangeForm(forms.Form):
+    """The translators' report's dates: documents uploaded from `since` to `until`, both in."""
+
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("“From” must be on or before “To”.")
         return cleaned

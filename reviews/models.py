@@ -48,6 +48,15 @@ def is_manager(user):
     return user.is_superuser or Role.MANAGER in desk_roles(user)
 
 
+class Priority(models.IntegerChoices):
+    """How urgent a manager says a document is; higher sorts first among the same due date."""
+
+    LOW = 0, "Low"
+    NORMAL = 1, "Normal"
+    HIGH = 2, "High"
+    URGENT = 3, "Urgent"
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one rule of visibility: assigned people, managers and superusers."""
@@ -90,6 +99,9 @@ class Document(models.Model):
     # Document-wide check findings (consistency across rows), rewritten after any row change
     # under the document's lock; see reviews/findings.py.
     findings = models.JSONField(default=list, blank=True)
+    # Set by a manager on the assign form; the desk's queue sorts by the due date.
+    due_at = models.DateTimeField(null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority, default=Priority.NORMAL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,6 +127,14 @@ class Document(models.Model):
         if self.editor_id:
             parts.append(f"Edited by {display_name(self.editor)}.")
         return " ".join(parts)
+
+    @property
+    def is_overdue(self):
+        return (
+            self.due_at is not None
+            and self.stage not in (Stage.APPROVED, Stage.PUBLISHED)
+            and self.due_at < timezone.now()
+        )
 
     def touch(self):
         """Mark activity on the document, for the desk's queue order."""
@@ -510,3 +530,17 @@ class DocumentView(models.Model):
 
     def __str__(self):
         return f"{self.user} opened {self.document_id} on {self.day}"
+
+
+class Profile(models.Model):
+    """A person's own settings; made on first save of the preferences page. No row means the
+    defaults (the desk's TIME_ZONE)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    # An IANA name ("Asia/Seoul", "Europe/London"); blank: the desk's TIME_ZONE.
+    time_zone = models.CharField(max_length=64, blank=True)
+
+    def __str__(self):
+        return f"{self.user}: {self.time_zone or 'desk time zone'}"

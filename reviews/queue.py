@@ -1,9 +1,19 @@
 """The desk's queue: the documents a person may see, what waits for them, and the counts."""
 
-from django.db.models import FETCH_PEERS, Count, IntegerField, OuterRef, Q, Subquery, Value
+from collections import Counter
+
+from django.db.models import FETCH_PEERS, Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from reviews.diffing import word_count
 from reviews.models import Comment, Document, Paragraph, Revision, Stage, is_manager
+
+# The queue's orders: by due date (the desk's deadlines first, then the priority a manager set),
+# or by the last activity.
+ORDERS = {
+    "due": (F("due_at").asc(nulls_last=True), "-priority", "-updated_at", "-pk"),
+    "activity": ("-updated_at", "-pk"),
+}
 
 
 def count_of(queryset, link):
@@ -28,7 +38,7 @@ def waiting_for(user):
     return mine
 
 
-def desk_queue(user, *, waiting=False, stage="", person=None, search=""):
+def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="due"):
     documents = Document.objects.visible_to(user)
     if waiting:
         documents = documents.filter(waiting_for(user))
@@ -53,5 +63,17 @@ def desk_queue(user, *, waiting=False, stage="", person=None, search=""):
                 Comment.objects.filter(reply_to=None, resolved_at=None), "document"
             ),
         )
-        .order_by("-updated_at", "-pk")
+        .order_by(*ORDERS[order])
     )
+
+
+def words_to_review(documents):
+    """{document pk: Korean words in the rows not yet approved}, in one query for a page of the
+    queue (words are counted as the quality score counts them, which SQL cannot)."""
+    words = Counter()
+    rows = Paragraph.objects.filter(document__in=documents).exclude(
+        status=Paragraph.Status.APPROVED
+    )
+    for document_id, source in rows.values_list("document_id", "source").iterator():
+        words[document_id] += word_count(source)
+    return words

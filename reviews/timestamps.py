@@ -1,5 +1,6 @@
-"""How a moment reads on the page and in messages: local to settings.TIME_ZONE, which is named,
-so a desk spread over time zones never guesses. (Per-person time zones come later.)"""
+"""How a moment reads on the page and in messages: in the active time zone (the person's own,
+set on /preferences/ and activated by reviews.preferences.TimeZoneMiddleware; else
+settings.TIME_ZONE), which is named, so a desk spread over time zones never guesses."""
 
 from django.utils import dateformat, timezone
 

@@ -19,6 +19,7 @@ from reviews.models import (
     Event,
     Notification,
     Paragraph,
+    Priority,
     Revision,
     Role,
     Stage,
@@ -255,23 +256,33 @@ def managers():
     return get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER)
 
 
+KEEP = object()
+
+
 @transaction.atomic
-def assign(user, document, *, translator, editor):
-    """Managers assign and change the translator and the editor."""
+def assign(user, document, *, translator, editor, due_at=KEEP, priority=KEEP):
+    """Managers assign and change the translator and the editor, and set the due date and the
+    priority the desk's queue sorts by (KEEP leaves one as it is; due_at None clears it)."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     reason = refusal(user, "assign", document)
     if reason:
         raise PermissionDenied(reason)
     before = {"translator": document.translator, "editor": document.editor}
     document.translator, document.editor = translator, editor
-    document.save(update_fields=["translator", "editor", "updated_at"])
     changed = {
         role: person.username if person else None
         for role, person in (("translator", translator), ("editor", editor))
         if person != before[role]
     }
+    if due_at is not KEEP and due_at != document.due_at:
+        document.due_at = due_at
+        changed["due_at"] = due_at.isoformat() if due_at else None
+    if priority is not KEEP and priority != document.priority:
+        document.priority = priority
+        changed["priority"] = Priority(priority).label
     if not changed:
         return document
+    document.save(update_fields=["translator", "editor", "due_at", "priority", "updated_at"])
     event = Event.record(document, user, Event.Verb.ASSIGNED, **changed)
     newcomers = [
         person

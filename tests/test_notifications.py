@@ -129,7 +129,7 @@ def test_notifications_about_a_document_no_longer_visible_are_hidden(client, peo
     )
     html = client.get(reverse("notifications")).content.decode()
     assert "Budget passed" not in html
-    assert "No notifications." in html
+    assert "No notifications yet." in html
     assert unread_in_header(html) == 0
     # Marking all read leaves the hidden ones alone: they are not this person's business now.
     client.post(reverse("mark_read"))

@@ -132,8 +132,11 @@ def test_the_translators_report(client, settings, people, django_user_model):
         0.0,
     )
     html = response.content.decode()
-    assert '<td>Mina Seo</td><td class="num">2</td><td class="num">1000</td>' in html
-    assert '<td class="num">4.0%</td>' in html
+    assert (
+        '<th scope="row">Mina Seo</th><td class="num" data-label="Documents">2</td>'
+        '<td class="num" data-label="Korean words">1000</td>'
+    ) in html
+    assert '<td class="num" data-label="Edit rate">4.0%</td>' in html
 
 
 # --------------------------------------------------------------------------- the desk's queue

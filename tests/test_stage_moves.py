@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from reviews import workflow
+from reviews.comments import add_comment, set_resolved
 from reviews.models import Event, Notification, Paragraph, Revision, Stage
 from tests.conftest import new_document
 
@@ -169,3 +170,35 @@ def test_the_page_names_the_others_but_never_the_mover(client, people):
     assert "It becomes the turn of <strong>Jiwon Han</strong>; Mina Seo will be told." in html
     section = html[html.index('<section class="confirm-transition"') :]
     assert "Daniel Park" not in section[: section.index("</section>")]
+
+
+def test_approving_a_failing_translation_needs_the_box_ticked(client, people):
+    document = new_document(people, stage_actions=("confirm_pairing", "submit_for_review"))
+    Paragraph.objects.filter(document=document).update(status=Paragraph.Status.APPROVED)
+    # A resolved major error still counts: far over the threshold on a 30-word article.
+    major = add_comment(people.editor, document, "Wrong name", category="accuracy",
+                        severity="major")  # fmt: skip
+    set_resolved(people.editor, major, True)
+    client.force_login(people.editor)
+    html = client.get(move_url(document, "approve")).content.decode()
+    assert "The translation fails the quality threshold:" in html
+    assert 'name="despite_quality"' in html
+
+    refused = client.post(move_url(document, "approve"), {"confirmed": "1", "note": "Fine."})
+    assert refused.status_code == 200
+    assert "Tick the box to approve a translation that fails" in refused.content.decode()
+    assert "Fine." in refused.content.decode()  # the note is kept
+    document.refresh_from_db()
+    assert document.stage == Stage.REVIEWING
+
+    client.post(move_url(document, "approve"), {"confirmed": "1", "despite_quality": "1"})
+    document.refresh_from_db()
+    assert document.stage == Stage.APPROVED
+
+
+def test_approving_a_passing_translation_shows_no_quality_warning(client, people):
+    document = new_document(people, stage_actions=("confirm_pairing", "submit_for_review"))
+    Paragraph.objects.filter(document=document).update(status=Paragraph.Status.APPROVED)
+    client.force_login(people.editor)
+    html = client.get(move_url(document, "approve")).content.decode()
+    assert "fails the quality threshold" not in html

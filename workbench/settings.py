@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "reviews.sessions.IdleExpiryMiddleware",
     "reviews.require_2fa.RequireTwoFactorMiddleware",
+    "reviews.preferences.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -10,7 +10,13 @@ from reviews.cleaning import clean_line
 from .docx import read_docx, write_docx
 from .errors import UnreadableFile, bare_filename
 from .html import read_html, write_html
-from .text import decode_text, split_markdown, split_plain, write_md, write_txt
+from .text import (
+    decode_text_naming_encoding,
+    split_markdown,
+    split_plain,
+    write_md,
+    write_txt,
+)
 from .tmx import read_tmx, write_tmx
 from .xliff import read_xliff, write_xliff, write_xliff12
 
@@ -21,6 +27,7 @@ __all__ = [
     "read_pasted",
     "read_tmx",
     "read_upload",
+    "read_upload_naming_encoding",
     "too_large",
     "read_xliff",
     "write_export",
@@ -43,6 +50,13 @@ _TEXT_READERS = {
 def read_upload(data: bytes, filename: str, *, max_bytes: int) -> list[str]:
     """Paragraphs of an uploaded file, chosen by its extension; UnreadableFile otherwise.
     `max_bytes` is the caller's WORKBENCH_MAX_UPLOAD_BYTES: the setting is the one source."""
+    return read_upload_naming_encoding(data, filename, max_bytes=max_bytes)[0]
+
+
+def read_upload_naming_encoding(
+    data: bytes, filename: str, *, max_bytes: int
+) -> tuple[list[str], str]:
+    """read_upload, and the encoding found, for the upload's preview."""
     name = bare_filename(filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension != "docx" and extension not in _TEXT_READERS:
@@ -52,12 +66,14 @@ def read_upload(data: bytes, filename: str, *, max_bytes: int) -> list[str]:
     if not data:
         raise UnreadableFile(f"{name} has no text.")
     if extension == "docx":
-        paragraphs = read_docx(data, name)
+        # A .docx holds its text as XML in UTF-8 (or UTF-16), which the reader decodes.
+        paragraphs, encoding = read_docx(data, name), "Word document (XML inside)"
     else:
-        paragraphs = _TEXT_READERS[extension](decode_text(data, name), name)
+        text, encoding = decode_text_naming_encoding(data, name)
+        paragraphs = _TEXT_READERS[extension](text, name)
     if not paragraphs:
         raise UnreadableFile(f"{name} has no text.")
-    return paragraphs
+    return paragraphs, encoding
 
 
 def too_large(name: str, max_bytes: int) -> UnreadableFile:

@@ -24,30 +24,35 @@ def binary_error(name: str) -> UnreadableFile:
 def decode_text(data: bytes, name: str) -> str:
     """Decode uploaded text: UTF-8 (BOM or not), UTF-16 (BOM, or BOM-less when the zero bytes
     make the byte order obvious), CP949/EUC-KR, then whatever charset-normalizer is sure of."""
-    text = None
+    return decode_text_naming_encoding(data, name)[0]
+
+
+def decode_text_naming_encoding(data: bytes, name: str) -> tuple[str, str]:
+    """decode_text, and the name of the encoding it found, as a person reads it ("CP949")."""
+    text = encoding = None
     if data.startswith(codecs.BOM_UTF8):
-        text = _strict(data[3:], "utf-8")
+        text, encoding = _strict(data[3:], "utf-8"), "UTF-8 (with BOM)"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = _strict(data, "utf-16")
+        text, encoding = _strict(data, "utf-16"), "UTF-16"
     elif b"\x00" in data:
         # Valid UTF-8 never needs NUL; text with NULs is UTF-16 without a BOM or not text at all.
-        text = _bomless_utf16(data)
+        text, encoding = _bomless_utf16(data), "UTF-16 (no BOM)"
         if text is None:
             raise binary_error(name)
     if text is None:
-        text = _strict(data, "utf-8")
+        text, encoding = _strict(data, "utf-8"), "UTF-8"
     if text is None:
-        text = _strict(data, "cp949")
+        text, encoding = _strict(data, "cp949"), "CP949 (EUC-KR)"
         if text is not None and not _plausible_korean(text):
             text = None
     if text is None:
         best = charset_normalizer.from_bytes(data).best()
         if best is None:
             raise binary_error(name)
-        text = str(best)
+        text, encoding = str(best), best.encoding.upper()
     if _looks_binary(text):
         raise binary_error(name)
-    return text
+    return text, encoding
 
 
 def _strict(data: bytes, encoding: str) -> str | None:

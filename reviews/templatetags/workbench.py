@@ -1,4 +1,6 @@
 from django import template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -24,7 +26,10 @@ def diff(ops):
 
 @register.filter
 def moment(value, precision=""):
-    """A time as the page shows it, with its time zone: {{ x|moment }}, {{ x|moment:"seconds" }}."""
+    """A time as the page shows it, with its time zone: {{ x|moment }}, {{ x|moment:"seconds" }}.
+    Also takes the ISO text events keep in their payload."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
     return format_moment(value, seconds=precision == "seconds") if value else ""
 
 
@@ -80,3 +85,15 @@ def open_findings(findings):
 @register.filter
 def errors_only(findings):
     return [f for f in findings or () if f.get("severity") == "error"]
+
+
+@register.simple_tag
+def now_moment():
+    """The present moment as every time on the page reads, in the active time zone."""
+    return format_moment(timezone.now())
+
+
+@register.filter
+def plain_number(value):
+    """15.0 as "15", 12.5 as "12.5": a setting as a person would write it."""
+    return f"{value:g}"

@@ -1,5 +1,6 @@
 """Documents as a whole: the desk's list, upload, the page, exports, stages and reports."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -11,13 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import workflow
 from reviews.cleaning import clean_line
-from reviews.diffing import TextTooLong
+from reviews.diffing import MAX_PARAGRAPH_CHARS, TextTooLong
 from reviews.exporting import ALL_FORMATS, export_document
-from reviews.forms import UploadForm, XliffUploadForm
-from reviews.importing import create_document
+from reviews.formats import ACCEPTED, UnreadableFile, bare_filename
+from reviews.forms import SIDES, ScheduleForm, UploadForm, XliffUploadForm, read_side
+from reviews.importing import MAX_PARAGRAPHS, create_document
 from reviews.models import Document, Role, Stage
 from reviews.notifications import whose_turn
-from reviews.queue import desk_queue, waiting_for
+from reviews.quality import document_score
+from reviews.queue import ORDERS, desk_queue, waiting_for, words_to_review
 from reviews.readers import record_view
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
@@ -35,10 +38,15 @@ def dashboard(request):
     if request.GET.get("person"):
         person = get_user_model().objects.filter(pk=number_or_404(request.GET["person"])).first()
     search = clean_line(request.GET.get("q", ""))[:100]
+    order = request.GET.get("sort", "due")
+    order = order if order in ORDERS else "due"
     documents = desk_queue(
-        user, waiting=tab == "waiting", stage=stage, person=person, search=search
+        user, waiting=tab == "waiting", stage=stage, person=person, search=search, order=order
     )
     page = Paginator(documents, 25).get_page(request.GET.get("page"))
+    words = words_to_review([document.pk for document in page.object_list])
+    for document in page.object_list:
+        document.words_to_review = words[document.pk]
     waiting_count = Document.objects.visible_to(user).filter(waiting_for(user)).count()
     context = {
         "page": page,
@@ -46,12 +54,14 @@ def dashboard(request):
         "stage": stage,
         "person": person,
         "search": search,
+        "order": order,
         "stages": Stage.choices,
         "people": get_user_model()
         .objects.filter(is_active=True, groups__isnull=False)
         .distinct()
         .order_by("first_name", "username"),
         "waiting_count": waiting_count,
+        "has_documents": bool(page.object_list) or Document.objects.visible_to(user).exists(),
     }
     return TemplateResponse(request, "reviews/dashboard.html", context)
 
@@ -88,7 +98,7 @@ def upload(request):
         except TextTooLong as too_long:
             # Paragraphs the aligner put in one row can be too long together.
             form.add_error(None, f"After pairing: {too_long}")
-            return TemplateResponse(request, "reviews/upload.html", _upload_context(request, form))
+            return upload_page(request, form)
         messages.success(
             request,
             f"Uploaded {len(data['source_paragraphs'])} Korean and "
@@ -96,13 +106,78 @@ def upload(request):
             "then confirm it.",
         )
         return redirect(document)
-    return TemplateResponse(request, "reviews/upload.html", _upload_context(request, form))
+    return upload_page(request, form)
 
 
-def _upload_context(request, form):
-    """The two-file form and, beside it, the one-XLIFF-file form."""
-    xliff_form = XliffUploadForm(initial=form.initial, uploader=request.user)
-    return {"form": form, "xliff_form": xliff_form}
+def upload_page(request, form, xliff_form=None):
+    # A page sent back after a POST has lost its files: browsers never refill a file field.
+    reupload = [upload.name for upload in request.FILES.values()] if form.is_bound else []
+    context = {
+        "form": form,
+        "xliff_form": xliff_form or XliffUploadForm(initial=form.initial, uploader=request.user),
+        "limits": upload_limits(),
+        "reupload": reupload,
+    }
+    return TemplateResponse(request, "reviews/upload.html", context)
+
+
+def upload_limits():
+    """What the upload page states, from the settings the readers apply."""
+    return {
+        "formats": ACCEPTED,
+        "max_file_mb": f"{settings.WORKBENCH_MAX_UPLOAD_BYTES / 1024 / 1024:g}",
+        "max_request_mb": f"{settings.WORKBENCH_MAX_REQUEST_BYTES / 1024 / 1024:g}",
+        "max_paragraphs": f"{MAX_PARAGRAPHS:,}",
+        "max_paragraph_chars": f"{MAX_PARAGRAPH_CHARS:,}",
+    }
+
+
+PREVIEW_PARAGRAPHS = 3
+
+
+def preview_sides(request):
+    """Each side of the upload as the document would be made from it, or why it cannot be."""
+    refusal = getattr(request, "upload_refusal", None)
+    sides = []
+    for side, name in SIDES:
+        entry = {"side": side, "name": name, "lang": "ko" if side == "source" else "en"}
+        upload = request.FILES.get(f"{side}_file")
+        text = request.POST.get(f"{side}_text", "")
+        if refusal:
+            # The capped handler stopped reading at the refused file: nothing after it arrived.
+            entry["error"] = refusal[1]
+        else:
+            try:
+                read = read_side(upload, text, name)
+            except UnreadableFile as error:
+                entry["error"] = str(error)
+            else:
+                entry.update(
+                    filename=bare_filename(read.filename) if read.filename else "",
+                    encoding=read.encoding,
+                    count=len(read.paragraphs),
+                    first=read.paragraphs[:PREVIEW_PARAGRAPHS],
+                )
+        sides.append(entry)
+    return sides
+
+
+@require_POST
+def upload_preview(request):
+    """The upload's preview: both sides read with the readers the upload uses, and nothing
+    written. The files are not kept here: the upload sends them again from the same form, so
+    nothing the client says about a file read earlier is ever trusted."""
+    if not workflow.can(request.user, "upload"):
+        raise PermissionDenied
+    context = {"sides": preview_sides(request), "limits": upload_limits()}
+    if request.htmx:
+        return TemplateResponse(request, "reviews/upload.html#preview", context)
+    # Without JavaScript the page comes back whole, and a browser never refills a file field.
+    fields = ("title", "source_text", "target_text", "translator", "editor")
+    form = UploadForm(initial={f: request.POST.get(f, "") for f in fields}, uploader=request.user)
+    chosen = [upload.name for upload in request.FILES.values()]
+    context.update(form=form, xliff_form=XliffUploadForm(uploader=request.user), reupload=chosen)
+    return TemplateResponse(request, "reviews/upload.html", context)
 
 
 @require_GET
@@ -139,6 +214,15 @@ def transition(request, pk, action):
     note = request.POST.get("note", "")
     if len(workflow.clean_note(note)) > workflow.MAX_NOTE_CHARS:
         error = f"A note may be {workflow.MAX_NOTE_CHARS:,} characters at most."
+        return confirm_transition(request, document, transition, note=note, error=error)
+    # Quality is the approver's judgement, not a rule: a failing score is approved only by
+    # someone who said they saw it.
+    if (
+        action == "approve"
+        and request.POST.get("despite_quality") != "1"
+        and not document_score(document)["passed"]
+    ):
+        error = "Tick the box to approve a translation that fails the quality threshold."
         return confirm_transition(request, document, transition, note=note, error=error)
     seen_pairing = None
     if action == "confirm_pairing":
@@ -177,11 +261,20 @@ def confirm_transition(request, document, transition, *, note="", error=None):
         "note": note,
         "error": error,
         "max_note": workflow.MAX_NOTE_CHARS,
+        "failing_score": failing_score(document, transition),
     }
     template = "reviews/transition.html"
     if request.htmx:
         template += "#confirm"
     return TemplateResponse(request, template, context)
+
+
+def failing_score(document, transition):
+    """The score of a document about to be approved, when it fails the threshold."""
+    if transition.action != "approve":
+        return None
+    score = document_score(document)
+    return None if score["passed"] else score
 
 
 @require_GET
@@ -205,8 +298,20 @@ def assign(request, pk):
         if value and chosen[role] is None:
             messages.error(request, f"Choose the {role} from the list.")
             return redirect(document)
-    workflow.assign(request.user, document, **chosen)
-    messages.success(request, "People assigned.")
+    schedule = {}
+    # A form without the schedule fields (an older page) leaves the due date and priority be.
+    if "priority" in request.POST:
+        form = ScheduleForm(request.POST)
+        if not form.is_valid():
+            problems = "; ".join(
+                f"{form.fields[field].label}: {' '.join(errors)}"
+                for field, errors in form.errors.items()
+            )
+            messages.error(request, f"Nothing was changed. {problems}")
+            return redirect(document)
+        schedule = form.cleaned_data
+    workflow.assign(request.user, document, **chosen, **schedule)
+    messages.success(request, "People and schedule saved." if schedule else "People assigned.")
     return redirect(document)
 
 

@@ -12,7 +12,7 @@ from reviews.exporting import FORMAT_LABELS
 from reviews.forms import people_in
 from reviews.glossary_marks import term_matcher
 from reviews.importing import LOW_CONFIDENCE
-from reviews.models import Revision, Role, Stage
+from reviews.models import Priority, Revision, Role, Stage
 from reviews.pairing import undo_stack
 from reviews.quality import document_score
 from reviews.views.comments import thread_context
@@ -38,6 +38,7 @@ def document_context(request, document, **extra):
         "may_credit": workflow.can(request.user, "credit", document),
         "translators": people_in(Role.TRANSLATOR),
         "editors": people_in(Role.EDITOR),
+        "priorities": Priority.choices,
         "document_threads": thread_context(request, document, None),
         "may_undo_pairing": document.stage == Stage.ALIGNING and bool(undo_stack(document)),
         **extra,

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from reviews import workflow
@@ -14,6 +13,7 @@ from reviews.exporting import ALL_FORMATS, export_memory
 from reviews.formats import UnreadableFile
 from reviews.forms import UploadForm, XliffUploadForm
 from reviews.importing import create_document_from_units
+from reviews.views.documents import upload_page
 
 
 @require_POST
@@ -43,8 +43,7 @@ def upload_xliff(request):
             rows = document.paragraphs.count()
             messages.success(request, f"Imported {rows} row{'s' if rows != 1 else ''} from XLIFF.")
             return redirect(document)
-    context = {"form": UploadForm(uploader=request.user), "xliff_form": form}
-    return TemplateResponse(request, "reviews/upload.html", context)
+    return upload_page(request, UploadForm(uploader=request.user), xliff_form=form)
 
 
 @require_GET

@@ -121,12 +121,18 @@ def settled(page):
     page.wait_for_function(f"() => !document.querySelector('{busy}')")
 
 
-def take_stage_move(page, label, note=""):
+def take_stage_move(page, label, note="", despite_quality=False):
     """Press a stage button that hands the work over, then confirm it (with a note) on the
-    confirmation that opens in place."""
+    confirmation that opens in place; `despite_quality` ticks the box an approval of a
+    translation that fails the quality threshold asks for."""
     page.get_by_role("button", name=label, exact=True).click()
     confirmation = page.locator(".confirm-transition")
     confirmation.get_by_role("heading", name=f"{label}?").wait_for()
     if note:
         confirmation.get_by_label("Note for them").fill(note)
+    if despite_quality:
+        from playwright.sync_api import expect
+
+        expect(confirmation).to_contain_text("fails the quality threshold")
+        confirmation.get_by_label("Approve it all the same").check()
     confirmation.get_by_role("button", name=f"Yes: {label.lower()}").click()

@@ -41,6 +41,7 @@ def test_resolving_the_last_critical_comment_enables_approve_document(page, peop
     expect(page.locator("#why-approve")).to_have_count(0)
     expect(row.locator(f"#comment-count-{rows[1].pk}")).to_contain_text("0/1")
 
-    take_stage_move(page, "Approve document")
+    # Resolved, the critical comment still counts in the score: approval asks for the tick.
+    take_stage_move(page, "Approve document", despite_quality=True)
     expect(page.locator(".doc-meta .stage")).to_have_text("Approved")
     assert Document.objects.get(pk=document.pk).stage == Stage.APPROVED

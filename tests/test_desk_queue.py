@@ -1,0 +1,140 @@
+"""The desk's queue: words to review, due dates and priorities a manager sets, overdue marks."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews import workflow
+from reviews.models import Document, Event, Paragraph, Priority
+from reviews.queue import desk_queue, words_to_review
+from tests.conftest import new_document
+
+
+def rename(document, title):
+    Document.objects.filter(pk=document.pk).update(title=title)
+
+
+def test_the_queue_sorts_by_due_date_then_priority_with_undated_last(people):
+    late, soon, undated, urgent_soon = (new_document(people) for _ in range(4))
+    now = timezone.now()
+    workflow.assign(people.manager, late, translator=people.translator, editor=people.editor,
+                    due_at=now + timedelta(days=3))  # fmt: skip
+    workflow.assign(people.manager, soon, translator=people.translator, editor=people.editor,
+                    due_at=now + timedelta(days=1))  # fmt: skip
+    workflow.assign(people.manager, urgent_soon, translator=people.translator,
+                    editor=people.editor, due_at=now + timedelta(days=1),
+                    priority=Priority.URGENT)  # fmt: skip
+    order = [document.pk for document in desk_queue(people.manager)]
+    assert order == [urgent_soon.pk, soon.pk, late.pk, undated.pk]
+    by_activity = [document.pk for document in desk_queue(people.manager, order="activity")]
+    assert by_activity[0] == urgent_soon.pk  # the last one touched
+
+
+def test_words_to_review_counts_the_korean_of_rows_not_yet_approved(people, document):
+    first = document.paragraphs.order_by("position").first()
+    total = words_to_review([document.pk])[document.pk]
+    assert total > 0
+    Paragraph.objects.filter(pk=first.pk).update(status=Paragraph.Status.APPROVED)
+    assert words_to_review([document.pk])[document.pk] == total - len(first.source.split())
+
+
+def test_only_managers_set_the_due_date_and_it_is_logged(people, document):
+    due = datetime(2026, 12, 24, 9, 0, tzinfo=UTC)
+    with pytest.raises(PermissionDenied):
+        workflow.assign(people.editor, document, translator=people.translator,
+                        editor=people.editor, due_at=due)  # fmt: skip
+    workflow.assign(people.manager, document, translator=people.translator,
+                    editor=people.editor, due_at=due, priority=Priority.HIGH)  # fmt: skip
+    document.refresh_from_db()
+    assert (document.due_at, document.priority) == (due, Priority.HIGH)
+    event = Event.objects.filter(document=document, verb=Event.Verb.ASSIGNED).latest("pk")
+    assert event.payload == {"due_at": due.isoformat(), "priority": "High"}
+
+
+def test_the_assign_form_reads_the_due_date_in_the_persons_zone(client, people, document):
+    client.force_login(people.manager)
+    client.post(reverse("preferences"), {"time_zone": "Europe/London"})
+    response = client.post(
+        reverse("assign", args=[document.pk]),
+        {"translator": people.translator.pk, "editor": people.editor.pk,
+         "due_at": "2026-07-01T18:30", "priority": str(Priority.URGENT)},
+    )  # fmt: skip
+    assert response.status_code == 302
+    document.refresh_from_db()
+    # 18:30 British Summer Time is 17:30 UTC.
+    assert document.due_at == datetime(2026, 7, 1, 17, 30, tzinfo=UTC)
+    assert document.priority == Priority.URGENT
+
+
+def test_a_bad_due_date_changes_nothing_and_says_why(client, people, document):
+    client.force_login(people.manager)
+    response = client.post(
+        reverse("assign", args=[document.pk]),
+        {"translator": "", "editor": "", "due_at": "next Tuesday", "priority": "1"},
+        follow=True,
+    )
+    document.refresh_from_db()
+    assert document.translator == people.translator and document.due_at is None
+    assert "Nothing was changed. Due: Enter a valid date/time." in response.content.decode()
+
+
+def test_an_editor_sees_no_schedule_fields_and_cannot_post_them(client, people, document):
+    client.force_login(people.editor)
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert 'name="due_at"' not in page
+    response = client.post(reverse("assign", args=[document.pk]),
+                           {"due_at": "2026-07-01T18:30", "priority": "3"})  # fmt: skip
+    assert response.status_code == 403
+    document.refresh_from_db()
+    assert document.due_at is None and document.priority == Priority.NORMAL
+
+
+def test_the_queue_says_overdue_in_words_and_labels_every_number(client, people, document):
+    other = new_document(people)
+    rename(other, "Not due yet")
+    workflow.assign(people.manager, document, translator=people.translator,
+                    editor=people.editor, due_at=timezone.now() - timedelta(hours=2),
+                    priority=Priority.URGENT)  # fmt: skip
+    client.force_login(people.manager)
+    page = client.get(reverse("dashboard") + "?show=all").content.decode()
+    assert page.count('<strong class="overdue">Overdue</strong>') == 1
+    assert 'Urgent<span class="visually-hidden"> priority</span>' in page
+    for label in ("Due", "Words to review", "Approved", "Open proposals", "Open comments"):
+        assert page.count(f'data-label="{label}"') == 2
+
+
+def test_an_approved_document_is_never_overdue(people, document):
+    document.due_at = timezone.now() - timedelta(days=1)
+    assert document.is_overdue
+    document.stage = "approved"
+    assert not document.is_overdue
+
+
+def test_a_desk_with_no_documents_says_what_to_do_first(client, people):
+    client.force_login(people.translator)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "No documents on the desk yet" in page
+    assert reverse("upload") in page and reverse("help") in page
+
+
+def test_the_activity_log_says_when_the_schedule_changed(client, people, document):
+    due = datetime(2026, 12, 24, 0, 0, tzinfo=UTC)
+    workflow.assign(people.manager, document, translator=people.translator,
+                    editor=people.editor, due_at=due, priority=Priority.HIGH)  # fmt: skip
+    workflow.assign(people.manager, document, translator=people.translator,
+                    editor=people.editor, due_at=None)  # fmt: skip
+    client.force_login(people.manager)
+    page = client.get(reverse("activity", args=[document.pk])).content.decode()
+    assert "due Dec 24, 09:00 KST priority high" in page
+    assert "due date cleared" in page
+
+
+def test_the_due_field_names_the_zone_it_is_read_in(client, people, document):
+    client.force_login(people.manager)
+    client.post(reverse("preferences"), {"time_zone": "Europe/Paris"})
+    html = client.get(document.get_absolute_url()).content.decode()
+    # Central European Time, or its summer time, whichever is in force today.
+    assert any(f'Due <span class="muted small">({zone})</span>' in html for zone in ("CET", "CEST"))
