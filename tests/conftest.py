@@ -6,6 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -43,6 +44,12 @@ def shared_file(*parts):
             pytest.fail(f"{message}, and REQUIRE_SHARED=1")
         pytest.skip(message)
     return path
+
+
+# Property tests judge results, not speed: on a loaded machine (CI beside other work) one
+# example can take longer than hypothesis's 200 ms deadline without anything being wrong.
+hypothesis_settings.register_profile("workbench", deadline=None)
+hypothesis_settings.load_profile("workbench")
 
 
 @pytest.fixture(autouse=True)
