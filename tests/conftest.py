@@ -6,9 +6,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import settings as hypothesis_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from hypothesis import settings as hypothesis_settings
 
 from reviews import workflow
 from reviews.importing import create_document
