@@ -10,6 +10,7 @@ that carries their text intact.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from reviews import workflow
@@ -378,7 +379,11 @@ def undo_decision(user, revision_id, seen_version):
     paragraph = locked_paragraph(revision.paragraph_id)
     document = paragraph.document
     require(user, "undo_decision", document)
-    if revision.state not in (Revision.State.ACCEPTED, Revision.State.REJECTED):
+    decisions = Event.objects.filter(
+        paragraph=paragraph, verb__in=(Event.Verb.ACCEPTED, Event.Verb.REJECTED)
+    ).filter(Q(payload__revision=revision.pk) | Q(payload__merged=revision.pk))
+    if not decisions.exists():
+        # A direct save or a restore is no decision: the history page restores those.
         raise EditRefused("Only an accepted or rejected proposal can be undone.")
     if undo_of(revision.pk) is not None:
         raise EditRefused("This decision was already undone.")

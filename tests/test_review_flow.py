@@ -294,3 +294,23 @@ def test_waiting_threads_take_three_queries_however_many(people, django_assert_n
         mark_addressed(people.translator, add_comment(people.editor, document, "Check"))
     with django_assert_num_queries(3):
         assert len(waiting_threads(people.translator)) == 3
+
+
+def test_a_direct_save_is_no_decision_to_undo(people, in_review):
+    row = first_row(in_review)
+    saved = editing.save_edit(people.editor, row.pk, "The editor's own line", 1, accept=True)
+    with pytest.raises(editing.EditRefused, match="Only an accepted or rejected proposal"):
+        editing.undo_decision(people.editor, saved.pk, saved.version)
+
+
+def test_a_merged_accept_is_undone_to_the_text_before_the_merge(people, in_review):
+    row = first_row(in_review)
+    proposal = propose(people, in_review, "City council approves 12 trillion won budget today")
+    between = editing.save_edit(
+        people.editor, row.pk, "Seoul city council approves 12 trillion won budget", 1, accept=True
+    )
+    merge = editing.accept_proposal(people.editor, proposal.pk)
+    assert merge.pk != proposal.pk
+    editing.undo_decision(people.editor, merge.pk, merge.version)
+    row.refresh_from_db()
+    assert row.text == between.text
