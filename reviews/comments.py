@@ -9,10 +9,12 @@ import re
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from reviews import workflow
 from reviews.cleaning import clean_line, clean_text
+from reviews.editing import excerpt
 from reviews.models import Comment, Event, Notification, Stage
 from reviews.notifications import notify
 
@@ -116,13 +118,21 @@ def add_comment(
         category=category,
         severity=severity,
         mentions=[person.username for person in mentions],
+        excerpt=excerpt(body),
     )
-    notify(event, mentions, Notification.Reason.MENTION)
+    # Each person is told once, for the most particular reason: mentioned, then a reply in
+    # their thread, then a comment on a document they work on. notify() leaves out the actor
+    # and anyone who cannot see the document.
+    told = {n.recipient_id for n in notify(event, mentions, Notification.Reason.MENTION)}
     if reply_to is not None:
-        told = {person.pk for person in mentions}
         replies = reply_to.replies.select_related("author")
         thread_people = [reply_to.author] + [reply.author for reply in replies]
-        notify(event, [p for p in thread_people if p.pk not in told], Notification.Reason.REPLY)
+        replied = notify(
+            event, [p for p in thread_people if p.pk not in told], Notification.Reason.REPLY
+        )
+        told |= {n.recipient_id for n in replied}
+    workers = [person for person in document.people() if person.pk not in told]
+    notify(event, workers, Notification.Reason.COMMENT)
     return comment
 
 
@@ -141,6 +151,13 @@ def set_resolved(user, comment, resolved):
     if not workflow.can(user, "comment", document) or not may_resolve(user, comment, document):
         raise PermissionDenied("Only the editor, a manager or the comment's author can do this.")
     if resolved == (comment.resolved_at is not None):
+        if resolved or not is_addressed(comment):
+            return comment
+        # Reopening a thread marked addressed but never resolved sends it back to the
+        # translator: an event only, the comment's columns do not change.
+        Event.record(
+            document, user, Event.Verb.REOPENED_COMMENT, comment.paragraph, comment=comment.pk
+        )
         return comment
     comment.resolved_by = user if resolved else None
     comment.resolved_at = timezone.now() if resolved else None
@@ -148,3 +165,105 @@ def set_resolved(user, comment, resolved):
     verb = Event.Verb.RESOLVED if resolved else Event.Verb.REOPENED_COMMENT
     Event.record(comment.document, user, verb, comment.paragraph, comment=comment.pk)
     return comment
+
+
+# "Addressed" is derived from events rather than stored on the comment: the comment row stays
+# append-only with the one trigger-checked move it had (resolve/reopen), and the history of who
+# said it was addressed, and when, is kept whole. The latest of "addressed" and "reopened" wins;
+# a resolved thread is resolved whatever came before.
+ADDRESS_VERBS = (Event.Verb.ADDRESSED, Event.Verb.REOPENED_COMMENT)
+
+
+def addressed_ids(comment_ids, documents=None):
+    """Of the threads `comment_ids`, those whose latest addressed/reopened event is
+    "addressed". One query."""
+    wanted = set(comment_ids)
+    if not wanted:
+        return set()
+    events = Event.objects.filter(verb__in=ADDRESS_VERBS)
+    if documents is not None:
+        events = events.filter(document__in=documents)
+    latest = {}
+    for verb, payload in events.order_by("id").values_list("verb", "payload"):
+        if payload.get("comment") in wanted:
+            latest[payload["comment"]] = verb
+    return {pk for pk, verb in latest.items() if verb == Event.Verb.ADDRESSED}
+
+
+def is_addressed(comment):
+    return comment.pk in addressed_ids([comment.pk], [comment.document_id])
+
+
+def may_address(user, comment, document):
+    return (
+        comment.reply_to_id is None
+        and comment.resolved_at is None
+        and comment.author_id != user.pk
+        and workflow.can(user, "address_comment", document)
+    )
+
+
+@transaction.atomic
+def mark_addressed(user, comment):
+    """The translator says she has dealt with a thread; the editor then resolves or reopens it."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    document = comment.document
+    if comment.reply_to_id:
+        raise CommentRefused("Mark the thread addressed, not a reply.")
+    if not workflow.can(user, "address_comment", document):
+        raise PermissionDenied(workflow.refusal(user, "address_comment", document))
+    if comment.resolved_at is not None:
+        raise CommentRefused("This thread is already resolved.")
+    if comment.author_id == user.pk:
+        raise CommentRefused("Resolve your own comment instead of marking it addressed.")
+    if is_addressed(comment):
+        return comment
+    event = Event.record(
+        document,
+        user,
+        Event.Verb.ADDRESSED,
+        comment.paragraph,
+        comment=comment.pk,
+        excerpt=excerpt(comment.body),
+    )
+    notify(event, [comment.author], Notification.Reason.REPLY)
+    return comment
+
+
+def waiting_threads(user):
+    """The open threads waiting for this person's answer, on documents they work on: for the
+    translator, threads others started that she has not marked addressed and where the last
+    word is not hers; for the editor, threads marked addressed (to resolve or reopen) and
+    threads where the last word is someone else's. At most three queries, however many."""
+    if not user.is_authenticated:
+        return []
+    threads = list(
+        Comment.objects.filter(
+            Q(document__translator=user) | Q(document__editor=user),
+            reply_to=None,
+            resolved_at=None,
+        )
+        .select_related("document", "paragraph")
+        .order_by("pk")
+    )
+    if not threads:
+        return []
+    last_author = {thread.pk: thread.author_id for thread in threads}
+    replies = Comment.objects.filter(reply_to__in=list(last_author)).order_by("pk")
+    for reply_to_id, author_id in replies.values_list("reply_to_id", "author_id"):
+        last_author[reply_to_id] = author_id
+    addressed = addressed_ids(last_author, {thread.document_id for thread in threads})
+    waiting = []
+    for thread in threads:
+        others_word = last_author[thread.pk] != user.pk
+        addressed_ = thread.pk in addressed
+        as_editor = thread.document.editor_id == user.pk and (addressed_ or others_word)
+        as_translator = (
+            thread.document.translator_id == user.pk
+            and thread.author_id != user.pk
+            and not addressed_
+            and others_word
+        )
+        if as_editor or as_translator:
+            waiting.append(thread)
+    return waiting

@@ -10,6 +10,7 @@ that carries their text intact.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from reviews import workflow
@@ -20,11 +21,16 @@ from reviews.models import (
     Comment,
     Document,
     Event,
+    Notification,
     Paragraph,
     Revision,
     display_name,
 )
+from reviews.notifications import notify
 from reviews.timestamps import moment
+
+MAX_REASON_CHARS = 500  # Revision.note's length
+EXCERPT_CHARS = 100
 
 
 class EditRefused(Exception):
@@ -213,7 +219,15 @@ def accept_proposal(user, revision_id):
     if revision.base_version == paragraph.version:
         apply_text(paragraph, revision.text, revision)
         revision.save(update_fields=["state", "decided_by", "decided_at", "version"])
-        Event.record(document, user, Event.Verb.ACCEPTED, paragraph, revision=revision.pk)
+        event = Event.record(
+            document,
+            user,
+            Event.Verb.ACCEPTED,
+            paragraph,
+            revision=revision.pk,
+            excerpt=excerpt(revision.text),
+        )
+        tell_author(event, revision)
         return revision
     merged = rebase(revision.base_text, revision.text, paragraph.text)
     if merged is None:
@@ -236,21 +250,53 @@ def accept_proposal(user, revision_id):
     )
     apply_text(paragraph, merged, merge)
     merge.save()
-    Event.record(
-        document, user, Event.Verb.ACCEPTED, paragraph, revision=revision.pk, merged=merge.pk
+    event = Event.record(
+        document,
+        user,
+        Event.Verb.ACCEPTED,
+        paragraph,
+        revision=revision.pk,
+        merged=merge.pk,
+        excerpt=excerpt(merged),
     )
+    tell_author(event, revision)
     return merge
+
+
+def clean_reason(reason):
+    """A rejection's reason as kept: one cleaned line, within the note's column."""
+    return " ".join(clean_text(reason).split())[:MAX_REASON_CHARS]
 
 
 @transaction.atomic
 def reject_proposal(user, revision_id, note=""):
+    """Reject an open proposal, with an optional reason for its author. The reason is written
+    in the same update as the decision: the append-only trigger lets a revision's note change
+    only in the one update that decides it."""
     revision, paragraph = locked_proposal(revision_id)
     require(user, "decide", paragraph.document)
+    reason = clean_reason(note)
     revision.state = Revision.State.REJECTED
     revision.decided_by, revision.decided_at = user, timezone.now()
-    revision.save(update_fields=["state", "decided_by", "decided_at"])
-    Event.record(paragraph.document, user, Event.Verb.REJECTED, paragraph, revision=revision.pk)
+    revision.note = reason
+    revision.save(update_fields=["state", "decided_by", "decided_at", "note"])
+    payload = {"revision": revision.pk, "excerpt": excerpt(revision.text)}
+    if reason:
+        payload["note"] = reason
+    event = Event.record(paragraph.document, user, Event.Verb.REJECTED, paragraph, **payload)
+    tell_author(event, revision)
     return revision
+
+
+def excerpt(text):
+    """The first words of a text for a notification; templates escape it."""
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def tell_author(event, revision):
+    """The proposal's author hears of the decision (notify skips them when they decided)."""
+    notify(event, [revision.author], Notification.Reason.DECIDED)
 
 
 @transaction.atomic
@@ -315,3 +361,76 @@ def approve_paragraph(user, paragraph_id):
     paragraph.status = Paragraph.Status.APPROVED
     Event.record(paragraph.document, user, Event.Verb.APPROVED_PARAGRAPH, paragraph)
     return paragraph
+
+
+def undo_of(revision_pk):
+    """The event that undid the decision on revision `revision_pk`, or None."""
+    return Event.objects.filter(verb=Event.Verb.UNDONE, payload__undoes=revision_pk).first()
+
+
+@transaction.atomic
+def undo_decision(user, revision_id, seen_version):
+    """Take back an accept or a reject, as new history: nothing decided is ever rewritten.
+
+    Undoing an accept adds an accepted revision that brings back the text before it; undoing a
+    reject adds a new proposal with the same text by the same author, noted as reopening it.
+    Refused when the row changed since the person saw it (`seen_version`), as edits are."""
+    revision = Revision.objects.select_related("author").get(pk=revision_id)
+    paragraph = locked_paragraph(revision.paragraph_id)
+    document = paragraph.document
+    require(user, "undo_decision", document)
+    decisions = Event.objects.filter(
+        paragraph=paragraph, verb__in=(Event.Verb.ACCEPTED, Event.Verb.REJECTED)
+    ).filter(Q(payload__revision=revision.pk) | Q(payload__merged=revision.pk))
+    if not decisions.exists():
+        # A direct save or a restore is no decision: the history page restores those.
+        raise EditRefused("Only an accepted or rejected proposal can be undone.")
+    if undo_of(revision.pk) is not None:
+        raise EditRefused("This decision was already undone.")
+    changed = seen_version != paragraph.version
+    if revision.state == Revision.State.ACCEPTED and revision.version != paragraph.version:
+        changed = True
+    if changed:
+        raise EditRefused("The paragraph changed since this decision: it can no longer be undone.")
+    if revision.state == Revision.State.ACCEPTED:
+        undo = Revision(
+            paragraph=paragraph,
+            author=user,
+            author_role=document.role_of(user),
+            text=revision.base_text,
+            base_version=paragraph.version,
+            base_text=paragraph.text,
+            diff=diff_words(paragraph.text, revision.base_text),
+            state=Revision.State.ACCEPTED,
+            decided_by=user,
+            decided_at=timezone.now(),
+            note=f"undoes the acceptance of #{revision.pk}",
+        )
+        apply_text(paragraph, revision.base_text, undo)
+    else:
+        undo = Revision(
+            paragraph=paragraph,
+            author=revision.author,
+            author_role=revision.author_role,
+            text=revision.text,
+            base_version=revision.base_version,
+            base_text=revision.base_text,
+            diff=revision.diff,
+            state=Revision.State.PROPOSED,
+            note=f"reopens #{revision.pk}",
+        )
+        if paragraph.status == Paragraph.Status.APPROVED:
+            # An open proposal keeps a paragraph unapproved, as a new one does in save_edit.
+            Paragraph.objects.filter(pk=paragraph.pk).update(status=Paragraph.Status.TRANSLATED)
+            paragraph.status = Paragraph.Status.TRANSLATED
+    undo.save()
+    Event.record(
+        document,
+        user,
+        Event.Verb.UNDONE,
+        paragraph,
+        undoes=revision.pk,
+        decision=revision.state,
+        revision=undo.pk,
+    )
+    return undo

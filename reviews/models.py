@@ -318,6 +318,8 @@ class Event(models.Model):
         COMMENTED = "commented", "commented"
         RESOLVED = "resolved", "resolved a comment"
         REOPENED_COMMENT = "reopened_comment", "reopened a comment"
+        ADDRESSED = "addressed", "marked a comment addressed"
+        UNDONE = "undone", "undid a decision"
         TRANSITION = "transition", "moved the document"
         ASSIGNED = "assigned", "assigned people"
         CREDIT = "credit", "changed the credit line"
@@ -364,6 +366,8 @@ class Notification(models.Model):
         STAGE = "stage", "The document moved"
         REPLY = "reply", "A reply to your comment"
         MENTION = "mention", "You were mentioned"
+        DECIDED = "decided", "Your proposal"
+        COMMENT = "comment", "A comment on your document"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -44,6 +44,7 @@ document_urls = [
     path("rows/<int:paragraph_pk>/approve/", rows.approve_paragraph, name="approve_paragraph"),
     path("rows/<int:paragraph_pk>/history/", rows.history, name="history"),
     path("revisions/<int:revision_pk>/restore/", rows.restore, name="restore"),
+    path("revisions/<int:revision_pk>/undo/", rows.undo_decision, name="undo_decision"),
     path("revisions/<int:revision_pk>/<str:decision>/", rows.decide, name="decide"),
     path("rows/<int:paragraph_pk>/memory/", memory.suggestions, name="memory"),
 ]

@@ -109,10 +109,15 @@ ACTIONS = {
     # A save accepted at once, not proposed: the translator's own, while translating.
     "save_directly": (frozenset({Role.TRANSLATOR}), frozenset({Stage.TRANSLATING})),
     "decide": (REVIEWERS, EDITABLE_STAGES),
+    # Taking back an accept or a reject: whoever may decide, while decisions can be made.
+    "undo_decision": (REVIEWERS, EDITABLE_STAGES),
     "approve_paragraph": (REVIEWERS, EDITABLE_STAGES),
     "assign": (frozenset({Role.MANAGER}), frozenset(Stage)),
     "credit": (REVIEWERS, frozenset(Stage)),
     "resolve_comment": (REVIEWERS, frozenset(Stage)),
+    # The translator answers a comment by marking it addressed; the editor then resolves it
+    # or reopens it (reviews/comments.py).
+    "address_comment": (frozenset({Role.TRANSLATOR, Role.MANAGER}), frozenset(Stage)),
     # Grading (category and severity) is the reviewer's act; it feeds the quality score, so a
     # translator never grades her own work: her comments are questions and notes.
     "grade_comment": (REVIEWERS, frozenset(Stage)),

@@ -284,7 +284,8 @@ def test_a_reply_notifies_the_threads_author_not_the_replier(people, document):
     thread = add_comment(people.editor, document, "Wrong figure", paragraph=first_row(document))
     add_comment(people.translator, document, "Fixed it", reply_to=thread)
     assert notifications_of(people.editor) == ["reply"]
-    assert notifications_of(people.translator) == []
+    # The translator heard of the editor's comment on her document, not of her own reply.
+    assert notifications_of(people.translator) == ["comment"]
     assert notifications_of(people.manager) == []
 
 
@@ -295,11 +296,13 @@ def test_a_reply_that_mentions_the_author_notifies_once(people, document):
 
 
 def test_nobody_is_notified_about_their_own_action(people, document):
-    before = Notification.objects.count()
+    before = people.editor.notifications.count()
     thread = add_comment(people.editor, document, "Note to self, @daniel")
     add_comment(people.editor, document, "And another", reply_to=thread)
     set_resolved(people.editor, thread, True)
-    assert Notification.objects.count() == before
+    assert people.editor.notifications.count() == before
+    # The translator works on the document: she hears of both, once each.
+    assert notifications_of(people.translator) == ["comment", "comment"]
 
 
 def test_the_htmx_post_returns_the_thread_and_the_count_out_of_band(client, people, document):

@@ -13,7 +13,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reviews import workflow
-from reviews.comments import CommentRefused, add_comment, may_resolve, set_resolved
+from reviews.comments import (
+    CommentRefused,
+    add_comment,
+    addressed_ids,
+    mark_addressed,
+    may_address,
+    may_resolve,
+    set_resolved,
+)
 from reviews.models import Comment
 from reviews.views.access import document_for, number_or_404
 from reviews.views.stage import stage_fragments
@@ -31,8 +39,11 @@ def threads_of(document, paragraph):
 
 def thread_context(request, document, paragraph, **extra):
     threads = list(threads_of(document, paragraph))
+    addressed = addressed_ids([thread.pk for thread in threads], [document.pk])
     for thread in threads:
         thread.may_resolve = may_resolve(request.user, thread, document)
+        thread.addressed = thread.pk in addressed and thread.resolved_at is None
+        thread.may_address = not thread.addressed and may_address(request.user, thread, document)
     if paragraph is None:
         comments_url = reverse("document_comments", args=[document.pk])
     else:
@@ -137,12 +148,15 @@ def comments(request, pk, paragraph_pk=None):
 
 @require_POST
 def resolve(request, pk, comment_pk, state):
-    if state not in ("resolve", "reopen"):
+    if state not in ("resolve", "reopen", "address"):
         raise Http404("Unknown state")
     document = document_for(request, pk)
     comment = get_object_or_404(Comment, pk=comment_pk, document=document)
     try:
-        set_resolved(request.user, comment, state == "resolve")
+        if state == "address":
+            mark_addressed(request.user, comment)
+        else:
+            set_resolved(request.user, comment, state == "resolve")
     except (CommentRefused, PermissionDenied) as refused:
         if not request.htmx:
             messages.error(request, str(refused))

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import workflow
 from reviews.cleaning import clean_line
+from reviews.comments import waiting_threads
 from reviews.diffing import MAX_PARAGRAPH_CHARS, TextTooLong
 from reviews.exporting import ALL_FORMATS, export_document
 from reviews.formats import ACCEPTED, UnreadableFile, bare_filename
 from reviews.forms import SIDES, ScheduleForm, UploadForm, XliffUploadForm, read_side
 from reviews.importing import MAX_PARAGRAPHS, create_document
-from reviews.models import Document, Role, Stage
+from reviews.models import Document, Event, Revision, Role, Stage
 from reviews.notifications import whose_turn
 from reviews.quality import document_score
 from reviews.queue import ORDERS, desk_queue, waiting_for, words_to_review
@@ -62,6 +63,7 @@ def dashboard(request):
         .order_by("first_name", "username"),
         "waiting_count": waiting_count,
         "has_documents": bool(page.object_list) or Document.objects.visible_to(user).exists(),
+        "waiting_comments": waiting_threads(user),
     }
     return TemplateResponse(request, "reviews/dashboard.html", context)
 
@@ -185,7 +187,30 @@ def document_page(request, pk):
     document = document_for(request, pk)
     if not request.htmx:
         record_view(request.user, document)
-    return render_document(request, document)
+    return render_document(request, document, undo=undo_offer(request, document))
+
+
+def undo_offer(request, document):
+    """The Undo of the notice after a decision, for the page a form without htmx lands on."""
+    revision_pk = request.GET.get("undo", "")
+    if not revision_pk.isdigit() or not workflow.can(request.user, "undo_decision", document):
+        return None
+    revision = (
+        Revision.objects.filter(pk=int(revision_pk), paragraph__document=document)
+        .exclude(state=Revision.State.PROPOSED)
+        .select_related("paragraph")
+        .first()
+    )
+    if revision is None:
+        return None
+    # Offered only while the decision is still the row's latest change of any kind, so the
+    # version in the form is the one its decider saw.
+    latest = Event.objects.filter(paragraph=revision.paragraph).order_by("-id").first()
+    if latest is None or latest.verb not in (Event.Verb.ACCEPTED, Event.Verb.REJECTED):
+        return None
+    if revision.pk not in (latest.payload.get("revision"), latest.payload.get("merged")):
+        return None
+    return {"revision": revision, "version": revision.paragraph.version}
 
 
 @require_GET

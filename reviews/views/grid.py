@@ -115,18 +115,29 @@ def row_response(request, document, paragraph_pk, **extra):
     return HttpResponse(row + stage_fragments(request, document))
 
 
-def row_outcome(request, document, paragraph_pk, *, error=None, notice=None, tone=None):
+def row_outcome(request, document, paragraph_pk, *, error=None, notice=None, tone=None, undo=None):
     """After an action on a row: the row itself for htmx, else the page with a message.
     A notice reads as success unless its `tone` is "neutral" (a rejection is no failure, and
-    no success either)."""
+    no success either). `undo` ({"revision", "version"}) puts an Undo button in the notice;
+    without htmx the page after the redirect shows it in the row (the `undo` query)."""
     if request.htmx:
         return row_response(
-            request, document, paragraph_pk, error=error, notice=notice, notice_tone=tone
+            request,
+            document,
+            paragraph_pk,
+            error=error,
+            notice=notice,
+            notice_tone=tone,
+            undo=undo,
         )
     if error:
         messages.error(request, error)
     elif notice:
         (messages.info if tone == "neutral" else messages.success)(request, notice)
+    if undo:
+        return redirect(
+            f"{document.get_absolute_url()}?undo={undo['revision'].pk}#row-{paragraph_pk}"
+        )
     return back_to_row(document, paragraph_pk)
 
 

@@ -89,7 +89,10 @@ def decide(request, pk, revision_pk, decision):
     revision = get_object_or_404(Revision, pk=revision_pk, paragraph__document=document)
     action, done, tone = DECISIONS[decision]
     try:
-        action(request.user, revision.pk)
+        if decision == "reject":
+            decided = action(request.user, revision.pk, request.POST.get("note", ""))
+        else:
+            decided = action(request.user, revision.pk)
     except editing.Conflict:
         error = (
             "This proposal overlaps a change accepted since it was made. "
@@ -98,7 +101,31 @@ def decide(request, pk, revision_pk, decision):
         return row_outcome(request, document, revision.paragraph_id, error=error)
     except editing.EditRefused as refused:
         return row_outcome(request, document, revision.paragraph_id, error=str(refused))
-    return row_outcome(request, document, revision.paragraph_id, notice=done, tone=tone)
+    if decision == "withdraw":
+        return row_outcome(request, document, revision.paragraph_id, notice=done, tone=tone)
+    if decided.note and decision == "reject":
+        done = f"Rejected: “{decided.note}”."
+    undo = {"revision": decided, "version": Paragraph.objects.get(pk=decided.paragraph_id).version}
+    return row_outcome(request, document, revision.paragraph_id, notice=done, tone=tone, undo=undo)
+
+
+@require_POST
+def undo_decision(request, pk, revision_pk):
+    """Take back an accept or a reject from the notice that follows it."""
+    document = document_for(request, pk, "undo_decision")
+    revision = get_object_or_404(Revision, pk=revision_pk, paragraph__document=document)
+    try:
+        seen_version = int(request.POST.get("version", ""))
+    except ValueError:
+        return HttpResponse("The form is missing the version you saw.", status=400)
+    try:
+        editing.undo_decision(request.user, revision.pk, seen_version)
+    except editing.EditRefused as refused:
+        return row_outcome(request, document, revision.paragraph_id, error=str(refused))
+    undone = "acceptance" if revision.state == Revision.State.ACCEPTED else "rejection"
+    return row_outcome(
+        request, document, revision.paragraph_id, notice=f"Undone: the {undone} is taken back."
+    )
 
 
 @require_POST

@@ -235,3 +235,30 @@
     insertSuggestion(button);
   });
 })();
+
+// ---- Review flow: the Undo offered after an accept or a reject --------------------------
+// The Undo is an ordinary form button (it works without this file); this only takes it away
+// after a few seconds, as a mail client's "undo send" does. The server still refuses an undo
+// once the row has changed, whenever it arrives.
+(function () {
+  "use strict";
+
+  const UNDO_SECONDS = 10;
+
+  function expireUndoOffers(root) {
+    root.querySelectorAll("[data-undo-offer]:not([data-undo-timed])").forEach(function (form) {
+      form.setAttribute("data-undo-timed", "");
+      window.setTimeout(function () {
+        // Not from under a keyboard user's focus: then it goes when the focus leaves it.
+        if (form.contains(document.activeElement)) {
+          form.addEventListener("focusout", function () { form.remove(); }, { once: true });
+        } else {
+          form.remove();
+        }
+      }, UNDO_SECONDS * 1000);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { expireUndoOffers(document); });
+  document.addEventListener("htmx:load", function (event) { expireUndoOffers(event.target); });
+})();
