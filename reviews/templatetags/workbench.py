@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 
 from reviews.diffing import render_diff
 from reviews.models import display_name
+from reviews.pairing import describe_change
 from reviews.timestamps import moment as format_moment
 
 register = template.Library()
@@ -80,3 +81,9 @@ def open_findings(findings):
 @register.filter
 def errors_only(findings):
     return [f for f in findings or () if f.get("severity") == "error"]
+
+
+@register.filter
+def pairing_change(payload):
+    """A pairing event's change in words (reviews.pairing.describe_change)."""
+    return describe_change(payload or {})
