@@ -87,3 +87,20 @@ def errors_only(findings):
 def pairing_change(payload):
     """A pairing event's change in words (reviews.pairing.describe_change)."""
     return describe_change(payload or {})
+
+
+@register.filter
+def attention(paragraph):
+    """Why a row needs a look, as the space-separated words the n / p keys look for: an open
+    proposal, an unresolved comment, a check finding nobody dismissed, no approval yet. The
+    grid's query annotates open_proposals and unresolved_count."""
+    reasons = []
+    if getattr(paragraph, "open_proposals", None):
+        reasons.append("proposal")
+    if getattr(paragraph, "unresolved_count", 0):
+        reasons.append("comment")
+    if open_findings(paragraph.findings):
+        reasons.append("finding")
+    if paragraph.status != paragraph.Status.APPROVED:
+        reasons.append("unapproved")
+    return " ".join(reasons)
