@@ -281,10 +281,8 @@
   function act(cell, action) {
     const button = cell.querySelector('button[name="action"][value="' + action + '"]');
     if (!button || button.disabled) return false;
-    following = {
-      row: Math.max(0, Number(cell.dataset.pairingRow) + (FOLLOW[action] || 0)),
-      side: cell.dataset.side,
-    };
+    const row = Number(cell.dataset.pairingRow);
+    following = { row: Math.max(0, row + (FOLLOW[action] || 0)), from: row, side: cell.dataset.side };
     // A click, not requestSubmit: htmx sends the button's action only for a clicked button.
     button.click();
     return true;
@@ -293,7 +291,8 @@
   function undo(cell) {
     const button = document.querySelector('.pairing-bar button[name="action"][value="undo"]');
     if (!button || button.disabled) return false;
-    following = { row: Number(cell.dataset.pairingRow), side: cell.dataset.side };
+    const row = Number(cell.dataset.pairingRow);
+    following = { row: row, from: row, side: cell.dataset.side };
     button.click();
     return true;
   }
@@ -328,6 +327,7 @@
       // j/k at the first or last row, or an action with nothing to act on: do not let the
       // grid's own j/k move the focus off the cell.
       if (["j", "k", "J", "K", "m", "i", "z"].includes(event.key)) handled = true;
+      if (event.shiftKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) handled = true;
     } else if (target.matches("[data-row]") && ["h", "l", "ArrowLeft", "ArrowRight"].includes(
       event.key)) {
       const first = target.querySelector("[data-pairing-cell]");
@@ -346,6 +346,8 @@
     if (grid && window.htmx) window.htmx.process(grid);
     const wanted = following;
     following = null;
+    // A refused change (a stale page, nothing to move) changed nothing: stay where you were.
+    if (document.querySelector(".pairing-bar .form-error")) wanted.row = wanted.from;
     const cells = document.querySelectorAll('[data-pairing-cell][data-side="' + wanted.side + '"]');
     select(cellAt(wanted.row, wanted.side) || cells[cells.length - 1]);
   });

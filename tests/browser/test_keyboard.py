@@ -273,10 +273,16 @@ def test_an_alignment_key_on_a_stale_page_is_refused(page, people):
     page.goto(document.get_absolute_url())
     page.keyboard.press("j")
     page.keyboard.press("l")
+    page.keyboard.press("j")
+    assert selected_cell(page) == [1, "target"]
     # The pairing changes meanwhile (the same translator, in another tab).
     pairing.change_pairing(people.translator, document, "merge_next", 2, "source", seen_version=0)
-    page.keyboard.press("m")
+    page.keyboard.press("Shift+ArrowDown")
     expect(page.locator(".pairing-bar .form-error")).to_be_visible()
     settled(page)
-    # Only the other person's change happened.
-    assert cells(document)[0] == ("가 문단.", "Paragraph A.")
+    # Refused: only the other change happened, and the selection stays where it was.
+    assert cells(document)[1:3] == [
+        ("나 문단.", "Paragraph B."),
+        ("다 문단.\n\n라 문단.", "Paragraph C."),
+    ]
+    assert selected_cell(page) == [1, "target"]
