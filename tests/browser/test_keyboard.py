@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from reviews import editing, pairing
 from reviews.models import Document, Event, Paragraph, Revision, Stage
-from tests.browser.conftest import settled
+from tests.browser.conftest import screenshot, settled
 from tests.conftest import ENGLISH, new_document
 
 IN_REVIEW = ("confirm_pairing", "submit_for_review")
@@ -74,6 +74,7 @@ def test_a_whole_review_with_the_keyboard_alone(page, people):
     shortcuts = page.locator("#shortcuts")
     expect(shortcuts).to_be_visible()
     expect(shortcuts).to_contain_text("save and accept the edit")
+    screenshot(page, "keys-list-editor")
     page.keyboard.press("Escape")
     expect(shortcuts).to_be_hidden()
 
@@ -221,6 +222,7 @@ def test_the_alignment_editor_from_the_keyboard(page, people):
     assert selected_cell(page) == [0, "target"]
     page.keyboard.press("j")
     assert selected_cell(page) == [1, "target"]
+    screenshot(page, "alignment-cell-selected")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowUp")
     assert selected_cell(page) == [1, "target"]
