@@ -232,7 +232,14 @@ def change_pairing(user, document, action, index=None, side=None, at=None, *, se
     save(document, rows)
     bump_version(document)
     Event.record(
-        document, user, Event.Verb.REALIGNED, action=action, row=index, side=side, before=before
+        document,
+        user,
+        Event.Verb.REALIGNED,
+        action=action,
+        row=index,
+        side=side,
+        at=at,
+        before=before,
     )
     return document
 
@@ -263,3 +270,38 @@ def undo(user, document, *, seen_version):
     bump_version(document)
     Event.record(document, user, Event.Verb.REALIGNED, action="undo", undoes=last.pk, before=before)
     return last
+
+
+SIDE_NAMES = {"source": "Korean", "target": "English"}
+
+
+def describe_change(payload):
+    """A pairing event in words for the activity page ("merged rows 3 and 4 on the English
+    side", "moved English paragraph 5 up"), from the action, row and side it recorded and the
+    rows as they were before (paragraphs are numbered along their side of the document)."""
+    action, index, side = payload.get("action"), payload.get("row"), payload.get("side")
+    if action == "realign":
+        return "re-aligned the rows nobody fixed by hand"
+    if action == "undo":
+        return "undid the last pairing change"
+    before, language = payload.get("before") or [], SIDE_NAMES.get(side)
+    if not isinstance(index, int) or not 0 <= index < len(before) or language is None:
+        return ""
+    column = SIDES.index(side)
+    earlier = sum(len(row[column]) for row in before[:index])
+    row_number = index + 1
+    if action == "merge_next":
+        return f"merged rows {row_number} and {row_number + 1} on the {language} side"
+    if action == "move_up":
+        return f"moved {language} paragraph {earlier + 1} up to row {row_number - 1}"
+    if action == "move_down":
+        last = earlier + len(before[index][column])
+        return f"moved {language} paragraph {last} down to row {row_number + 1}"
+    if action == "insert_empty":
+        return f"inserted an empty {language} cell at row {row_number}"
+    if action == "split":
+        at = payload.get("at")
+        if isinstance(at, int):
+            return f"split row {row_number} before {language} paragraph {earlier + at + 1}"
+        return f"split row {row_number} on the {language} side"
+    return ""

@@ -305,3 +305,28 @@ def test_the_confirm_button_carries_the_fresh_version_after_an_action(client, pe
         HTTP_HX_REQUEST="true",
     )
     assert pairing_version_in(response.content.decode()) == 1
+
+
+def test_the_activity_page_says_what_each_pairing_change_did(people, aligning):
+    act(people, aligning, "merge_next", 2, "target")  # English C and D in row 3
+    act(people, aligning, "move_up", 1, "target")  # English B up to row 1
+    act(people, aligning, "split", 2, "target", 1)  # row 3 holds C, D: D starts a row
+    act(people, aligning, "move_down", 0, "source")  # Korean 가 down to row 2
+    act(people, aligning, "insert_empty", 0, "source")
+    act(people, aligning, "realign")
+    undo(people, aligning)
+    client = Client()
+    client.force_login(people.translator)
+    page = client.get(reverse("activity", args=[aligning.pk])).content.decode()
+    lines = [
+        "merged rows 3 and 4 on the English side",
+        "moved English paragraph 2 up to row 1",
+        "split row 3 before English paragraph 4",
+        "moved Korean paragraph 1 down to row 2",
+        "inserted an empty Korean cell at row 1",
+        "re-aligned the rows nobody fixed by hand",
+        "undid the last pairing change",
+    ]
+    found = [page.find(line) for line in lines]
+    assert -1 not in found, list(zip(lines, found, strict=True))
+    assert found == sorted(found)

@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from reviews.diffing import render_diff
 from reviews.models import display_name
+from reviews.pairing import describe_change
 from reviews.timestamps import moment as format_moment
 
 register = template.Library()
@@ -97,3 +98,26 @@ def now_moment():
 def plain_number(value):
     """15.0 as "15", 12.5 as "12.5": a setting as a person would write it."""
     return f"{value:g}"
+
+
+@register.filter
+def pairing_change(payload):
+    """A pairing event's change in words (reviews.pairing.describe_change)."""
+    return describe_change(payload or {})
+
+
+@register.filter
+def attention(paragraph):
+    """Why a row needs a look, as the space-separated words the n / p keys look for: an open
+    proposal, an unresolved comment, a check finding nobody dismissed, no approval yet. The
+    grid's query annotates open_proposals and unresolved_count."""
+    reasons = []
+    if getattr(paragraph, "open_proposals", None):
+        reasons.append("proposal")
+    if getattr(paragraph, "unresolved_count", 0):
+        reasons.append("comment")
+    if open_findings(paragraph.findings):
+        reasons.append("finding")
+    if paragraph.status != paragraph.Status.APPROVED:
+        reasons.append("unapproved")
+    return " ".join(reasons)

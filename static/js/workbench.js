@@ -29,6 +29,40 @@
     focusRow(all[Math.max(0, Math.min(all.length - 1, next))]);
   }
 
+  // n / p: the next / previous row the server marked as needing a look (data-attention lists
+  // why: an open proposal, an unresolved comment, a finding nobody dismissed, no approval).
+  function needsAttention(row) {
+    return (row.getAttribute("data-attention") || "").trim() !== "";
+  }
+
+  function jump(step, from) {
+    const all = rows();
+    let index = all.indexOf(from === undefined ? currentRow() : from);
+    if (index === -1) index = step > 0 ? -1 : all.length;
+    for (let next = index + step; next >= 0 && next < all.length; next += step) {
+      if (needsAttention(all[next])) { focusRow(all[next]); return true; }
+    }
+    say(step > 0 ? "No row below needs a look." : "No row above needs a look.");
+    return false;
+  }
+
+  // A short spoken (and shown) line for a key that found nothing to do.
+  function say(text) {
+    const hint = document.getElementById("keys-hint");
+    if (!hint) return;
+    let status = document.getElementById("keys-status");
+    if (!status) {
+      status = document.createElement("span");
+      status.id = "keys-status";
+      status.setAttribute("role", "status");
+      hint.after(status);
+    }
+    status.textContent = text;
+  }
+
+  // Enter approves the row; once the approved row is back, go on to the next row to look at.
+  let approving = null;
+
   // A shortcut on the focused row clicks the row's button marked with data-key. It acts only
   // when the row itself has the focus: on a link, button or form control inside the row, Enter
   // (and every other key) does what that control does, so a keyboard user who tabs to Edit and
@@ -38,6 +72,7 @@
     const row = target;
     const button = row.querySelector('[data-key="' + key + '"]:not([disabled])');
     if (!button) return false;
+    if (key === "Enter") approving = row.id;
     button.click();
     return true;
   }
@@ -45,12 +80,17 @@
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     if (typing(event.target)) return;
+    // A selected cell of the alignment editor has keys of its own (below).
+    const onCell = event.target.matches && event.target.matches("[data-pairing-cell]");
+    if (onCell && event.key !== "?" && event.key !== "Escape") return;
     // Enter on a focused link, button or disclosure (a row's checks) is that control's own.
     if (event.key === "Enter" && event.target.closest("a, button, summary")) return;
     let handled = true;
     switch (event.key) {
       case "j": move(1); break;
       case "k": move(-1); break;
+      case "n": jump(1); break;
+      case "p": jump(-1); break;
       case "?": toggleHelp(); break;
       case "Escape": handled = closeHelp(); break;
       default: handled = press(event.target, event.key);
@@ -58,12 +98,19 @@
     if (handled) event.preventDefault();
   });
 
-  // In the paragraph editor: Ctrl+Enter saves, Escape cancels.
+  // In the paragraph editor: Ctrl+Enter saves (or proposes), Ctrl+Shift+Enter saves and
+  // accepts (the server renders that button only for people who may decide), Escape cancels.
   document.addEventListener("keydown", function (event) {
     const form = event.target.closest && event.target.closest("[data-edit-form]");
     if (!form) return;
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
+      if (event.shiftKey) {
+        // A click, not requestSubmit: htmx learns which button sent the form from its click.
+        const saveAndAccept = form.querySelector("[data-save-accept]");
+        if (saveAndAccept) saveAndAccept.click();
+        return;
+      }
       form.requestSubmit(form.querySelector("[data-submit]"));
     } else if (event.key === "Escape") {
       event.preventDefault();
@@ -96,15 +143,21 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     const row = event.detail.target;
     if (!row || !row.matches || !row.matches("[data-row]")) return;
+    // htmx fires afterSwap on each element the response brought, the out-of-band progress bar
+    // and stage buttons too: act once, on the row.
+    if (event.target.id !== row.id) return;
     const fresh = document.getElementById(row.id) || row;
     // htmx wires up new content when it settles; a key pressed before that would reach
     // controls that are not yet htmx-driven and reload the page, so wire the row up now.
     if (window.htmx) window.htmx.process(fresh);
     const textarea = fresh.querySelector("[data-edit-form] textarea");
+    // Not the class: htmx keeps the old row's class until the swap settles.
+    const approved = approving === fresh.id && !/\bunapproved\b/.test(fresh.dataset.attention);
+    approving = null;
     if (textarea) {
       textarea.focus();
       textarea.setSelectionRange(textarea.value.length, textarea.value.length);
-    } else {
+    } else if (!(approved && jump(1, fresh))) {
       fresh.focus();
     }
   });
@@ -144,8 +197,10 @@
     }
   });
 
+  // The list of keys is hidden on phones (the stylesheet's max-width query): do not open it.
   function toggleHelp() {
     const help = document.getElementById("shortcuts");
+    if (window.matchMedia("(max-width: 44rem)").matches) return;
     if (help && typeof help.showModal === "function") {
       if (help.open) help.close(); else help.showModal();
     }
@@ -195,6 +250,106 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     const list = document.querySelector("[data-request-failure]");
     if (list && event.detail.successful) list.remove();
+  });
+})();
+
+// ---- The alignment editor from the keyboard. A cell (one side of one row) takes the focus;
+// j/k or the up/down arrows go to the same side of the next/previous row, h/l or left/right to
+// the Korean/English cell. Shift+up/down (or K/J) moves a paragraph, m merges the next row's
+// cell into this one, i inserts an empty cell, z undoes: each presses the cell's own button,
+// so the form sends its pairing_version and a stale page is refused as with the mouse.
+(function () {
+  "use strict";
+
+  function cellAt(row, side) {
+    return document.querySelector(
+      '[data-pairing-cell][data-pairing-row="' + row + '"][data-side="' + side + '"]'
+    );
+  }
+
+  function select(cell) {
+    if (!cell) return false;
+    cell.focus();
+    cell.scrollIntoView({ block: "nearest" });
+    return true;
+  }
+
+  // Where the focus goes once the grid comes back: the cell the paragraph went to.
+  let following = null;
+  const FOLLOW = { move_up: -1, move_down: 1 };
+
+  function act(cell, action) {
+    const button = cell.querySelector('button[name="action"][value="' + action + '"]');
+    if (!button || button.disabled) return false;
+    const row = Number(cell.dataset.pairingRow);
+    following = { row: Math.max(0, row + (FOLLOW[action] || 0)), from: row, side: cell.dataset.side };
+    // A click, not requestSubmit: htmx sends the button's action only for a clicked button.
+    button.click();
+    return true;
+  }
+
+  function undo(cell) {
+    const button = document.querySelector('.pairing-bar button[name="action"][value="undo"]');
+    if (!button || button.disabled) return false;
+    const row = Number(cell.dataset.pairingRow);
+    following = { row: row, from: row, side: cell.dataset.side };
+    button.click();
+    return true;
+  }
+
+  function onCell(cell, event) {
+    const row = Number(cell.dataset.pairingRow);
+    const side = cell.dataset.side;
+    const key = event.key;
+    if ((event.shiftKey && key === "ArrowUp") || key === "K") return act(cell, "move_up");
+    if ((event.shiftKey && key === "ArrowDown") || key === "J") return act(cell, "move_down");
+    if (event.shiftKey) return false;
+    switch (key) {
+      case "j": case "ArrowDown": return select(cellAt(row + 1, side));
+      case "k": case "ArrowUp": return select(cellAt(row - 1, side));
+      case "h": case "ArrowLeft": return select(cellAt(row, "source"));
+      case "l": case "ArrowRight": return select(cellAt(row, "target"));
+      case "Tab": return false;
+      case "m": return act(cell, "merge_next");
+      case "i": return act(cell, "insert_empty");
+      case "z": return undo(cell);
+      default: return false;
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    if (!target.matches) return;
+    let handled = false;
+    if (target.matches("[data-pairing-cell]")) {
+      handled = onCell(target, event);
+      // j/k at the first or last row, or an action with nothing to act on: do not let the
+      // grid's own j/k move the focus off the cell.
+      if (["j", "k", "J", "K", "m", "i", "z"].includes(event.key)) handled = true;
+      if (event.shiftKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) handled = true;
+    } else if (target.matches("[data-row]") && ["h", "l", "ArrowLeft", "ArrowRight"].includes(
+      event.key)) {
+      const first = target.querySelector("[data-pairing-cell]");
+      if (first) {
+        const side = event.key === "l" || event.key === "ArrowRight" ? "target" : "source";
+        handled = select(cellAt(first.dataset.pairingRow, side));
+      }
+    }
+    if (handled) event.preventDefault();
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!following) return;
+    const grid = document.getElementById("grid-area");
+    // Wire the new grid up at once, so the next key submits through htmx (see the rows above).
+    if (grid && window.htmx) window.htmx.process(grid);
+    const wanted = following;
+    following = null;
+    // A refused change (a stale page, nothing to move) changed nothing: stay where you were.
+    if (document.querySelector(".pairing-bar .form-error")) wanted.row = wanted.from;
+    const cells = document.querySelectorAll('[data-pairing-cell][data-side="' + wanted.side + '"]');
+    select(cellAt(wanted.row, wanted.side) || cells[cells.length - 1]);
   });
 })();
 

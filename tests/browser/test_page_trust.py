@@ -149,7 +149,7 @@ def test_approval_marks_tell_the_truth(page, people, other_page):
     assert check_marks(page, row_of(page, second)) == 0
 
     # An unresolved critical comment: the approval is refused, with the reason, on the row.
-    page.keyboard.press("j")
+    # (Enter went on to the next row that needs a look: this one.)
     expect(row_of(page, second)).to_be_focused()
     page.keyboard.press("Enter")
     expect(row_of(page, second).locator(".form-error")).to_have_text(

@@ -182,7 +182,7 @@ def test_proposals_decided_and_paragraph_approved_with_the_keyboard(page, people
     second.refresh_from_db()
     assert second.status == Paragraph.Status.APPROVED
 
-    editor.keyboard.press("j")
+    # Enter went on to the next row that needs a look.
     expect(row_of(editor, third)).to_be_focused()
     editor.keyboard.press("r")
     expect(row_of(editor, third).locator(".proposal")).to_have_count(0)
