@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -226,4 +227,13 @@ def test_a_failed_import_writes_nothing(desk, tmp_path):
     empty_database()
     with pytest.raises(CommandError, match="the database refused the archive's rows"):
         call_command("import_archive", str(path))
+    assert not archive.occupied_tables()
+
+
+def test_flush_works_with_debug_on(desk):
+    """In development (DEBUG on) Django logs each query by formatting its %s placeholders; the
+    SQLite flush used a bare `?`, and the formatting failed before anything was flushed."""
+    connection.check_constraints()
+    with CaptureQueriesContext(connection):
+        call_command("flush", interactive=False, verbosity=0)
     assert not archive.occupied_tables()
