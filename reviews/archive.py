@@ -1,9 +1,10 @@
 """A whole desk as one versioned JSON file, and back (export_archive / import_archive).
 
-The file is one JSON object: a manifest (format, version, the migrations applied when it was
+The file is one JSON object: `manifest` (format, version, the migrations applied when it was
 made, row counts, what was left out and why) and `tables`, every archived model's rows ordered
-by primary key under the model's label. Keys are sorted and nothing depends on the clock, so
-two exports of the same data are byte-identical. Primary keys are kept, so every reference
+by primary key under the model's label, one row a line, so it is written and read a row at a
+time however large the desk. Keys are sorted and nothing depends on the clock, so two exports
+of the same data are byte-identical. Primary keys are kept, so every reference
 survives; permissions are named by (app label, codename), since their ids are made by
 `migrate` and differ between databases.
 
@@ -136,65 +137,88 @@ def links(field):
 
 
 def table_rows(model, with_passwords):
+    """The model's rows, ordered by pk, one dict at a time (read in chunks, not all at once)."""
     fields = columns(model, with_passwords)
     names = [field.attname for field in fields]
     linked = {field.name: links(field) for field in many_to_many(model)}
-    rows = []
+    pk_name = model._meta.pk.attname
     for values in model._base_manager.order_by("pk").values_list(*names).iterator(2000):
         row = {
             field.attname: to_json(field, value)
             for field, value in zip(fields, values, strict=True)
         }
         for name, by_row in linked.items():
-            row[name] = by_row.get(row[model._meta.pk.attname], [])
-        rows.append(row)
-    return rows
+            row[name] = by_row.get(row[pk_name], [])
+        yield row
 
 
-def export_archive(with_passwords=False):
-    """The whole desk as the archive's bytes (UTF-8 JSON)."""
-    labels = archived_labels(with_passwords)
+def line(value):
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+
+
+def manifest(labels, with_passwords):
+    credentials_reason = "a second factor is a credential: only with --with-passwords"
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "with_passwords": with_passwords,
+        "migrations": applied_migrations(labels),
+        "counts": {label: apps.get_model(label)._base_manager.count() for label in labels},
+        "excluded": {
+            **EXCLUDED,
+            **REVIEWS_EXCLUDED,
+            **({} if with_passwords else dict.fromkeys(CREDENTIALS, credentials_reason)),
+        },
+    }
+
+
+def export_archive(out, with_passwords=False):
+    """Write the whole desk to `out` (a binary file) as the archive, a row at a time.
+
+    The layout is part of the format, so the file can be read back a row at a time too:
+    `{`, then `"manifest": {...},` on one line, `"tables": {`, and for each table in
+    dependency order `"label": [`, one row a line, `]`; then `}` twice."""
+    labels = dependency_order(archived_labels(with_passwords))
     # One consistent picture even while people work: on PostgreSQL a repeatable-read
-    # transaction (possible only when the export opens the transaction itself).
+    # transaction (possible only when the export opens the transaction itself); SQLite's
+    # transaction holds the write lock until the export ends.
     snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
         if snapshot:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        tables = {label: table_rows(apps.get_model(label), with_passwords) for label in labels}
-        migrations = applied_migrations(labels)
-    document = {
-        "format": FORMAT,
-        "version": VERSION,
-        "with_passwords": with_passwords,
-        "migrations": migrations,
-        "counts": {label: len(rows) for label, rows in tables.items()},
-        "excluded": {
-            **EXCLUDED,
-            **REVIEWS_EXCLUDED,
-            **(
-                {}
-                if with_passwords
-                else {
-                    label: "a second factor is a credential: only with --with-passwords"
-                    for label in CREDENTIALS
-                }
-            ),
-        },
-        "tables": tables,
-    }
-    text = json.dumps(document, sort_keys=True, ensure_ascii=False, indent=1)
-    return (text + "\n").encode("utf-8")
+        write = out.write
+        write(b"{\n")
+        write(b'"manifest": ' + line(manifest(labels, with_passwords)).encode() + b",\n")
+        write(b'"tables": {\n')
+        for number, label in enumerate(labels):
+            write(line(label).encode() + b": [\n")
+            previous = None
+            for row in table_rows(apps.get_model(label), with_passwords):
+                if previous is not None:
+                    write(previous + b",\n")
+                previous = line(row).encode()
+            if previous is not None:
+                write(previous + b"\n")
+            write(b"]" + (b",\n" if number < len(labels) - 1 else b"\n"))
+        write(b"}\n}\n")
 
 
 # --------------------------------------------------------------------------- import
 
 
-def read_manifest(data):
+def read_manifest(lines):
+    """The manifest from the start of the archive's lines, checked; refuses any other file."""
     try:
-        document = json.loads(data.decode("utf-8"))
+        first = next(lines, b"")
+        second = next(lines, b"")
+        if first.rstrip(b"\r\n") != b"{" or not second.startswith(b'"manifest": '):
+            raise ValueError
+        document = json.loads(b"{" + second.rstrip().rstrip(b",") + b"}")["manifest"]
     except (UnicodeDecodeError, ValueError):
-        raise ArchiveError("not a Workbench archive: the file is not UTF-8 JSON") from None
+        raise ArchiveError(
+            "not a Workbench archive: no manifest where export_archive writes it"
+        ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         found = document.get("format") if isinstance(document, dict) else None
         raise ArchiveError(f"not a Workbench archive: format is {found!r}, not {FORMAT!r}")
@@ -203,8 +227,8 @@ def read_manifest(data):
             f"archive version {document.get('version')!r} is not supported "
             f"(this Workbench reads version {VERSION})"
         )
-    if not isinstance(document.get("tables"), dict):
-        raise ArchiveError("the archive has no tables")
+    if not isinstance(document.get("counts"), dict):
+        raise ArchiveError("the archive's manifest has no row counts")
     return document
 
 
@@ -214,25 +238,54 @@ def occupied_tables():
 
 
 def check_tables(document):
-    tables = document["tables"]
-    allowed = set(archived_labels(document.get("with_passwords") is True))
-    unknown = sorted(set(tables) - allowed)
+    labels = set(document["counts"])
+    unknown = sorted(labels - set(archived_labels(document.get("with_passwords") is True)))
     if unknown:
         raise ArchiveError(f"the archive holds tables this Workbench does not know: {unknown}")
-    missing = sorted(set(archived_labels(False)) - set(tables))
+    missing = sorted(set(archived_labels(False)) - labels)
     if missing:
         raise ArchiveError(f"the archive lacks tables: {missing}")
-    for label, rows in tables.items():
-        model = apps.get_model(label)
-        expected = {field.attname for field in columns(model, document["with_passwords"])}
-        expected |= {field.name for field in many_to_many(model)}
-        for row in rows:
-            if not isinstance(row, dict) or set(row) != expected:
-                raise ArchiveError(f"a row of {label} does not have the columns of this Workbench")
+
+
+def parsed(text, what):
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ArchiveError(f"the archive is damaged: {what} is not JSON") from None
+
+
+def read_tables(lines):
+    """(label, rows) for each table of the archive's lines, rows in batches of 1,000."""
+    if next(lines, b"").rstrip() != b'"tables": {':
+        raise ArchiveError("the archive is damaged: no tables after the manifest")
+    for raw in lines:
+        text = raw.rstrip()
+        if text == b"}":
+            if next(lines, b"").rstrip() != b"}":
+                raise ArchiveError("the archive is damaged: it does not end where it should")
+            return
+        if not text.endswith(b": ["):
+            raise ArchiveError("the archive is damaged: a table does not start where it should")
+        label = parsed(text[:-3], "a table's name")
+        batch = []
+        for raw_row in lines:
+            row = raw_row.rstrip().rstrip(b",")
+            if row == b"]":
+                break
+            batch.append(parsed(row, f"a row of {label}"))
+            if len(batch) == 1000:
+                yield label, batch
+                batch = []
+        else:
+            raise ArchiveError(f"the archive is damaged: it ends inside {label}")
+        yield label, batch
+    raise ArchiveError("the archive is damaged: it ends before its last line")
 
 
 def insert_rows(model, rows, with_passwords):
     fields = list(model._meta.concrete_fields)
+    expected = {field.attname for field in columns(model, with_passwords)}
+    expected |= {field.name for field in many_to_many(model)}
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
@@ -240,6 +293,10 @@ def insert_rows(model, rows, with_passwords):
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
 
     def prepared(row):
+        if not isinstance(row, dict) or set(row) != expected:
+            raise ArchiveError(
+                f"a row of {model._meta.label_lower} does not have the columns of this Workbench"
+            )
         values = []
         for field in fields:
             if field.attname == "password" and not with_passwords:
@@ -252,23 +309,21 @@ def insert_rows(model, rows, with_passwords):
         return values
 
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            cursor.executemany(sql, [prepared(row) for row in rows[start : start + 1000]])
+        cursor.executemany(sql, [prepared(row) for row in rows])
 
 
-def insert_links(model, rows):
+def insert_links(model, rows, permission_ids):
     for field in many_to_many(model):
         through = field.remote_field.through
         by_permission = field.related_model is Permission
-        ids = {tuple(key): pk for pk, key in permission_keys().items()} if by_permission else None
         pk_name = model._meta.pk.attname
         links = []
         for row in rows:
             for key in row[field.name]:
                 if by_permission:
-                    if tuple(key) not in ids:
+                    if tuple(key) not in permission_ids:
                         raise ArchiveError(f"permission {key} does not exist in this database")
-                    key = ids[tuple(key)]
+                    key = permission_ids[tuple(key)]
                 links.append(
                     through(
                         **{
@@ -280,12 +335,14 @@ def insert_links(model, rows):
         through.objects.bulk_create(links, batch_size=1000)
 
 
-def import_archive(data):
-    """Load an archive's bytes into an empty database, all or nothing; returns the counts."""
-    document = read_manifest(data)
+def import_archive(stream):
+    """Load an archive (a binary file) into an empty database, all or nothing, a batch of
+    rows at a time; returns the rows loaded per table."""
+    lines = iter(stream)
+    document = read_manifest(lines)
     check_tables(document)
     with_passwords = document["with_passwords"] is True
-    tables = document["tables"]
+    expected = document["counts"]
     with transaction.atomic():
         occupied = occupied_tables()
         if occupied:
@@ -293,26 +350,32 @@ def import_archive(data):
                 "the database is not empty (rows in " + ", ".join(occupied) + "); "
                 "an archive loads only into a freshly migrated database"
             )
-        here = applied_migrations(list(tables))
-        if here != document.get("migrations"):
+        if applied_migrations(list(expected)) != document.get("migrations"):
             raise ArchiveError(
                 "the archive was made at another migration state than this database's; "
                 "run the Workbench version that made it, or migrate both to the same version"
             )
-        ordered = dependency_order(list(tables))
+        permission_ids = {tuple(key): pk for pk, key in permission_keys().items()}
+        loaded = {}
         try:
-            for label in ordered:
-                insert_rows(apps.get_model(label), tables[label], with_passwords)
-            for label in ordered:
-                insert_links(apps.get_model(label), tables[label])
-            # Foreign keys are checked at commit; checked now, a broken reference is refused
-            # here with its reason and the transaction rolls back.
+            # Foreign keys are checked at the end (both databases defer them), so tables go
+            # in as they come; the file has them in dependency order all the same.
+            for label, rows in read_tables(lines):
+                if label not in expected:
+                    raise ArchiveError(f"the archive's table {label} is not in its manifest")
+                model = apps.get_model(label)
+                insert_rows(model, rows, with_passwords)
+                insert_links(model, rows, permission_ids)
+                loaded[label] = loaded.get(label, 0) + len(rows)
+            if loaded != expected:
+                raise ArchiveError("the archive is damaged: its rows do not match its counts")
+            # Checked now rather than at commit, a broken reference is refused with its reason.
             connection.check_constraints()
         except (DatabaseError, ValueError, ValidationError) as error:
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise ArchiveError(f"the database refused the archive's rows: {first_line}") from None
-        reset_sequences(ordered)
-    return {label: len(tables[label]) for label in ordered}
+        reset_sequences(list(loaded))
+    return loaded
 
 
 def reset_sequences(labels):

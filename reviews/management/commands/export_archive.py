@@ -24,14 +24,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output, with_passwords, **options):
-        data = export_archive(with_passwords=with_passwords)
         path = Path(output)
         # Written beside the target and renamed, so a failed export never leaves half a file.
         try:
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        except OSError as error:
+            raise CommandError(f"cannot write {output}: {error.strerror}") from None
+        try:
             with os.fdopen(handle, "wb") as file:
-                file.write(data)
+                export_archive(file, with_passwords=with_passwords)
             os.replace(temporary, path)
         except OSError as error:
             raise CommandError(f"cannot write {output}: {error.strerror}") from None
-        self.stderr.write(f"Wrote {path} ({len(data)} bytes).")
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+        self.stderr.write(f"Wrote {path} ({path.stat().st_size} bytes).")

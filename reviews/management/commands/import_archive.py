@@ -18,11 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
-            data = Path(file).read_bytes()
+            with Path(file).open("rb") as stream:
+                counts = import_archive(stream)
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}") from None
-        try:
-            counts = import_archive(data)
         except ArchiveError as error:
             raise CommandError(str(error)) from None
         self.stderr.write(f"Loaded {sum(counts.values())} rows from {file}.")
