@@ -13,7 +13,6 @@ triggers on revisions, comments and events allow inserts and nothing else, and a
 keeps auto_now dates as they were instead of stamping the time of the import.
 """
 
-import graphlib
 import json
 
 from django.apps import apps
@@ -69,18 +68,26 @@ def candidate_labels():
 
 
 def dependency_order(labels):
-    """Labels ordered so each model comes after the models its foreign keys point to."""
-    graph = {}
+    """Labels ordered so each model comes after the models its foreign keys point to; among
+    the models ready at each step the earliest in `labels`, so the order never varies (a
+    set's order would, with Python's hash seed, and with it the archive's bytes)."""
+    needs = {}
     for label in labels:
         model = apps.get_model(label)
-        graph[label] = {
+        needs[label] = {
             field.related_model._meta.label_lower
             for field in model._meta.concrete_fields
             if field.is_relation
             and field.related_model is not model
             and field.related_model._meta.label_lower in labels
         }
-    return list(graph.keys() if not graph else graphlib.TopologicalSorter(graph).static_order())
+    ordered = []
+    while len(ordered) < len(labels):
+        ready = [label for label in labels if label not in ordered and needs[label] <= set(ordered)]
+        if not ready:
+            raise ArchiveError(f"the models' foreign keys go round in a circle: {needs}")
+        ordered.append(ready[0])
+    return ordered
 
 
 def applied_migrations(labels):
