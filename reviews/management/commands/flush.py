@@ -9,7 +9,7 @@ put back, in the same transaction, exactly as the migration wrote them.
 from django.core.management.commands import flush
 from django.db import connections, transaction
 
-HISTORY_TRIGGERS = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name GLOB ?"
+HISTORY_TRIGGERS = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name GLOB %s"
 
 
 class Command(flush.Command):
