@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -217,6 +217,8 @@ def credit(request, pk):
         workflow.set_credit_line(request.user, document, request.POST.get("credit", ""))
     except PermissionDenied as refused:
         messages.error(request, str(refused))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
     else:
         messages.success(request, "Credit line saved.")
     return redirect(document)
