@@ -14,6 +14,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.cleaning import clean_line, clean_text
+
 
 class Role(models.TextChoices):
     """A person's desk role; stored as membership of the Django group of the same name."""
@@ -425,8 +427,12 @@ class GlossaryTerm(models.Model):
         return f"{self.korean} = {self.english}"
 
     def clean(self):
-        self.korean = " ".join(self.korean.split())
-        self.english = " ".join(self.english.split())
+        # Cleaned as document text is (no zero-width or control characters, NFC), or a term
+        # typed with a stray zero-width space would never match the text it is about.
+        self.korean = clean_line(self.korean)
+        self.english = clean_line(self.english)
+        self.forbidden = [v for v in (clean_line(v) for v in self.forbidden) if v]
+        self.note = clean_text(self.note).strip()
         if self.english.lower() in (variant.lower() for variant in self.forbidden):
             raise ValidationError({"forbidden": "The approved English cannot also be forbidden."})
 

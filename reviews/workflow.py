@@ -7,7 +7,7 @@ Visibility is the first rule of all: a person who may not see a document may do 
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from reviews.cleaning import clean_line, clean_text
@@ -32,6 +32,8 @@ ASSIGNED = frozenset({Role.TRANSLATOR, Role.EDITOR, Role.MANAGER})
 REVIEWERS = frozenset({Role.EDITOR, Role.MANAGER})
 EDITABLE_STAGES = frozenset({Stage.TRANSLATING, Stage.REVIEWING})
 MAX_NOTE_CHARS = 1_000
+# Document.credit_override holds 300 characters; a longer line is refused, not cut.
+MAX_CREDIT_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -304,7 +306,11 @@ def set_credit_line(user, document, credit):
     reason = refusal(user, "credit", document)
     if reason:
         raise PermissionDenied(reason)
-    credit = clean_line(credit)[:300]
+    credit = clean_line(credit)
+    if len(credit) > MAX_CREDIT_CHARS:
+        raise ValidationError(
+            f"The credit line is {len(credit):,} characters long; the limit is {MAX_CREDIT_CHARS}."
+        )
     if credit == document.credit_override:
         return document
     document.credit_override = credit

@@ -3,12 +3,15 @@
 import hashlib
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from reviews.cleaning import clean_line
 from reviews.models import ApiToken
 
 PREFIX = "wb_"
+MAX_NAME_CHARS = ApiToken._meta.get_field("name").max_length
 
 
 def _hash(token: str) -> str:
@@ -17,11 +20,15 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def create_token(user, name=""):
-    """(the token, its record). The token itself is not kept anywhere."""
+    """(the token, its record). The token itself is not kept anywhere. A name longer than
+    ApiToken.name holds is refused (ValidationError), not cut."""
+    name = clean_line(name)
+    if len(name) > MAX_NAME_CHARS:
+        raise ValidationError(
+            f"The name is {len(name):,} characters long; the limit is {MAX_NAME_CHARS}."
+        )
     token = PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken.objects.create(
-        user=user, name=" ".join(name.split())[:100], key_hash=_hash(token), prefix=token[:10]
-    )
+    record = ApiToken.objects.create(user=user, name=name, key_hash=_hash(token), prefix=token[:10])
     return token, record
 
 

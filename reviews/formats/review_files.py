@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import docx
 from docx.shared import Pt
 
+from .docx import core_property
 from .interchange import xml_safe
 
 HEADINGS = ("#", "Korean", "English", "Status", "Comments")
@@ -25,7 +26,7 @@ class ReviewRow:
 
 def write_review_docx(title: str, rows: list[ReviewRow], credit: str, draft_mark: str) -> bytes:
     document = docx.Document()
-    document.core_properties.title = xml_safe(title)
+    document.core_properties.title = core_property(xml_safe(title))
     if title:
         document.add_heading(xml_safe(title), level=1)
     if draft_mark:

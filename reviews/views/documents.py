@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -347,6 +347,8 @@ def credit(request, pk):
         workflow.set_credit_line(request.user, document, request.POST.get("credit", ""))
     except PermissionDenied as refused:
         messages.error(request, str(refused))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
     else:
         messages.success(request, "Credit line saved.")
     return redirect(document)

@@ -1,6 +1,7 @@
 """A person's API tokens: make one (shown once, on the page that made it), see and revoke them."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +15,10 @@ def token_settings(request):
     new_token = None
     if request.method == "POST":
         # Shown in this response only: never stored, never in a redirect or a message.
-        new_token, _ = create_token(request.user, request.POST.get("name", ""))
+        try:
+            new_token, _ = create_token(request.user, request.POST.get("name", ""))
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
     tokens = request.user.api_tokens.order_by("-pk")
     response = TemplateResponse(
         request, "reviews/api_tokens.html", {"tokens": tokens, "new_token": new_token}

@@ -25,8 +25,11 @@ def read_capped(path: Path, max_bytes: int = MAX_XML_BYTES) -> bytes:
         if size > max_bytes:
             limit = f"{max_bytes / 1024 / 1024:g} MB"
             raise CommandError(f"{path.name} is larger than the {limit} limit.")
+        # Read what stat() gave, not max_bytes: read(n) sets aside n bytes before it reads, so
+        # a 0-byte file would cost the whole cap. A file that grew since is cut there (and
+        # refused by its parser).
         with path.open("rb") as file:
-            return file.read(max_bytes + 1)
+            return file.read(size + 1)
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
 

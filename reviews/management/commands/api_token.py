@@ -1,6 +1,7 @@
 """Make a new API token for a person and print it: the only time it can be read."""
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from reviews.api.tokens import create_token
 
@@ -15,5 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="command line", help="a label for the token")
 
     def handle(self, *args, user, name, **options):
-        token, _ = create_token(user_named(user), name)
+        try:
+            token, _ = create_token(user_named(user), name)
+        except ValidationError as refused:
+            raise CommandError(" ".join(refused.messages)) from None
         self.stdout.write(token)
