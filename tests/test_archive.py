@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews import archive, comments, editing, glossary, readers, two_factor, workflow
+from reviews import archive, comments, editing, glossary, preferences, readers, two_factor, workflow
 from reviews.api.tokens import create_token
 from reviews.models import Document, MemoryUnit, Paragraph, Revision
 from tests.conftest import new_document
@@ -73,6 +73,8 @@ def desk(people):
     create_token(people.editor, "newsroom feed")
     readers.record_view(people.editor, reviewing)
     readers.record_view(people.manager, published)
+    # A person who reads times in their own zone (reviews.preferences).
+    preferences.set_time_zone(people.translator, "Asia/Seoul")
     manager_group = Group.objects.get(name="manager")
     manager_group.permissions.add(Permission.objects.get(codename="view_document"))
     people.editor.user_permissions.add(Permission.objects.get(codename="view_comment"))
