@@ -1,9 +1,11 @@
-"""Translation memory look-ups at 20,000 approved documents (5 rows each, 100,000 rows).
+"""Translation memory look-ups at 20,000 approved documents (5 rows each, 100,000 rows) and
+100,000 imported TMX units.
 
-Seeds the documents once (kept for the next run), ANALYZEs, then times `memory.suggestions`
-for near-duplicates of seeded rows, as a manager (sees everything), as a translator on half
-of the documents and as one on 20, and prints the plan PostgreSQL chose. On SQLite (the
-default, a scratch file) it times the simpler shared-word search instead.
+Seeds the documents and the units once (kept for the next run), ANALYZEs, then times
+`memory.suggestions` (which searches both) for near-duplicates of seeded rows, as a manager
+(sees everything), as a translator on half of the documents and as one on 20, then for
+near-duplicates of seeded units, and prints the plans PostgreSQL chose. On SQLite (the default,
+a scratch file) it times the simpler shared-word search instead.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_glossary_tm .venv/bin/python bench/memory.py
     .venv/bin/python bench/memory.py
@@ -33,11 +35,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from reviews import memory  # noqa: E402
-from reviews.models import Document, Paragraph  # noqa: E402
+from reviews.models import Document, MemoryUnit, Paragraph  # noqa: E402
 from tests.korean_corpus import paragraph  # noqa: E402
 
-DOCUMENTS, ROWS, LOOKUPS = 20_000, 5, 30
+DOCUMENTS, ROWS, UNITS, LOOKUPS = 20_000, 5, 100_000, 30
 TITLE = "TM bench"
+UNIT_ORIGIN = "tm-bench.tmx"
 
 
 def person(username, group):
@@ -79,6 +82,29 @@ def seed(rng, half, few, editor):
     print(f"seeded {DOCUMENTS:,} documents in {time.perf_counter() - start:.0f} s")
 
 
+def seed_units(rng):
+    if MemoryUnit.objects.filter(origin=UNIT_ORIGIN).count() >= UNITS:
+        return
+    start = time.perf_counter()
+    for first in range(0, UNITS, 5_000):
+        MemoryUnit.objects.bulk_create(
+            (
+                MemoryUnit(
+                    source=paragraph(rng),
+                    target=f"Unit English {number}",
+                    source_lang="ko-KR" if number % 2 else "ko",
+                    target_lang="en-US" if number % 3 else "en",
+                    origin=UNIT_ORIGIN,
+                )
+                for number in range(first, first + 5_000)
+            ),
+            batch_size=1_000,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"seeded {UNITS:,} units in {time.perf_counter() - start:.0f} s")
+
+
 def near_duplicate(text, rng):
     """One word dropped and one number changed, as a story rewritten the next day does."""
     words = text.split()
@@ -108,20 +134,29 @@ def main():
     editor, manager = person("tm-editor", "editor"), person("tm-manager", "manager")
     half, few = person("tm-half", "translator"), person("tm-few", "translator")
     seed(rng, half, few, editor)
+    seed_units(rng)
     rows = Paragraph.objects.filter(document__title__startswith=TITLE)
     total = rows.count()
     sample = rows.filter(document__translator=few).values_list("source", "text")
     queries = [(near_duplicate(source, rng), text) for source, text in sample[:LOOKUPS]]
-    print(f"{connection.vendor}: {total:,} approved rows in {DOCUMENTS:,} documents")
-    for label, user in (
-        ("manager", manager),
-        ("translator on half", half),
-        ("translator on 20", few),
+    units = MemoryUnit.objects.filter(origin=UNIT_ORIGIN)
+    unit_sample = units.order_by("pk").values_list("source", "target")[: LOOKUPS * 100 : 100]
+    unit_queries = [(near_duplicate(source, rng), target) for source, target in unit_sample]
+    print(
+        f"{connection.vendor}: {total:,} approved rows in {DOCUMENTS:,} documents, "
+        f"{units.count():,} imported units"
+    )
+    for label, user, lookups in (
+        ("manager", manager, queries),
+        ("translator on half", half, queries),
+        ("translator on 20", few, queries),
+        ("manager, for a unit", manager, unit_queries),
+        ("translator on 20, unit", few, unit_queries),
     ):
-        memory.suggestions(user, queries[0][0])  # warm the connection
-        median, p95, hits = timed(user, queries)
-        found = f"{hits}/{len(queries)} found their original first"
-        print(f"  {label:20} median {median:7.1f} ms  p95 {p95:7.1f} ms  ({found})")
+        memory.suggestions(user, lookups[0][0])  # warm the connection
+        median, p95, hits = timed(user, lookups)
+        found = f"{hits}/{len(lookups)} found their original first"
+        print(f"  {label:24} median {median:7.1f} ms  p95 {p95:7.1f} ms  ({found})")
     if connection.vendor == "postgresql":
         with memory.trigram_threshold():
             plan = (
@@ -129,7 +164,13 @@ def main():
                     : memory.MAX_CANDIDATES
                 ]
             ).explain(analyze=True)
+            unit_plan = (
+                memory.trigram_matches(
+                    memory.memory_units(), unit_queries[0][0], memory.UNIT_FIELDS
+                )[: memory.MAX_CANDIDATES]
+            ).explain(analyze=True)
         print(plan)
+        print(unit_plan)
 
 
 if __name__ == "__main__":

@@ -7,15 +7,19 @@ exactly what an editor signed off. Waiting for the whole document's approval wou
 desk's freshest work: two stories on the same briefing are translated on the same day.
 
 Where candidates come from is one function per source (`SOURCES`); scoring, ranking and the
-Korean diff are shared, so a second source (imported TMX units, say) is one more function
-that yields Candidates.
+Korean diff are shared. The sources:
+- the desk's approved rows (above);
+- imported memory (MemoryUnit, from `import_tmx`): its Korean->English units. They belong to
+  no document, so every signed-in person who may use the memory sees them; a suggestion from
+  one names its file and says "imported memory" instead of linking to a document. An approved
+  row comes first, so a pair both in a document and in a TMX file links to the document.
 
 Finding candidates:
-- PostgreSQL: pg_trgm's `%` operator, served by the GIN trigram index on the row's Korean
-  (migration 0002), at the looser WORKBENCH_MEMORY_TRIGRAM_THRESHOLD, the best
-  MAX_CANDIDATES by trigram similarity.
-- SQLite: the rows sharing the most of the paragraph's longest words (particles stripped),
-  at most MAX_CANDIDATES; a scan of the approved rows, without an index.
+- PostgreSQL: pg_trgm's `%` operator, served by the GIN trigram indexes on the Korean of
+  rows (migration 0003) and of imported units (migration 0008), at the looser
+  WORKBENCH_MEMORY_TRIGRAM_THRESHOLD, the best MAX_CANDIDATES of each by trigram similarity.
+- SQLite: the rows (and units) sharing the most of the paragraph's longest words (particles
+  stripped), at most MAX_CANDIDATES each; a scan, without an index.
 Every candidate is then scored the same way on both databases (difflib's ratio over the
 characters), so a suggestion shows the same percentage wherever it runs, and only those at
 or above WORKBENCH_MEMORY_MIN_SIMILARITY are shown.
@@ -29,23 +33,27 @@ from django.conf import settings
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 
 from reviews import korean
 from reviews.diffing import diff_words, tokenize
-from reviews.models import Document, Paragraph
+from reviews.models import Document, MemoryUnit, Paragraph
 
 MAX_CANDIDATES = 20
 # SQLite: how many of the paragraph's words to look for.
 SEARCH_WORDS = 8
+# What each source's look-up reads: (pk, Korean, English, then what names its origin).
+ROW_FIELDS = ("pk", "source", "text", "document_id", "document__title")
+UNIT_FIELDS = ("pk", "source", "target", "origin")
+IMPORTED = "imported memory"
 
 
 @dataclass
 class Candidate:
     source: str
     english: str
-    origin: str  # a label for the person: the document's title
-    url: str
+    origin: str  # a label for the person: the document's title, or the unit's file name
+    url: str  # the row in its document; empty for an imported unit, which has no document
     key: object  # identifies the unit, for de-duplication and tests
 
 
@@ -85,6 +93,22 @@ def approved_rows(user, exclude_document=None):
     return rows
 
 
+def language(field, code):
+    """`code` itself or with a region ("ko", "ko-KR", "KO_kr"), but not "kok" (Konkani)."""
+    return (
+        Q(**{f"{field}__iexact": code})
+        | Q(**{f"{field}__istartswith": f"{code}-"})
+        | Q(**{f"{field}__istartswith": f"{code}_"})
+    )
+
+
+def memory_units():
+    """Imported Korean->English units: they belong to no document, so nobody's are hidden."""
+    return MemoryUnit.objects.filter(
+        language("source_lang", "ko"), language("target_lang", "en")
+    ).exclude(target="")
+
+
 def search_words(text):
     """The paragraph's longest distinct words without their particles: long words are the
     rare ones, and rare words are what near-duplicates share."""
@@ -93,14 +117,14 @@ def search_words(text):
     return sorted(stems, key=lambda stem: (-len(stem), stem))[:SEARCH_WORDS]
 
 
-def trigram_matches(rows, source_text):
-    """Rows whose Korean is trigram-similar to source_text (the `%` operator, which the GIN
-    index serves), best first. Run it under `trigram_threshold()`."""
+def trigram_matches(rows, source_text, fields=ROW_FIELDS):
+    """Rows (or units) whose Korean is trigram-similar to source_text (the `%` operator, which
+    the GIN index serves), best first. Run it under `trigram_threshold()`."""
     return (
         rows.filter(TrigramSimilar(F("source"), Value(source_text)))
         .annotate(trigram=TrigramSimilarity("source", Value(source_text)))
         .order_by("-trigram", "-pk")
-        .values_list("pk", "source", "text", "document_id", "document__title")
+        .values_list(*fields)
     )
 
 
@@ -116,12 +140,12 @@ def trigram_threshold():
         yield
 
 
-def trigram_candidates(rows, source_text):
+def trigram_candidates(rows, source_text, fields=ROW_FIELDS):
     with trigram_threshold():
-        return list(trigram_matches(rows, source_text)[:MAX_CANDIDATES])
+        return list(trigram_matches(rows, source_text, fields)[:MAX_CANDIDATES])
 
 
-def word_candidates(rows, source_text):
+def word_candidates(rows, source_text, fields=ROW_FIELDS):
     """Rows sharing the most of the paragraph's search words, then the newest."""
     words = search_words(source_text)
     if not words:
@@ -131,23 +155,35 @@ def word_candidates(rows, source_text):
         rows.annotate(shared=shared)
         .filter(shared__gt=0)
         .order_by("-shared", "-pk")
-        .values_list("pk", "source", "text", "document_id", "document__title")[:MAX_CANDIDATES]
+        .values_list(*fields)[:MAX_CANDIDATES]
     )
+
+
+def candidates(queryset, source_text, fields):
+    if connection.vendor == "postgresql":
+        return trigram_candidates(queryset, source_text, fields)
+    return word_candidates(queryset, source_text, fields)
 
 
 def approved_paragraphs(user, source_text, exclude_document=None):
     """Candidates from the desk's own approved rows."""
     rows = approved_rows(user, exclude_document)
-    if connection.vendor == "postgresql":
-        found = trigram_candidates(rows, source_text)
-    else:
-        found = word_candidates(rows, source_text)
-    for pk, source, text, document_pk, title in found:
+    for pk, source, text, document_pk, title in candidates(rows, source_text, ROW_FIELDS):
         url = f"{Document(pk=document_pk).get_absolute_url()}#row-{pk}"
         yield Candidate(source, text, title, url, ("paragraph", pk))
 
 
-SOURCES = (approved_paragraphs,)
+def imported_units(user, source_text, exclude_document=None):
+    """Candidates from imported TMX files, for anyone signed in (the memory view lets only
+    those who may edit the document ask)."""
+    if not (user.is_authenticated and user.is_active):
+        return
+    for pk, source, target, origin in candidates(memory_units(), source_text, UNIT_FIELDS):
+        yield Candidate(source, target, origin, "", ("unit", pk))
+
+
+# Approved rows first: a pair that is in both keeps the link to its document.
+SOURCES = (approved_paragraphs, imported_units)
 
 
 def suggestions(user, source_text, exclude_document=None, limit=3):
@@ -158,7 +194,8 @@ def suggestions(user, source_text, exclude_document=None, limit=3):
     seen = set()
     for source in SOURCES:
         for candidate in source(user, source_text, exclude_document):
-            # The same approved pair in several documents is one suggestion.
+            # The same pair in several documents, or in a document and a TMX file, is one
+            # suggestion.
             pair = (candidate.source, candidate.english)
             if pair in seen:
                 continue

@@ -13,10 +13,21 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
-from reviews import editing, workflow
-from reviews.management.commands.demo import DEMO_PASSWORD, DEMO_TITLE
-from reviews.models import Comment, Document, Event, Paragraph, Revision, Role
+from reviews import editing, memory, workflow
+from reviews.management.commands.demo import DEMO_PASSWORD, DEMO_TITLE, EARLIER_TITLE, TERMS
+from reviews.models import (
+    Comment,
+    Document,
+    Event,
+    GlossaryChange,
+    GlossaryTerm,
+    Paragraph,
+    Revision,
+    Role,
+    Stage,
+)
 from tests.conftest import new_document
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,6 +55,8 @@ def counts():
         Revision.objects.count(),
         Comment.objects.count(),
         Event.objects.count(),
+        GlossaryTerm.objects.count(),
+        GlossaryChange.objects.count(),
     )
 
 
@@ -116,7 +129,7 @@ def one_line_error(result) -> str:
 # -- demo ----------------------------------------------------------------------------------
 
 
-def test_demo_creates_people_in_their_groups_and_one_document(db):
+def test_demo_creates_people_in_their_groups_and_the_demo_document(db):
     out = io.StringIO()
     call_command("demo", stdout=out)
     users = get_user_model().objects
@@ -132,8 +145,7 @@ def test_demo_creates_people_in_their_groups_and_one_document(db):
         assert user.check_password(DEMO_PASSWORD)
         assert user.is_active and not user.is_superuser
     assert sorted(Group.objects.values_list("name", flat=True)) == sorted(Role.values)
-    document = Document.objects.get()
-    assert document.title == DEMO_TITLE
+    document = Document.objects.get(title=DEMO_TITLE)
     assert document.translator.username == "translator"
     assert document.editor.username == "editor"
     assert document.paragraphs.count() > 3
@@ -146,6 +158,41 @@ def test_demo_creates_people_in_their_groups_and_one_document(db):
     assert "Mina Seo, translator" in text
     assert "Tae Oh, translator (sees no documents)" in text
     assert Document.objects.visible_to(users.get(username="outsider")).count() == 0
+
+
+def test_demo_seeds_the_articles_terms_and_an_approved_story_the_memory_suggests(client, db):
+    call_command("demo", stdout=io.StringIO())
+    article = Document.objects.get(title=DEMO_TITLE)
+    korean = "\n".join(article.paragraphs.values_list("source", flat=True))
+    terms = set(GlossaryTerm.objects.values_list("korean", "english"))
+    assert terms == {(korean, english) for korean, english, *_ in TERMS}
+    assert all(term in korean for term, _ in terms)
+    # Through the glossary's functions: each addition is in its log, by the editor.
+    assert set(GlossaryChange.objects.values_list("korean", "actor__username")) == {
+        (term, "editor") for term, _ in terms
+    }
+    earlier = Document.objects.get(title=EARLIER_TITLE)
+    assert earlier.stage == Stage.APPROVED
+    assert not earlier.paragraphs.exclude(status=Paragraph.Status.APPROVED).exists()
+
+    translator = get_user_model().objects.get(username="translator")
+    suggested = {
+        row.pk: memory.suggestions(translator, row.source, exclude_document=article)
+        for row in article.paragraphs.all()
+    }
+    assert sum(bool(found) for found in suggested.values()) >= 3
+    assert {s.origin for found in suggested.values() for s in found} == {EARLIER_TITLE}
+
+    # What `make run` shows: the terms marked in the article, a suggestion beside a row.
+    client.force_login(translator)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count('class="glossary-term"') >= len(TERMS)
+    row = next(pk for pk, found in suggested.items() if found)
+    view = client.get(reverse("memory", args=[article.pk, row])).content.decode()
+    assert EARLIER_TITLE in view and earlier.get_absolute_url() in view
+    # The outsider still sees nothing.
+    outsider = get_user_model().objects.get(username="outsider")
+    assert Document.objects.visible_to(outsider).count() == 0
 
 
 def test_demo_twice_changes_nothing(db):

@@ -1,14 +1,19 @@
 """Translation memory: approved rows of other visible documents, most similar first."""
 
+import io
 import random
+from xml.sax.saxutils import escape
 
+import lxml.html
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from reviews import editing, memory
 from reviews.importing import create_document
-from reviews.models import Document, Paragraph
+from reviews.models import Document, MemoryUnit, Paragraph
 from tests.conftest import new_document
 from tests.korean_corpus import paragraph
 
@@ -170,6 +175,134 @@ def test_an_outsider_gets_404_for_the_suggestions_of_a_document(client, people, 
     assert client.get(reverse("memory", args=[today.pk, row.pk])).status_code == 404
 
 
+# --------------------------------------------------------------------------- imported memory
+
+# A vendor's memory: the same briefing with housing instead of jobs (closer to today's row than
+# last month's approved row), and an older story further away.
+UNIT_KO = "정부는 16일 국무회의를 열고 청년 주거 대책을 발표했다고 밝혔다."
+UNIT_EN = 'The government announced <b>youth</b> housing & "rent" steps on the 16th.'
+FAR_KO = "정부는 지난해 국무회의를 열고 청년 일자리 대책을 논의했다."
+FAR_EN = "The government discussed youth jobs at a Cabinet meeting last year."
+
+
+def write_tmx(path, pairs, source_lang="ko-KR", target_lang="en-US"):
+    units = "".join(
+        f'<tu><tuv xml:lang="{source_lang}"><seg>{escape(korean)}</seg></tuv>'
+        f'<tuv xml:lang="{target_lang}"><seg>{escape(english)}</seg></tuv></tu>'
+        for korean, english in pairs
+    )
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="Vendor"'
+        ' creationtoolversion="1" segtype="paragraph" o-tmf="vendor" adminlang="en"'
+        f' srclang="{source_lang}" datatype="plaintext"/><body>{units}</body></tmx>',
+        encoding="utf-8",
+    )
+    return path
+
+
+CLASS = './/*[contains(concat(" ", @class, " "), " {} ")]'
+
+
+def by_class(element, name):
+    return element.xpath(CLASS.format(name))
+
+
+def import_tmx(path):
+    out = io.StringIO()
+    call_command("import_tmx", str(path), stdout=out)
+    return out.getvalue()
+
+
+def memory_page(client, user, document, source):
+    client.force_login(user)
+    row = document.paragraphs.get(source=source)
+    response = client.get(reverse("memory", args=[document.pk, row.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_imported_pair_is_suggested_ranked_with_approved_rows(
+    client, people, last_month, today, tmp_path
+):
+    tmx = write_tmx(tmp_path / "vendor-2025.tmx", [(UNIT_KO, UNIT_EN), (FAR_KO, FAR_EN)])
+    assert import_tmx(tmx).strip() == "Imported 2 pairs (0 already in the memory)."
+
+    found = memory.suggestions(people.translator, TODAY_KO, exclude_document=today)
+    assert [s.english for s in found] == [UNIT_EN, APPROVED_EN, FAR_EN]
+    assert found[0].similarity > found[1].similarity > found[2].similarity
+    assert [s.similarity for s in found] == [
+        memory.similarity(korean, TODAY_KO) for korean in (UNIT_KO, APPROVED_KO, FAR_KO)
+    ]
+    unit = found[0]
+    assert (unit.origin, unit.url, unit.key[0]) == ("vendor-2025.tmx", "", "unit")
+    changed = {(op, text) for op, text in unit.diff if op != 0}
+    assert changed == {(-1, "주거"), (1, "일자리")}
+
+    page = memory_page(client, people.translator, today, TODAY_KO)
+    items = by_class(lxml.html.fromstring(page), "memory-item")
+    assert [by_class(item, "memory-target")[0].text_content() for item in items] == [
+        UNIT_EN,
+        APPROVED_EN,
+        FAR_EN,
+    ]
+    # The imported one names its file, says where it is from, and links nowhere.
+    meta = by_class(items[0], "memory-meta")[0]
+    assert meta.text_content() == f"{unit.percent}% from vendor-2025.tmx, imported memory"
+    assert meta.xpath(".//a") == [] and items[0].xpath(".//a") == []
+    # The approved row links to its document.
+    (link,) = by_class(items[1], "memory-meta")[0].xpath(".//a")
+    assert link.get("href").startswith(last_month.get_absolute_url())
+    # Escaped: the TMX file's markup is text.
+    assert "<b>youth</b>" not in page
+    assert "&lt;b&gt;youth&lt;/b&gt; housing &amp; &quot;rent&quot;" in page
+    assert items[0].xpath(".//button")[0].get("data-text") == UNIT_EN
+
+
+def test_a_unit_without_a_file_name_says_imported_memory_and_links_nowhere(client, people, today):
+    MemoryUnit.objects.create(source=UNIT_KO, target=UNIT_EN, source_lang="ko", target_lang="en")
+    (found,) = memory.suggestions(people.translator, TODAY_KO, exclude_document=today)
+    assert (found.origin, found.url) == ("", "")
+    page = memory_page(client, people.translator, today, TODAY_KO)
+    (item,) = by_class(lxml.html.fromstring(page), "memory-item")
+    assert (
+        by_class(item, "memory-meta")[0].text_content() == f"{found.percent}% from imported memory"
+    )
+    assert item.xpath(".//a") == []
+    assert f'href="{today.get_absolute_url()}' not in lxml.html.tostring(item).decode()
+
+
+def test_only_korean_to_english_units_are_suggested(people, tmp_path):
+    for number, (source_lang, target_lang) in enumerate(
+        [("ko", "ja"), ("en", "ko"), ("kok", "en"), ("KO_kr", "EN-gb")]
+    ):
+        english = f"Variant {number}: youth housing steps."
+        pair = (UNIT_KO, english) if source_lang != "en" else (english, UNIT_KO)
+        import_tmx(write_tmx(tmp_path / f"{number}.tmx", [pair], source_lang, target_lang))
+    assert MemoryUnit.objects.count() == 4
+    found = memory.suggestions(people.translator, TODAY_KO)
+    assert [s.english for s in found] == ["Variant 3: youth housing steps."]
+
+
+def test_a_pair_approved_and_imported_is_one_suggestion_that_links_to_its_document(
+    people, last_month, tmp_path
+):
+    exported = tmp_path / "desk.tmx"
+    call_command("export_tmx", "-o", str(exported))
+    import_tmx(exported)
+    assert MemoryUnit.objects.filter(source=APPROVED_KO).exists()
+    found = memory.suggestions(people.translator, TODAY_KO)
+    assert [(s.english, s.key[0]) for s in found] == [(APPROVED_EN, "paragraph")]
+    assert found[0].url.startswith(last_month.get_absolute_url())
+
+
+def test_imported_units_are_for_everyone_signed_in_and_nobody_else(people, last_month, tmp_path):
+    import_tmx(write_tmx(tmp_path / "vendor.tmx", [(UNIT_KO, UNIT_EN)]))
+    # The outsider may open no document with an approved row, but the imported memory is
+    # the desk's, not a document's.
+    assert [s.english for s in memory.suggestions(people.outsider, TODAY_KO)] == [UNIT_EN]
+    assert memory.suggestions(AnonymousUser(), TODAY_KO) == []
+
+
 # --------------------------------------------------------------------------- PostgreSQL
 
 postgres_only = pytest.mark.skipif(
@@ -231,3 +364,37 @@ def test_postgres_plans_the_lookup_on_the_trigram_index(people, who, last_month)
     # And the seeded haystack still gives back the near-duplicate first.
     found = memory.suggestions(user, TODAY_KO)
     assert found[0].english == APPROVED_EN
+
+
+@postgres_only
+def test_postgres_has_the_trigram_index_on_imported_units(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'memoryunit_source_trgm'")
+        (definition,) = cursor.fetchone()
+    assert "reviews_memoryunit USING gin (source gin_trgm_ops)" in definition
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_postgres_plans_the_unit_lookup_on_the_trigram_index(people, tmp_path):
+    rng = random.Random(13)
+    MemoryUnit.objects.bulk_create(
+        MemoryUnit(
+            source=paragraph(rng),
+            target=f"Seeded unit {number}",
+            source_lang="ko-KR" if number % 2 else "ko",
+            target_lang="en",
+            origin="seeded.tmx",
+        )
+        for number in range(20_000)
+    )
+    import_tmx(write_tmx(tmp_path / "vendor.tmx", [(UNIT_KO, UNIT_EN)]))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE reviews_memoryunit")
+    with memory.trigram_threshold():
+        plan = memory.trigram_matches(memory.memory_units(), TODAY_KO, memory.UNIT_FIELDS)[
+            : memory.MAX_CANDIDATES
+        ].explain()
+    assert "memoryunit_source_trgm" in plan, plan
+    found = memory.suggestions(people.translator, TODAY_KO)
+    assert found[0].english == UNIT_EN
