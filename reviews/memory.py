@@ -16,7 +16,7 @@ Korean diff are shared. The sources:
 
 Finding candidates:
 - PostgreSQL: pg_trgm's `%` operator, served by the GIN trigram indexes on the Korean of
-  rows (migration 0003) and of imported units (migration 0008), at the looser
+  rows (migration 0003) and of imported units (migration 0010), at the looser
   WORKBENCH_MEMORY_TRIGRAM_THRESHOLD, the best MAX_CANDIDATES of each by trigram similarity.
 - SQLite: the rows (and units) sharing the most of the paragraph's longest words (particles
   stripped), at most MAX_CANDIDATES each; a scan, without an index.

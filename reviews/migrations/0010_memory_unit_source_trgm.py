@@ -21,7 +21,7 @@ def drop_memory_unit_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0007_append_only_history_and_document_views"),
+        ("reviews", "0009_decision_undo_and_comment_notifications"),
     ]
 
     operations = [
