@@ -19,22 +19,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 
 from reviews import workflow
 from reviews.importing import create_document
-from reviews.models import Revision, Role, Stage
+from reviews.models import Revision, Stage
 from tests.servers import (
     Client,
     collect_static,
     database_url,
     log_in_all,
+    make_desk,
     run_threads,
     server_env,
     server_errors,
-    servers_password_hash,
     start_server,
     stop_server,
     wait_until_answering,
@@ -300,19 +298,7 @@ def check_storm(storm, paragraphs, users, stage):
 
 @pytest.fixture
 def desk(transactional_db):
-    """A translator, an editor and a manager whose passwords the servers' own (default)
-    hasher can check: the suite's fast MD5 hasher is not in the servers' settings."""
-    encoded = servers_password_hash()
-    people = {}
-    for username, role in (
-        ("mina", Role.TRANSLATOR),
-        ("daniel", Role.EDITOR),
-        ("jiwon", Role.MANAGER),
-    ):
-        user = get_user_model().objects.create(username=username, password=encoded)
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-        people[username] = user
-    return people
+    return make_desk()
 
 
 def new_document(desk, *actions):

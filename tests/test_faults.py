@@ -27,13 +27,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 
 from reviews import workflow
 from reviews.importing import create_document
-from reviews.models import Role
 from tests.conftest import ENGLISH, KOREAN
 from tests.servers import (
     ROOT,
@@ -42,6 +39,7 @@ from tests.servers import (
     database_url,
     free_port,
     log_in_all,
+    make_desk,
     run_threads,
     server_env,
     servers_password_hash,
@@ -396,17 +394,7 @@ def test_postgres_restart_under_two_servers(cluster, tmp_path):
 
 @pytest.fixture
 def desk(transactional_db):
-    encoded = servers_password_hash()
-    people = {}
-    for username, role in (
-        ("mina", Role.TRANSLATOR),
-        ("daniel", Role.EDITOR),
-        ("jiwon", Role.MANAGER),
-    ):
-        user = get_user_model().objects.create(username=username, password=encoded)
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-        people[username] = user
-    return people
+    return make_desk()
 
 
 def new_document(desk, *actions):
