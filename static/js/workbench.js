@@ -451,7 +451,9 @@
     const selection = document.getSelection();
     // A drag that selected words (to quote them) is not a click on the mark.
     if (!mark || (selection && !selection.isCollapsed)) return;
-    if (event.target.closest("a, button, [tabindex]")) return;
+    // A glossary term inside the marked words keeps its own click.
+    const control = event.target.closest("a, button, [tabindex]");
+    if (control && mark.contains(control)) return;
     const thread = mark.getAttribute("data-thread");
     const opener = document.querySelector('a.quote-link[data-thread="' + CSS.escape(thread) + '"]');
     if (opener) opener.click();
