@@ -319,7 +319,10 @@ def test_the_htmx_post_returns_the_thread_and_the_count_out_of_band(client, peop
     assert f'id="threads-{row.pk}"' in html
     assert "Check the figure" in html
     assert f'<span id="comment-count-{row.pk}" hx-swap-oob="true">' in html
-    assert '1/1<span class="visually-hidden"> unresolved</span>' in html
+    assert '<span class="count count-open">1 open comment</span>' in html
+    # The row's texts come along too, so a quote's mark appears or goes with its thread.
+    assert f'<div class="cell-text" id="target-text-{row.pk}" hx-swap-oob="true">' in html
+    assert f'<div class="cell-text" id="source-text-{row.pk}" hx-swap-oob="true">' in html
     comment = Comment.objects.get()
     assert (comment.paragraph, comment.category, comment.severity) == (row, "accuracy", "major")
 
@@ -370,8 +373,8 @@ def test_the_unresolved_count_shows_on_the_row(client, people, document):
     client.force_login(people.translator)
     html = client.get(document.get_absolute_url()).content.decode()
     expected = (
-        f'<span id="comment-count-{row.pk}">Comments <span class="count count-open">1/2'
-        '<span class="visually-hidden"> unresolved</span>'
+        f'<span id="comment-count-{row.pk}">Comments '
+        '<span class="count count-open">1 open comment, 1 resolved</span>'
     )
     assert expected in html
     fragment = client.get(reverse("row", args=[document.pk, row.pk]), **HTMX).content.decode()

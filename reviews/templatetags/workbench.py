@@ -1,7 +1,6 @@
 from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from reviews.diffing import render_diff
@@ -32,49 +31,6 @@ def moment(value, precision=""):
     if isinstance(value, str):
         value = parse_datetime(value)
     return format_moment(value, seconds=precision == "seconds") if value else ""
-
-
-@register.filter
-def with_finding_marks(paragraph):
-    """The row's English as paragraphs, the spans its open findings point at marked. Every
-    piece of text is escaped here before it is joined with our own tags."""
-    text = paragraph.text
-    spans = sorted(
-        tuple(f["target_span"])
-        for f in paragraph.findings or ()
-        if f.get("target_span") and not f.get("dismissed")
-    )
-    marked = [False] * len(text)
-    for start, end in spans:
-        for i in range(max(0, start), min(len(text), max(end, start + 1))):
-            marked[i] = True
-    html = []
-    for part_start, part in paragraph_parts(text):
-        pieces, current, run = [], None, []
-        for offset, ch in enumerate(part):
-            flag = marked[part_start + offset]
-            if flag != current and run:
-                pieces.append((current, "".join(run)))
-                run = []
-            current = flag
-            run.append(ch)
-        if run:
-            pieces.append((current, "".join(run)))
-        inner = "".join(
-            f'<mark class="finding-mark">{escape(piece)}</mark>' if flag else escape(piece)
-            for flag, piece in pieces
-        )
-        html.append(f"<p>{inner}</p>")
-    return mark_safe("".join(html))  # noqa: S308
-
-
-def paragraph_parts(text):
-    """(offset, paragraph) for the non-empty paragraphs of a cell, split at blank lines."""
-    position = 0
-    for part in text.split("\n\n"):
-        if part:
-            yield position, part
-        position += len(part) + 2
 
 
 @register.filter

@@ -22,7 +22,7 @@ from reviews.comments import (
     may_resolve,
     set_resolved,
 )
-from reviews.models import Comment
+from reviews.models import Comment, Stage
 from reviews.views.access import document_for, number_or_404
 from reviews.views.stage import stage_fragments
 
@@ -54,6 +54,7 @@ def thread_context(request, document, paragraph, **extra):
         "comments_url": comments_url,
         "threads": threads,
         "unresolved": sum(1 for thread in threads if thread.resolved_at is None),
+        "total": len(threads),
         "may_comment": workflow.can(request.user, "comment", document),
         "may_grade": workflow.can(request.user, "grade_comment", document),
         "categories": Comment.Category.choices,
@@ -73,15 +74,36 @@ def on_document_page(request, document):
 def thread_response(request, document, paragraph, **extra):
     """The thread panel; on the document page also the row's comment count, the stage buttons
     and the progress out of band (a critical comment holds approval back)."""
-    context = thread_context(request, document, paragraph, **extra)
+    on_page = on_document_page(request, document)
+    context = thread_context(request, document, paragraph, on_document_page=on_page, **extra)
     html = render_to_string("reviews/comments.html#threads", context, request)
-    if on_document_page(request, document):
+    if on_page:
         if paragraph is not None:
             html += render_to_string(
                 "reviews/comments.html#count", {**context, "oob": True}, request
             )
+            html += row_text_fragments(request, document, paragraph)
         html += stage_fragments(request, document)
     return HttpResponse(html)
+
+
+def row_text_fragments(request, document, paragraph):
+    """The row's two texts, out of band: a new, resolved or reopened thread adds or takes away
+    the mark of its quote. (While the document is aligning its cells hold the pairing tools.)"""
+    if document.stage == Stage.ALIGNING:
+        return ""
+    # The grid imports this module for thread_context; the row's query lives there.
+    from reviews.views.grid import grid_context, rows_of
+
+    context = {
+        **grid_context(request, document),
+        "paragraph": rows_of(document).get(pk=paragraph.pk),
+        "oob": True,
+    }
+    return "".join(
+        render_to_string(f"reviews/document.html#{side}_text", context, request)
+        for side in ("source", "target")
+    )
 
 
 def paragraph_or_none(document, paragraph_pk):

@@ -12,7 +12,7 @@ from reviews.exporting import FORMAT_LABELS
 from reviews.forms import people_in
 from reviews.glossary_marks import term_matcher
 from reviews.importing import LOW_CONFIDENCE
-from reviews.models import Priority, Revision, Role, Stage
+from reviews.models import Comment, Priority, Revision, Role, Stage
 from reviews.pairing import undo_stack
 from reviews.quality import document_score
 from reviews.views.comments import thread_context
@@ -93,12 +93,22 @@ def rows_of(document):
         .order_by("pk"),
         to_attr="open_proposals",
     )
+    # The margin's cards: each open thread with its author and its number of replies, for all
+    # rows in one query.
+    open_threads = Prefetch(
+        "comments",
+        queryset=Comment.objects.filter(reply_to=None, resolved_at=None)
+        .select_related("author")
+        .annotate(reply_count=Count("replies"))
+        .order_by("pk"),
+        to_attr="open_threads",
+    )
     threads = Q(comments__reply_to=None)
     # FETCH_PEERS: a relation the template reaches lazily loads for all rows in one query.
     return (
         document.paragraphs.order_by("position")
         .fetch_mode(FETCH_PEERS)
-        .prefetch_related(open_proposals)
+        .prefetch_related(open_proposals, open_threads)
         .annotate(
             thread_count=Count("comments", filter=threads),
             unresolved_count=Count("comments", filter=threads & Q(comments__resolved_at=None)),

@@ -417,3 +417,55 @@
   document.addEventListener("DOMContentLoaded", function () { expireUndoOffers(document); });
   document.addEventListener("htmx:load", function (event) { expireUndoOffers(event.target); });
 })();
+
+// ---- Comments in the margin: a thread's card and the words it quotes light up together, on
+// the pointer or the focus; a click on the marked words opens the thread as its link does, and
+// the thread asked for gets the focus once the row's threads are in.
+(function () {
+  "use strict";
+
+  function threadOf(target) {
+    const element = target.closest && target.closest("[data-thread]");
+    return element ? element.getAttribute("data-thread") : null;
+  }
+
+  function light(target, on) {
+    const thread = threadOf(target);
+    if (!thread) return;
+    document.querySelectorAll('[data-thread="' + CSS.escape(thread) + '"]').forEach(function (el) {
+      el.classList.toggle("is-linked", on);
+    });
+  }
+
+  document.addEventListener("mouseover", function (event) { light(event.target, true); });
+  document.addEventListener("mouseout", function (event) { light(event.target, false); });
+  document.addEventListener("focusin", function (event) { light(event.target, true); });
+  document.addEventListener("focusout", function (event) { light(event.target, false); });
+
+  let wanted = null;
+
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest("a[data-thread]");
+    if (link) { wanted = link.getAttribute("data-thread"); return; }
+    const mark = event.target.closest && event.target.closest("mark.quote-mark");
+    const selection = document.getSelection();
+    // A drag that selected words (to quote them) is not a click on the mark.
+    if (!mark || (selection && !selection.isCollapsed)) return;
+    // A glossary term inside the marked words keeps its own click.
+    const control = event.target.closest("a, button, [tabindex]");
+    if (control && mark.contains(control)) return;
+    const thread = mark.getAttribute("data-thread");
+    const opener = document.querySelector('a.quote-link[data-thread="' + CSS.escape(thread) + '"]');
+    if (opener) opener.click();
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const slot = event.detail.target;
+    if (!wanted || !slot || !slot.matches || !slot.matches(".row-comments")) return;
+    const thread = document.getElementById("comment-" + wanted);
+    wanted = null;
+    if (!thread) return;
+    thread.focus({ preventScroll: true });
+    thread.scrollIntoView({ block: "nearest" });
+  });
+})();

@@ -104,7 +104,8 @@ def desk(people):
     row = document.paragraphs.order_by("position").first()
     editing.save_edit(people.editor, row.pk, "City council passes a 12 trillion won budget", 1)
     add_comment(people.editor, document, "Is it 12 or 12.3 trillion?", paragraph=row,
-                category="accuracy", severity="minor")  # fmt: skip
+                category="accuracy", severity="minor", quote="12 trillion won",
+                quote_side="target")  # fmt: skip
     return document, row
 
 
@@ -198,6 +199,26 @@ def test_the_document_page_passes_axe(page, axe_source, people, desk):
     page.context.clear_cookies()
     log_in(page, "mina")
     problems += check_page(page, axe_source, "document-translator", document.get_absolute_url())
+    assert_clean(problems)
+
+
+def open_first_thread(page):
+    """The first row's threads opened in the margin, from the mark of the quoted words."""
+    page.locator("mark.quote-mark").first.click()
+    page.locator(".cell-margin .threads article.thread").first.wait_for()
+    settled(page)
+
+
+def test_the_margin_with_a_thread_open_passes_axe_wide_and_on_a_phone(page, axe_source, desk):
+    document, _ = desk
+    log_in(page, "daniel")
+    problems = check_page(
+        page, axe_source, "document-margin", document.get_absolute_url(), then=open_first_thread
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    problems += check_page(
+        page, axe_source, "document-phone", document.get_absolute_url(), then=open_first_thread
+    )
     assert_clean(problems)
 
 
