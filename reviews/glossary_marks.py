@@ -21,6 +21,7 @@ from django.db.models import Max
 
 from reviews import korean
 from reviews.models import GlossaryChange, GlossaryTerm
+from reviews.sentence_marks import NO_ENGLISH, marked_piece
 
 WORD = re.compile(r"\w+")
 
@@ -74,22 +75,23 @@ class TermMatcher:
                 reached = end
         return kept
 
-    def render(self, text, id_prefix):
+    def render(self, text, id_prefix, unmatched=()):
         """The text as HTML with each term in a focusable span whose tooltip gives the
-        English; everything is escaped."""
+        English, and the `unmatched` sentence spans (sorted, merged) in the quiet mark of a
+        sentence with no English, split around a term they cut; everything is escaped."""
         parts, position = [], 0
         for number, (start, end, term) in enumerate(self.spans(text)):
             tip_id = f"{id_prefix}-{number}"
             english = "; ".join(self.english[term])
-            parts.append(html.escape(text[position:start]))
+            parts.append(marked_piece(text, position, start, unmatched, NO_ENGLISH))
             parts.append(
                 f'<span class="glossary-term" tabindex="0" aria-describedby="{tip_id}">'
-                f"{html.escape(text[start:end])}"
+                f"{marked_piece(text, start, end, unmatched, NO_ENGLISH)}"
                 f'<span class="glossary-tip" role="tooltip" id="{tip_id}">{html.escape(english)}'
                 "</span></span>"
             )
             position = end
-        parts.append(html.escape(text[position:]))
+        parts.append(marked_piece(text, position, len(text), unmatched, NO_ENGLISH))
         return "".join(parts)
 
 

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from reviews.diffing import render_diff
 from reviews.models import display_name
 from reviews.pairing import describe_change
+from reviews.sentence_marks import NO_KOREAN, marked_piece, shifted, unmatched_spans
 from reviews.timestamps import moment as format_moment
 
 register = template.Library()
@@ -36,8 +37,9 @@ def moment(value, precision=""):
 
 @register.filter
 def with_finding_marks(paragraph):
-    """The row's English as paragraphs, the spans its open findings point at marked. Every
-    piece of text is escaped here before it is joined with our own tags."""
+    """The row's English as paragraphs, the spans its open findings point at marked, and an
+    added sentence (no Korean behind it) in the quieter mark of reviews.sentence_marks.
+    Every piece of text is escaped here before it is joined with our own tags."""
     text = paragraph.text
     spans = sorted(
         tuple(f["target_span"])
@@ -48,6 +50,10 @@ def with_finding_marks(paragraph):
     for start, end in spans:
         for i in range(max(0, start), min(len(text), max(end, start + 1))):
             marked[i] = True
+    unmatched = unmatched_spans(paragraph, "target")
+    for start, end in unmatched:
+        # The sentence mark says it more quietly than the finding's own mark would.
+        marked[start:end] = [False] * (end - start)
     html = []
     for part_start, part in paragraph_parts(text):
         pieces, current, run = [], None, []
@@ -60,11 +66,15 @@ def with_finding_marks(paragraph):
             run.append(ch)
         if run:
             pieces.append((current, "".join(run)))
-        inner = "".join(
-            f'<mark class="finding-mark">{escape(piece)}</mark>' if flag else escape(piece)
-            for flag, piece in pieces
-        )
-        html.append(f"<p>{inner}</p>")
+        inner, position = [], 0
+        for flag, piece in pieces:
+            if flag:
+                inner.append(f'<mark class="finding-mark">{escape(piece)}</mark>')
+            else:
+                sentences = shifted(unmatched, part_start + position, len(piece))
+                inner.append(marked_piece(piece, 0, len(piece), sentences, NO_KOREAN))
+            position += len(piece)
+        html.append(f"<p>{''.join(inner)}</p>")
     return mark_safe("".join(html))  # noqa: S308
 
 
