@@ -12,7 +12,6 @@ group's alternatives one by one.) The dicts are built once per glossary version 
 per process; bench/glossary.py measures it.
 """
 
-import html
 import re
 import threading
 from dataclasses import dataclass, field
@@ -73,24 +72,6 @@ class TermMatcher:
                 kept.append((start, end, term))
                 reached = end
         return kept
-
-    def render(self, text, id_prefix):
-        """The text as HTML with each term in a focusable span whose tooltip gives the
-        English; everything is escaped."""
-        parts, position = [], 0
-        for number, (start, end, term) in enumerate(self.spans(text)):
-            tip_id = f"{id_prefix}-{number}"
-            english = "; ".join(self.english[term])
-            parts.append(html.escape(text[position:start]))
-            parts.append(
-                f'<span class="glossary-term" tabindex="0" aria-describedby="{tip_id}">'
-                f"{html.escape(text[start:end])}"
-                f'<span class="glossary-tip" role="tooltip" id="{tip_id}">{html.escape(english)}'
-                "</span></span>"
-            )
-            position = end
-        parts.append(html.escape(text[position:]))
-        return "".join(parts)
 
 
 def build_matcher(version, terms):

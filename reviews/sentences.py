@@ -11,11 +11,13 @@ exceptions are what a news desk's text is full of:
 - abbreviations: titles ("Mr.", "Dr.") never end a sentence; other abbreviations ("U.S.",
   "Jan.", "No.", "Inc.", "p.m.") end one only before a word that usually opens a sentence
   ("the U.S. The talks" splits, "the U.S. Army" does not);
-- initials ("J. K. Rowling") and decimal numbers ("3.5") do not end sentences;
+- initials ("J. K. Rowling") and decimal numbers ("3.5") do not end sentences, and a figure
+  before a stop ("rose 3.5%. Wages") is no abbreviation; "No." is one only before a figure;
 - the next English sentence starts with a capital, a digit or an opening quote, so
   '"Why?" he asked' and "wait... and see" are one sentence;
 - a Korean quotation that closes before a quoting particle ('"좋다." 라고 말했다') and a
-  Korean date written with periods ("2019. 12. 1.") are not ends either.
+  Korean date written with periods ("2019. 12. 1.") are not ends either; a Korean ending
+  run together with the next sentence ("열린다.이후") is one.
 """
 
 import re
@@ -24,6 +26,10 @@ import re
 # Curly closing quotes cannot open anything, so one set off by a space still closes.
 SENTENCE_END = re.compile(r"(?:\.{2,}|[.!?…。]+)(?:[\"'”’»」』)\]]|\s+[”’»」』])*(?=\s|$)")
 LINE_BREAK = re.compile(r"\n\s*")
+# Korean run together without a space ("열린다.이후"): an ending, a stop, then Hangul.
+KOREAN_RUN_ON = re.compile(r"(?<=[다요까죠네])[.!?](?=[가-힣])")
+# "U.S.", "D.C.", "p.m.": letters and periods; "3.5%" is a figure, not an abbreviation.
+DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 OPENING = "\"'“‘«「『(["
 
 # Titles go before a name: they never end a sentence.
@@ -38,13 +44,15 @@ ABBREVIATIONS = frozenset(
      "nos", "inc", "co", "corp", "ltd", "plc", "jr", "sr", "etc", "al", "est", "univ", "assn",
      "bros", "fig", "vol", "pp", "ed", "eds", "govt", "intl", "natl", "min", "max")
 )  # fmt: skip
+# Abbreviations that stand before a figure only ("No. 3"); before anything else the word.
+NUMBER_SIGNS = frozenset(("no", "nos"))
 # Words that usually open a sentence: after an abbreviation they mean it closed one.
 SENTENCE_OPENERS = frozenset(
     ("the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its",
      "their", "our", "but", "and", "or", "so", "yet", "this", "that", "these", "those",
      "there", "here", "in", "on", "at", "for", "after", "before", "when", "while", "if",
      "as", "since", "however", "meanwhile", "still", "also", "some", "many", "most", "one",
-     "no", "not", "what", "who", "why", "how", "where", "officials", "police")
+     "no", "not", "what", "who", "why", "how", "where", "officials", "police", "then")
 )  # fmt: skip
 # Korean particles and verbs that follow a closed quotation ('"좋다." 라고 말했다').
 # Syllables that end a Korean sentence (했다, 해요, 할까, 했죠, 하네, 하지, 하오, 하자).
@@ -64,6 +72,8 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
             ends.add(match.end())
     for match in LINE_BREAK.finditer(text):
         ends.add(match.start())
+    if lang == "ko":
+        ends.update(match.end() for match in KOREAN_RUN_ON.finditer(text))
     spans = []
     start = 0
     for end in sorted(ends) + [len(text)]:
@@ -119,9 +129,11 @@ def _ends_sentence(text: str, start: int, end: int, lang: str) -> bool:
     if len(bare) == 1 and bare.isalpha():
         # An initial ("J. K. Rowling"), unless a sentence opener follows ("Plan B. The").
         return next_word.lower().strip(OPENING) in SENTENCE_OPENERS
-    if bare in ABBREVIATIONS or "." in bare:
+    if bare in ABBREVIATIONS or DOTTED.fullmatch(bare):
         # "Jan. 5", "No. 3": a figure after the abbreviation belongs to it.
         if first.isdigit():
             return False
+        if bare in NUMBER_SIGNS or terminator[-1] in "\"'”’»":
+            return True  # 'He said "no." Then': "No." is short for a number only before one
         return next_word.lower().strip(OPENING + ",") in SENTENCE_OPENERS
     return True

@@ -11,6 +11,7 @@ from django.urls import reverse
 from reviews import glossary, korean
 from reviews.glossary_marks import build_matcher, term_matcher
 from reviews.korean import find_term
+from reviews.templatetags.marks import glossary_marks, render_marks
 from tests.conftest import ENGLISH, new_document
 
 SOURCE = [
@@ -65,7 +66,7 @@ def test_the_marks_agree_with_find_term_on_every_term():
 
 def test_rendering_escapes_the_text_the_term_and_its_english():
     matcher = build_matcher((1, None), [("북한", "<North> & Korea"), ("통일부", "Ministry")])
-    out = matcher.render(SOURCE[2], "term-1-1")
+    out = render_marks(SOURCE[2], glossary_marks(matcher, SOURCE[2], "term-1-1"))
     assert "<북한>" not in out and "&lt;" in out and "&amp; 설명했다" in out
     assert "&lt;North&gt; &amp; Korea" in out
     assert 'tabindex="0" aria-describedby="term-1-1-0"' in out

@@ -45,6 +45,13 @@ def sentences(text, lang):
             ["그런데... 그는 말을 멈췄다.", "끝이었다…", "모두 떠났다."],
         ),
         ("제목만 있는 문단", ["제목만 있는 문단"]),
+        # Run together without a space after the ending, as pasted copy often is.
+        (
+            "회의는 오후 3시에 열린다.이후 기자회견이 있다.",
+            ["회의는 오후 3시에 열린다.", "이후 기자회견이 있다."],
+        ),
+        ("물가는 3.5% 올랐다. 금리는 2.25%다.", ["물가는 3.5% 올랐다.", "금리는 2.25%다."]),
+        ("발표는 2019.12.1 있었다.", ["발표는 2019.12.1 있었다."]),
     ],
 )
 def test_korean(text, expected):
@@ -81,6 +88,22 @@ def test_korean(text, expected):
         ("She works at Acme Inc. in Busan.", ["She works at Acme Inc. in Busan."]),
         # A closing quote set off by a space stays with its sentence.
         ('"We are ready. ” He nodded.', ['"We are ready. ”', "He nodded."]),
+        # A figure with a decimal point before the stop is no abbreviation like "U.S.".
+        (
+            "Prices rose 3.5%. Wages rose 2.1 percent.",
+            ["Prices rose 3.5%.", "Wages rose 2.1 percent."],
+        ),
+        # "No." is short for "number" only before a figure.
+        ('He said "no." Then he left.', ['He said "no."', "Then he left."]),
+        (
+            "He said no. Kim left. It ranked No. 1 in Asia.",
+            ["He said no.", "Kim left.", "It ranked No. 1 in Asia."],
+        ),
+        (
+            "They met in Washington, D.C. Then they flew home. Dr. Park said so.",
+            ["They met in Washington, D.C.", "Then they flew home.", "Dr. Park said so."],
+        ),
+        ("He paused... Then he left.", ["He paused...", "Then he left."]),
     ],
 )
 def test_english(text, expected):

@@ -32,15 +32,15 @@ SENTENCE_PRIORS = {
 def sentence_units(text: str, lang: str, common_words: frozenset = frozenset()) -> list:
     """The features of each sentence of a paragraph, counted as no sentences, so that
     sentence links are judged by their lengths and anchors alone."""
-    units = []
-    for start, end in split_sentences(text, lang):
-        sentence = text[start:end]
-        if lang == "ko":
-            features = korean_paragraph(sentence)
-        else:
-            features = english_paragraph(sentence, common_words)
-        units.append(features._replace(sentences=0))
-    return units
+    return [_features(text[a:b], lang, common_words) for a, b in split_sentences(text, lang)]
+
+
+def _features(sentence: str, lang: str, common_words: frozenset) -> Paragraph:
+    if lang == "ko":
+        features = korean_paragraph(sentence)
+    else:
+        features = english_paragraph(sentence, common_words)
+    return features._replace(sentences=0)
 
 
 def soft_cost(unit_cost, a: int, b: int, c: int, d: int) -> float:
@@ -75,10 +75,26 @@ def align_sentences(source: str, target: str) -> list[tuple[list[int], list[int]
     empty side is a sentence with no counterpart (a Korean sentence the translation
     dropped, or an English one it added).
     """
+    return _aligned(source, target)[2]
+
+
+def unmatched_sentences(source: str, target: str) -> tuple[list[tuple], list[tuple]]:
+    """The (start, end) spans of the Korean sentences the translation has nothing for, and
+    of the English sentences with no Korean behind them, as `align_sentences` links them.
+    The omission and addition checks judge and point with these."""
+    korean, english, links = _aligned(source, target)
+    dropped = [korean[i] for ko, en in links if not en for i in ko]
+    added = [english[j] for ko, en in links if not ko for j in en]
+    return dropped, added
+
+
+def _aligned(source: str, target: str) -> tuple[list, list, list]:
+    korean, english = split_sentences(source, "ko"), split_sentences(target, "en")
     common_words = frozenset(re.findall(r"\b[a-z]+\b", target))
-    ko = sentence_units(source, "ko")
-    en = sentence_units(target, "en", common_words)
-    return [(list(range(i0, i1)), list(range(j0, j1))) for i0, j0, i1, j1 in _path(ko, en)]
+    ko = [_features(source[a:b], "ko", common_words) for a, b in korean]
+    en = [_features(target[a:b], "en", common_words) for a, b in english]
+    links = [(list(range(i0, i1)), list(range(j0, j1))) for i0, j0, i1, j1 in _path(ko, en)]
+    return korean, english, links
 
 
 def _path(ko: list[Paragraph], en: list[Paragraph]) -> list[tuple[int, int, int, int]]:

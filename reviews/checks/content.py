@@ -4,13 +4,15 @@ A length ratio alone raises too many false alarms on real news (translators comp
 expand), so a finding needs the length to be off against the document's own ratio *and*
 something carried by one side only: a sentence more, figures, Latin-script names or a
 quotation. Only a very large gap in length counts alone. The thresholds were measured on
-real news pairs (bench/checks_real.py): see bench/checks.md.
+real news pairs (bench/checks_real.py): see bench/checks.md. Which sentence is missing or
+added is the sentence aligner's answer (`reviews.alignment.sentences.unmatched_sentences`),
+the same one the row's mark shows.
 """
 
 import math
 import re
 
-from reviews.alignment import align
+from reviews.alignment.sentences import unmatched_sentences
 from reviews.checks.findings import ERROR, WARNING, Finding
 from reviews.checks.numbers import (
     english_quantities,
@@ -48,19 +50,6 @@ def sentences(text: str, lang: str) -> list[tuple[int, int]]:
     return split_sentences(text, lang) or [(0, len(text))]
 
 
-def unpaired_sentence(source: str, target: str, side: str) -> tuple[int, int] | None:
-    """The span of a sentence the sentence aligner leaves without a partner on `side`
-    ("source": a Korean sentence with no English, "target" the reverse), or None."""
-    korean, english = sentences(source, "ko"), sentences(target, "en")
-    links = align([source[a:b] for a, b in korean], [target[a:b] for a, b in english])
-    for korean_indices, english_indices, _ in links:
-        if side == "source" and korean_indices and not english_indices:
-            return korean[korean_indices[0]]
-        if side == "target" and english_indices and not korean_indices:
-            return english[english_indices[0]]
-    return None
-
-
 def one_sided(source: str, target: str) -> tuple[list[str], list[str]]:
     """What only the Korean carries, and what only the English carries: firm figures,
     Latin-script names and quotations."""
@@ -93,6 +82,9 @@ def one_sided(source: str, target: str) -> tuple[list[str], list[str]]:
 
 
 def check_content(source: str, target: str, ratio: float | None = None) -> list[Finding]:
+    # Spans are found in the stripped texts and given back in the texts as they were.
+    source_lead = len(source) - len(source.lstrip())
+    target_lead = len(target) - len(target.lstrip())
     source, target = source.strip(), target.strip()
     if len(source) < MIN_KOREAN_LENGTH or not target:
         return []
@@ -115,9 +107,10 @@ def check_content(source: str, target: str, ratio: float | None = None) -> list[
         # A quotation dropped while others stay is an omission even in a short gap.
         quoted = "a quotation" in only_korean
         if (reasons and gap < -suspicious) or gap < -decisive or quoted:
-            span = None
-            if korean_sentences > english_sentences:
-                span = unpaired_sentence(source, target, "source")
+            # The mark in the row: the first Korean sentence the sentence aligner finds
+            # nothing for in the English.
+            dropped = unmatched_sentences(source, target)[0]
+            span = dropped[0] if dropped else None
             where = f"; perhaps “{source[slice(*span)]}”" if span else ""
             return [
                 Finding(
@@ -127,7 +120,7 @@ def check_content(source: str, target: str, ratio: float | None = None) -> list[
                     + (f" ({'; '.join(reasons)})" if reasons else "")
                     + f": something may be missing{where}.",
                     None,
-                    span or (0, len(source)),
+                    _shifted(span or (0, len(source)), source_lead),
                 )
             ]
     if gap > QUOTE_GAP:
@@ -138,9 +131,8 @@ def check_content(source: str, target: str, ratio: float | None = None) -> list[
             reasons.append("only the English has " + ", ".join(dict.fromkeys(only_english)))
         quoted = "a quotation" in only_english
         if (reasons and gap > suspicious) or gap > decisive or quoted:
-            span = None
-            if english_sentences > korean_sentences:
-                span = unpaired_sentence(source, target, "target")
+            added = unmatched_sentences(source, target)[1]
+            span = added[0] if added else None
             return [
                 Finding(
                     "addition",
@@ -148,8 +140,12 @@ def check_content(source: str, target: str, ratio: float | None = None) -> list[
                     f"The English is {share:.0%} of the length this Korean usually takes"
                     + (f" ({'; '.join(reasons)})" if reasons else "")
                     + ": something may have been added.",
-                    span or (0, len(target)),
+                    _shifted(span or (0, len(target)), target_lead),
                     None,
                 )
             ]
     return []
+
+
+def _shifted(span: tuple[int, int], offset: int) -> tuple[int, int]:
+    return (span[0] + offset, span[1] + offset)

@@ -19,12 +19,14 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from reviews.models import display_name
+from reviews.sentence_marks import NO_ENGLISH, NO_KOREAN, unmatched_spans
 
 register = template.Library()
 
 # Where two marks overlap, the lower rank stays whole and the higher one is split around it.
 QUOTE_RANK = 0
 FINDING_RANK = 1
+SENTENCE_RANK = 2
 GLOSSARY_RANK = 3
 
 
@@ -167,12 +169,15 @@ def quote_marks(paragraph, side):
     return marks
 
 
-def finding_marks(paragraph):
-    """Marks for the English spans the row's open check findings point at."""
+def finding_marks(paragraph, quiet=()):
+    """Marks for the English spans the row's open check findings point at, but for an addition
+    whose sentence is in `quiet` (drawn by sentence_marks, which says it more quietly)."""
     spans = sorted(
         tuple(f["target_span"])
         for f in paragraph.findings or ()
-        if f.get("target_span") and not f.get("dismissed")
+        if f.get("target_span")
+        and not f.get("dismissed")
+        and not (f.get("kind") == "addition" and covered(f["target_span"], quiet))
     )
     # Overlapping findings read as one marked stretch, as they always have.
     merged = []
@@ -185,6 +190,32 @@ def finding_marks(paragraph):
     return [
         Mark(start, end, FINDING_RANK, '<mark class="finding-mark">', "</mark>")
         for start, end in merged
+    ]
+
+
+def covered(span, spans):
+    return any(start <= span[0] and span[1] <= end for start, end in spans)
+
+
+def sentence_marks(spans, side):
+    """The quiet mark on each sentence with no counterpart (reviews.sentence_marks): a dotted
+    underline with a tick where it starts, and hidden words that say what it means, once."""
+    label = NO_ENGLISH if side == "source" else NO_KOREAN
+    return [
+        Mark(
+            start,
+            end,
+            SENTENCE_RANK,
+            format_html(
+                '<mark class="unmatched-sentence unmatched-start" title="{}">'
+                '<span class="visually-hidden">{}: </span>',
+                label,
+                label,
+            ),
+            "</mark>",
+            again=format_html('<mark class="unmatched-sentence" title="{}">', label),
+        )
+        for start, end in spans
     ]
 
 
@@ -219,17 +250,22 @@ def glossary_marks(matcher, text, id_prefix):
 
 @register.filter
 def marked_english(paragraph):
-    """The row's English as paragraphs: the findings' spans and the open threads' quotes marked.
-    render_marks escapes every piece of text, which is why the result may be marked safe."""
-    marks = finding_marks(paragraph) + quote_marks(paragraph, "target")
+    """The row's English as paragraphs: the findings' spans, the open threads' quotes and the
+    sentences with no Korean marked. render_marks escapes every piece of text, which is why
+    the result may be marked safe."""
+    added = unmatched_spans(paragraph, "target")
+    marks = finding_marks(paragraph, added) + quote_marks(paragraph, "target")
+    marks += sentence_marks(added, "target")
     return mark_safe(paragraphs_html(paragraph.text, marks))  # noqa: S308
 
 
 @register.simple_tag
 def marked_korean(paragraph, matcher):
-    """The row's Korean as paragraphs: glossary terms and the open threads' quotes marked. The
-    glossary is matched paragraph by paragraph (its tooltips' ids count them from 1)."""
+    """The row's Korean as paragraphs: glossary terms, the open threads' quotes and the
+    sentences with no English marked. The glossary is matched paragraph by paragraph (its
+    tooltips' ids count them from 1)."""
     quotes = quote_marks(paragraph, "source")
+    quotes += sentence_marks(unmatched_spans(paragraph, "source"), "source")
     html = []
     for number, (offset, part) in enumerate(paragraph_parts(paragraph.source), start=1):
         marks = glossary_marks(matcher, part, f"glossary-{paragraph.pk}-{number}")
