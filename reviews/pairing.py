@@ -162,12 +162,48 @@ def insert_empty(rows, index, side, at=None):
     pin(*rows[index : index + 2])
 
 
+def move_to(rows, index, side, at, to):
+    """Drag and drop: paragraph `at` of this cell goes to row `to`. A side's order never
+    changes, so the paragraphs lying between it and that row go along: moving down, those after
+    it (in its row and the rows between) start row `to` with it; moving up, those before it end
+    row `to` with it. Rows outside the two are left as they are."""
+    row = row_at(rows, index)
+    if not isinstance(to, int) or not 0 <= to < len(rows):
+        raise PairingRefused("That row no longer exists; the page was out of date.")
+    paragraphs = row.side(side)
+    if not isinstance(at, int) or not 0 <= at < len(paragraphs):
+        raise PairingRefused("That paragraph is no longer there; the page was out of date.")
+    if to == index:
+        raise PairingRefused("The paragraph is already in that row.")
+    target, changed = rows[to], [row, rows[to]]
+    if to > index:
+        carried = paragraphs[at:]
+        del paragraphs[at:]
+        between = rows[index + 1 : to]
+    else:
+        carried = []
+        between = rows[to + 1 : index]
+    for passed in between:
+        if passed.side(side):
+            changed.append(passed)
+            carried.extend(passed.side(side))
+            passed.side(side).clear()
+    if to > index:
+        target.side(side)[:0] = carried
+    else:
+        carried.extend(paragraphs[: at + 1])
+        del paragraphs[: at + 1]
+        target.side(side).extend(carried)
+    pin(*changed)
+
+
 ACTIONS = {
     "merge_next": merge_next,
     "split": split,
     "move_up": move_up,
     "move_down": move_down,
     "insert_empty": insert_empty,
+    "move_to": move_to,
 }
 
 
@@ -216,8 +252,11 @@ def bump_version(document):
 
 
 @transaction.atomic
-def change_pairing(user, document, action, index=None, side=None, at=None, *, seen_version):
-    """Apply one action ("realign" for the rest, or one of ACTIONS) and record it."""
+def change_pairing(
+    user, document, action, index=None, side=None, at=None, *, seen_version, to=None
+):
+    """Apply one action ("realign" for the rest, or one of ACTIONS) and record it. `to` is
+    the row a paragraph is dragged to ("move_to" only)."""
     document = locked_document(user, document, seen_version)
     rows = load(document)
     before = snapshot(rows)
@@ -226,7 +265,8 @@ def change_pairing(user, document, action, index=None, side=None, at=None, *, se
     elif action in ACTIONS:
         if side not in SIDES:
             raise PairingRefused("Choose the Korean or the English side.")
-        ACTIONS[action](rows, index, side, at)
+        extra = (to,) if action == "move_to" else ()
+        ACTIONS[action](rows, index, side, at, *extra)
     else:
         raise PairingRefused("Unknown action.")
     save(document, rows)
@@ -239,6 +279,7 @@ def change_pairing(user, document, action, index=None, side=None, at=None, *, se
         row=index,
         side=side,
         at=at,
+        **({"to": to} if action == "move_to" else {}),
         before=before,
     )
     return document
@@ -297,6 +338,8 @@ def describe_change(payload):
     if action == "move_down":
         last = earlier + len(before[index][column])
         return f"moved {language} paragraph {last} down to row {row_number + 1}"
+    if action == "move_to":
+        return describe_move(payload, before, column, language)
     if action == "insert_empty":
         return f"inserted an empty {language} cell at row {row_number}"
     if action == "split":
@@ -305,3 +348,25 @@ def describe_change(payload):
             return f"split row {row_number} before {language} paragraph {earlier + at + 1}"
         return f"split row {row_number} on the {language} side"
     return ""
+
+
+def describe_move(payload, before, column, language):
+    """ "moved English paragraph 5 from row 3 to row 7", and which paragraphs went along."""
+    index, at, to = payload.get("row"), payload.get("at"), payload.get("to")
+    if not isinstance(at, int) or not isinstance(to, int) or not 0 <= to < len(before):
+        return ""
+    number = sum(len(row[column]) for row in before[:index]) + at + 1
+    line = f"moved {language} paragraph {number} from row {index + 1} to row {to + 1}"
+    if to > index:
+        along = len(before[index][column]) - at - 1
+        along += sum(len(row[column]) for row in before[index + 1 : to])
+        first, last = number + 1, number + along
+    else:
+        along = at + sum(len(row[column]) for row in before[to + 1 : index])
+        first, last = number - along, number - 1
+    if along == 1:
+        line += f", taking paragraph {first} along to keep the order"
+    elif along > 1:
+        joined = "and" if along == 2 else "to"
+        line += f", taking paragraphs {first} {joined} {last} along to keep the order"
+    return line

@@ -52,8 +52,8 @@ pytestmark = [
 VERSION_RE = re.compile(r'name="version" value="(\d+)"')
 TEXTAREA_RE = re.compile(r"<textarea[^>]*>(.*?)</textarea>", re.S)
 CONFLICT_MARK = 'class="conflict"'
-ERROR_RE = re.compile(r'<p class="form-error" role="alert">(.*?)</p>', re.S)
-NOTICE_RE = re.compile(r'<p class="notice" role="status">(.*?)</p>', re.S)
+ERROR_RE = re.compile(r'<p class="form-error"[^>]*>(.*?)</p>', re.S)
+NOTICE_RE = re.compile(r'<p class="notice"[^>]*>(.*?)</p>', re.S)
 OVERLAP_MESSAGE = "overlaps a change accepted since"
 
 KOREAN = [

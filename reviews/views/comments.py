@@ -24,6 +24,7 @@ from reviews.comments import (
 )
 from reviews.models import Comment, Stage
 from reviews.views.access import document_for, number_or_404
+from reviews.views.announce import announce
 from reviews.views.stage import stage_fragments
 
 
@@ -71,9 +72,10 @@ def on_document_page(request, document):
     return current.path == document.get_absolute_url()
 
 
-def thread_response(request, document, paragraph, **extra):
+def thread_response(request, document, paragraph, *, announcement="", **extra):
     """The thread panel; on the document page also the row's comment count, the stage buttons
-    and the progress out of band (a critical comment holds approval back)."""
+    and the progress out of band (a critical comment holds approval back). A screen reader
+    hears `announcement`, or a refusal at once."""
     on_page = on_document_page(request, document)
     context = thread_context(request, document, paragraph, on_document_page=on_page, **extra)
     html = render_to_string("reviews/comments.html#threads", context, request)
@@ -84,7 +86,21 @@ def thread_response(request, document, paragraph, **extra):
             )
             html += row_text_fragments(request, document, paragraph)
         html += stage_fragments(request, document)
-    return HttpResponse(html)
+    if extra.get("error"):
+        return announce(HttpResponse(html), extra["error"], urgent=True)
+    return announce(HttpResponse(html), announcement)
+
+
+def where(paragraph):
+    return f"paragraph {paragraph.number}" if paragraph else "the document"
+
+
+# What a screen reader hears after each change of a comment's state.
+STATES_SAID = {
+    "resolve": "Comment resolved.",
+    "reopen": "Comment reopened.",
+    "address": "Comment marked addressed.",
+}
 
 
 def row_text_fragments(request, document, paragraph):
@@ -164,7 +180,10 @@ def comments(request, pk, paragraph_pk=None):
         context = thread_context(request, document, paragraph, **kept)
         return TemplateResponse(request, "reviews/comments.html", context)
     if request.htmx:
-        return thread_response(request, document, paragraph)
+        said = f"Reply added on {where(paragraph)}."
+        if reply_to is None:
+            said = f"Comment added to {where(paragraph)}."
+        return thread_response(request, document, paragraph, announcement=said)
     return back(document, paragraph)
 
 
@@ -185,5 +204,6 @@ def resolve(request, pk, comment_pk, state):
             return back(document, comment.paragraph)
         return thread_response(request, document, comment.paragraph, error=str(refused))
     if request.htmx:
-        return thread_response(request, document, comment.paragraph)
+        said = STATES_SAID[state]
+        return thread_response(request, document, comment.paragraph, announcement=said)
     return back(document, comment.paragraph)

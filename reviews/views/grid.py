@@ -15,6 +15,7 @@ from reviews.importing import LOW_CONFIDENCE
 from reviews.models import Comment, Priority, Revision, Role, Stage
 from reviews.pairing import undo_stack
 from reviews.quality import document_score
+from reviews.views.announce import announce
 from reviews.views.comments import thread_context
 from reviews.views.stage import progress_context, stage_fragments
 
@@ -116,16 +117,36 @@ def rows_of(document):
     )
 
 
-def row_response(request, document, paragraph_pk, **extra):
-    """The re-rendered row, plus the progress bar swapped out of band."""
+def row_response(request, document, paragraph_pk, *, announcement=None, **extra):
+    """The re-rendered row, plus the progress bar swapped out of band. `announcement` is what
+    a screen reader says ("{number}" is the row's number); a refusal or a conflict is said at
+    once instead, and a notice is said when nothing else is."""
     paragraph = get_object_or_404(rows_of(document), pk=paragraph_pk)
     context = {**grid_context(request, document), "paragraph": paragraph, **extra}
     row = render_to_string("reviews/document.html#row", context, request)
     # What a row change can change elsewhere: the progress bar and the stage buttons.
-    return HttpResponse(row + stage_fragments(request, document))
+    response = HttpResponse(row + stage_fragments(request, document))
+    refusal = extra.get("conflict") or extra.get("error")
+    if refusal:
+        return announce(response, f"Paragraph {paragraph.number}: {refusal}", urgent=True)
+    if announcement:
+        return announce(response, announcement.replace("{number}", str(paragraph.number)))
+    if extra.get("notice"):
+        return announce(response, f"Paragraph {paragraph.number}: {extra['notice']}")
+    return response
 
 
-def row_outcome(request, document, paragraph_pk, *, error=None, notice=None, tone=None, undo=None):
+def row_outcome(
+    request,
+    document,
+    paragraph_pk,
+    *,
+    error=None,
+    notice=None,
+    tone=None,
+    undo=None,
+    announcement=None,
+):
     """After an action on a row: the row itself for htmx, else the page with a message.
     A notice reads as success unless its `tone` is "neutral" (a rejection is no failure, and
     no success either). `undo` ({"revision", "version"}) puts an Undo button in the notice;
@@ -139,6 +160,7 @@ def row_outcome(request, document, paragraph_pk, *, error=None, notice=None, ton
             notice=notice,
             notice_tone=tone,
             undo=undo,
+            announcement=announcement,
         )
     if error:
         messages.error(request, error)

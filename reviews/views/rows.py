@@ -51,7 +51,13 @@ def edit_paragraph(request, pk, paragraph_pk):
             else "Saved: the paragraph is no longer approved; approve it again when it is ready."
         )
     notice = " ".join(notice for notice in notices if notice) or None
-    return row_outcome(request, document, paragraph.pk, notice=notice)
+    if revision.state == Revision.State.PROPOSED:
+        said = "Paragraph {number}: your change is proposed."
+    else:
+        said = "Paragraph {number} saved and accepted." if accept else "Paragraph {number} saved."
+    if notice:
+        said = f"{said} {notice}"
+    return row_outcome(request, document, paragraph.pk, notice=notice, announcement=said)
 
 
 def conflict_response(request, document, paragraph, conflict):
@@ -79,6 +85,12 @@ DECISIONS = {
     "reject": (editing.reject_proposal, "Rejected.", "neutral"),
     "withdraw": (editing.withdraw_proposal, "Withdrawn.", "neutral"),
 }
+# What a screen reader hears after each ("{number}" is the row's).
+DECISIONS_SAID = {
+    "accept": "Proposal accepted on paragraph {number}. Undo available.",
+    "reject": "Proposal rejected on paragraph {number}. Undo available.",
+    "withdraw": "Proposal withdrawn on paragraph {number}.",
+}
 
 
 @require_POST
@@ -101,12 +113,23 @@ def decide(request, pk, revision_pk, decision):
         return row_outcome(request, document, revision.paragraph_id, error=error)
     except editing.EditRefused as refused:
         return row_outcome(request, document, revision.paragraph_id, error=str(refused))
+    said = DECISIONS_SAID[decision]
     if decision == "withdraw":
-        return row_outcome(request, document, revision.paragraph_id, notice=done, tone=tone)
+        return row_outcome(
+            request, document, revision.paragraph_id, notice=done, tone=tone, announcement=said
+        )
     if decided.note and decision == "reject":
         done = f"Rejected: “{decided.note}”."
     undo = {"revision": decided, "version": Paragraph.objects.get(pk=decided.paragraph_id).version}
-    return row_outcome(request, document, revision.paragraph_id, notice=done, tone=tone, undo=undo)
+    return row_outcome(
+        request,
+        document,
+        revision.paragraph_id,
+        notice=done,
+        tone=tone,
+        undo=undo,
+        announcement=said,
+    )
 
 
 @require_POST
@@ -136,7 +159,7 @@ def approve_paragraph(request, pk, paragraph_pk):
         editing.approve_paragraph(request.user, paragraph.pk)
     except editing.EditRefused as refused:
         return row_outcome(request, document, paragraph.pk, error=str(refused))
-    return row_outcome(request, document, paragraph.pk)
+    return row_outcome(request, document, paragraph.pk, announcement="Paragraph {number} approved.")
 
 
 @require_http_methods(["GET", "POST"])

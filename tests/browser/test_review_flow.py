@@ -24,9 +24,7 @@ def test_a_reason_for_a_rejection_reaches_the_translator(page, people, other_pag
     grid_row.get_by_label("Reason for rejecting").fill("Keep the figure from the Korean")
     grid_row.get_by_role("button", name="Reject").click()
     settled(page)
-    expect(grid_row.get_by_role("status")).to_have_text(
-        "Rejected: “Keep the figure from the Korean”."
-    )
+    expect(grid_row.locator(".notice")).to_have_text("Rejected: “Keep the figure from the Korean”.")
     proposal.refresh_from_db()
     assert proposal.note == "Keep the figure from the Korean"
 
@@ -55,7 +53,7 @@ def test_an_accept_is_undone_from_the_notice_which_then_goes(page, people):
     expect(grid_row.locator(".cell-target")).to_contain_text("The council passed the budget")
     grid_row.get_by_role("button", name="Undo").click()
     settled(page)
-    expect(grid_row.get_by_role("status")).to_have_text("Undone: the acceptance is taken back.")
+    expect(grid_row.locator(".notice")).to_have_text("Undone: the acceptance is taken back.")
     expect(grid_row.locator(".cell-target")).to_contain_text(before)
     row.refresh_from_db()
     assert row.text == before
