@@ -36,6 +36,9 @@ SENTENCE_MISMATCH = 1.5
 QUOTE_MISMATCH = 0.7
 
 
+NO_NAMES = frozenset()
+
+
 def make_link_cost(ko: list[Paragraph], en: list[Paragraph], ratio: float, priors=LINK_PRIORS):
     """A function cost(i0, i1, j0, j1): minus the log-probability (nats, up to a constant)
     that Korean paragraphs i0..i1-1 and English paragraphs j0..j1-1 form one link.
@@ -57,8 +60,8 @@ def make_link_cost(ko: list[Paragraph], en: list[Paragraph], ratio: float, prior
         key = (i, j)
         heard = names_by_pair.get(key)
         if heard is None:
-            heard = names_by_pair[key] = frozenset(
-                name for name in en[j].sounds if name_in_korean(name, i)
+            heard = names_by_pair[key] = (
+                frozenset(name for name in en[j].sounds if name_in_korean(name, i)) or NO_NAMES
             )
         return heard
 
@@ -106,8 +109,12 @@ def make_link_cost(ko: list[Paragraph], en: list[Paragraph], ratio: float, prior
                 total -= NAME_MATCH_BONUS * len(heard)
         return total
 
+    # A link is keyed by one integer, its end cell and shape: a tuple key would take
+    # three times the memory on the largest documents.
+    columns = len(en) + 1
+
     def cost(i0: int, i1: int, j0: int, j1: int) -> float:
-        key = (i0, i1, j0, j1)
+        key = ((i1 * columns + j1) * 4 + i1 - i0) * 4 + j1 - j0
         total = costs.get(key)
         if total is None:
             total = shape_costs[(i1 - i0, j1 - j0)]

@@ -125,17 +125,14 @@ def _search(n: int, m: int, link_cost, band: list[tuple[int, int]], shapes: list
     best = [[INFINITY] * (high - low + 1) for low, high in band]
     forward = [[INFINITY] * (high - low + 1) for low, high in band]
     back = [[None] * (high - low + 1) for low, high in band]
-    # incoming[i][j - low]: (di, dj, cost) of each link that ends at (i, j).
-    incoming = [[()] * (high - low + 1) for low, high in band]
     best[0][0 - lows[0]] = 0.0
     forward[0][0 - lows[0]] = 0.0
 
     for i in range(n + 1):
         low = lows[i]
-        best_row, forward_row, back_row, incoming_row = best[i], forward[i], back[i], incoming[i]
+        best_row, forward_row, back_row = best[i], forward[i], back[i]
         for j in range(low, highs[i] + 1):
             best_cost, best_shape, soft_cost = INFINITY, None, INFINITY
-            links = []
             for di, dj in shapes:
                 pi, pj = i - di, j - dj
                 if pi < 0 or pj < 0 or pj < lows[pi] or pj > highs[pi]:
@@ -144,29 +141,35 @@ def _search(n: int, m: int, link_cost, band: list[tuple[int, int]], shapes: list
                 if start == INFINITY:
                     continue
                 cost = link_cost(pi, i, pj, j)
-                links.append((di, dj, cost))
                 if start + cost < best_cost:
                     best_cost, best_shape = start + cost, (di, dj)
                 soft_cost = _add_costs(soft_cost, forward[pi][pj - lows[pi]] + cost)
-            if links:
+            if best_shape is not None:
                 best_row[j - low] = best_cost
                 back_row[j - low] = best_shape
                 forward_row[j - low] = soft_cost
-                incoming_row[j - low] = links
+    del best
 
-    # Backward pass: the soft cost of finishing from (i, j).
+    # Backward pass: the soft cost of finishing from (i, j). The links into each cell are
+    # those the forward pass reached it by; their costs are asked for again (the cost
+    # function keeps them) rather than stored per cell, which would double the memory.
     backward = [[INFINITY] * (high - low + 1) for low, high in band]
     backward[n][m - lows[n]] = 0.0
     for i in range(n, -1, -1):
         low = lows[i]
-        backward_row, incoming_row = backward[i], incoming[i]
+        backward_row, back_row = backward[i], back[i]
         for j in range(highs[i], low - 1, -1):
             remaining = backward_row[j - low]
-            if remaining == INFINITY:
+            if remaining == INFINITY or back_row[j - low] is None:
                 continue
-            for di, dj, cost in incoming_row[j - low]:
-                row, index = backward[i - di], j - dj - lows[i - di]
-                row[index] = _add_costs(row[index], remaining + cost)
+            for di, dj in shapes:
+                pi, pj = i - di, j - dj
+                if pi < 0 or pj < 0 or pj < lows[pi] or pj > highs[pi]:
+                    continue
+                if forward[pi][pj - lows[pi]] == INFINITY:
+                    continue
+                row, index = backward[pi], pj - lows[pi]
+                row[index] = _add_costs(row[index], remaining + link_cost(pi, i, pj, j))
 
     path = []
     i, j = n, m
@@ -220,4 +223,5 @@ def best_path(ko: list[Paragraph], en: list[Paragraph], link_cost, shapes):
         if sum(high - low + 1 for low, high in wider) > MAX_BAND_CELLS:
             break
         band = wider
+        del forward, backward  # before the wider search builds its own
     return path, forward, backward, total, band
