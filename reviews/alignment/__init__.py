@@ -21,9 +21,14 @@ import re
 from reviews.alignment.confidence import link_confidences
 from reviews.alignment.costs import LINK_PRIORS, make_link_cost
 from reviews.alignment.lengths import document_ratio
-from reviews.alignment.names import english_skeleton, hangul_skeleton, sounds_alike
+from reviews.alignment.names import (
+    english_skeleton,
+    hangul_skeleton,
+    sounds_alike,
+    unheard_names,
+)
 from reviews.alignment.numbers import english_anchors, korean_anchors
-from reviews.alignment.paragraphs import english_paragraph, korean_paragraph
+from reviews.alignment.paragraphs import english_names, english_paragraph, korean_paragraph
 from reviews.alignment.rescoring import rescore
 from reviews.alignment.search import best_path
 from reviews.alignment.sentences import align_sentences
@@ -50,7 +55,8 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     ko = [korean_paragraph(text) for text in ko_texts]
     en = [english_paragraph(text, common_words) for text in en_texts]
     ratio = document_ratio([p.length for p in ko], [p.length for p in en])
-    link_cost = make_link_cost(ko, en, ratio)
+    unheard = unheard_names("\n".join(ko_texts), english_names(en_texts, common_words))
+    link_cost = make_link_cost(ko, en, ratio, unheard=unheard)
     path, forward, backward, total, band = best_path(ko, en, link_cost, list(LINK_PRIORS))
     links = link_confidences(path, forward, backward, total, band, link_cost)
     del path, forward, backward, band  # the second pass needs the memory more

@@ -30,6 +30,9 @@ KOREAN_ANCHOR_MISS = 0.5
 ENGLISH_ANCHOR_MISS = 2.0
 # A Hangul word that sounds like an English name in the link ("존슨" for "Johnson").
 NAME_MATCH_BONUS = 1.5
+# An English name that no word of the whole Korean document sounds like (names.unheard_names),
+# against linking its paragraph: a translator keeps names, so it was likely added.
+UNHEARD_NAME = 1.0
 # Per sentence of difference between the two sides.
 SENTENCE_MISMATCH = 1.5
 # When exactly one side has double quotation marks.
@@ -39,7 +42,13 @@ QUOTE_MISMATCH = 0.7
 NO_NAMES = frozenset()
 
 
-def make_link_cost(ko: list[Paragraph], en: list[Paragraph], ratio: float, priors=LINK_PRIORS):
+def make_link_cost(
+    ko: list[Paragraph],
+    en: list[Paragraph],
+    ratio: float,
+    priors=LINK_PRIORS,
+    unheard: frozenset = NO_NAMES,
+):
     """A function cost(i0, i1, j0, j1): minus the log-probability (nats, up to a constant)
     that Korean paragraphs i0..i1-1 and English paragraphs j0..j1-1 form one link.
     Results are kept, since the search asks for the same links several times."""
@@ -98,6 +107,8 @@ def make_link_cost(ko: list[Paragraph], en: list[Paragraph], ratio: float, prior
                 + ENGLISH_ANCHOR_MISS * english_missing
                 - ANCHOR_MATCH_BONUS * (len(shared_anchors) + shared_words)
             )
+        if unheard and english.sounds:
+            total += UNHEARD_NAME * len(english.sounds & unheard)
         if english.sounds and korean.sounds:
             if i1 - i0 == 1 and j1 - j0 == 1:
                 total -= NAME_MATCH_BONUS * len(names_heard(i0, j0))
