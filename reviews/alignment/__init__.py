@@ -3,7 +3,8 @@
 The aligner is Gale-Church dynamic programming over paragraph lengths, with extra evidence
 that survives translation: numbers and dates (read the Korean way and the English way),
 weekdays, Latin-script words kept in the Korean (names, acronyms), names written in Hangul
-that sound like an English name, double quotation marks and sentence counts. Each link's
+that sound like an English name, English names the whole Korean never mentions (evidence
+that their paragraph was added), double quotation marks and sentence counts. Each link's
 cost is a negative log-probability (up to a constant), so the same costs give both the best
 alignment (Viterbi) and each chosen link's posterior probability (forward-backward), which
 is reported as its confidence.
