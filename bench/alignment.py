@@ -5,9 +5,10 @@ Run from the repository root:
     .venv/bin/python bench/alignment.py
 
 Times align() on synthetic documents (1,000 x 1,000, 100 x 100, and 1,000 x 900
-paragraphs) built from generated news sentences, with the peak memory that tracemalloc
-sees, then scores the aligner on the evaluation sets in ../shared/data/alignment when they
-are there (WORKBENCH_SHARED overrides ../shared). Prints one table.
+paragraphs, and 1,000 x 1,000 paragraphs of two unrelated documents) built from generated
+news sentences, with the peak memory that tracemalloc sees, then scores the aligner on the
+evaluation sets in ../shared/data/alignment when they are there (WORKBENCH_SHARED overrides
+../shared). Prints one table.
 """
 
 import json
@@ -121,6 +122,15 @@ def unequal_document(rng: random.Random, korean_count: int, english_count: int):
     return korean, [text for index, text in enumerate(english) if index not in dropped]
 
 
+def unrelated_document(rng: random.Random, count: int):
+    """Korean paragraphs of one synthetic document against the English paragraphs of
+    another, shuffled: texts with no true alignment, the search's worst case."""
+    korean, _ = synthetic_document(rng, count, count)
+    _, english = synthetic_document(rng, count, count)
+    rng.shuffle(english)
+    return korean, english
+
+
 def time_align(korean, english, repeats):
     """Best wall-clock and CPU seconds over `repeats` runs (the best run is the one least
     disturbed by other work on the machine), then peak traced memory in one more run,
@@ -145,6 +155,7 @@ def main():
         ("1000 x 1000", synthetic_document(rng, 1000, 1000), 3),
         ("100 x 100", synthetic_document(rng, 100, 100), 10),
         ("1000 x 900", unequal_document(rng, 1000, 900), 3),
+        ("1000 x 1000 unrelated", unrelated_document(random.Random(20260101), 1000), 3),
     ]:
         wall, cpu, peak, links = time_align(korean, english, repeats)
         print(f"{label:<22} {wall:>7.3f} s {cpu:>7.3f} s {peak / 2**20:>8.1f} MiB {links:>5} links")

@@ -1,6 +1,8 @@
 """Tests of the paragraph aligner (reviews.alignment) and its evaluation command."""
 
 import json
+import random
+import tracemalloc
 from io import StringIO
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from django.core.management.base import CommandError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.alignment import unrelated_document
 from reviews.alignment import (
     align,
     english_anchors,
@@ -291,10 +294,28 @@ def test_links_cover_every_paragraph_when_counts_differ(n, m):
     assert_covers(align(korean, english), n, m)
 
 
-@pytest.mark.parametrize("name", ["ntrex-dev.jsonl", "newsv1-noisy.jsonl"])
-def test_f1_on_shared_dev_sets(name):
+# Issue 10 reached 0.992 and 0.968; the floors leave a small margin.
+@pytest.mark.parametrize(
+    ("name", "floor"), [("ntrex-dev.jsonl", 0.98), ("newsv1-noisy.jsonl", 0.96)]
+)
+def test_f1_on_shared_dev_sets(name, floor):
     result = score(shared_articles(name))
-    assert result["f1"] >= 0.95, result
+    assert result["f1"] >= floor, result
+
+
+@pytest.mark.slow
+def test_unrelated_thousand_paragraphs_stay_under_100_mb():
+    """The search's worst case, texts with no true alignment (bench/alignment.py's
+    1000 x 1000 unrelated row): peak traced memory under 100 MB (108 MiB before issue 10)."""
+    korean, english = unrelated_document(random.Random(20260101), 1000)
+    tracemalloc.start()
+    try:
+        links = align(korean, english)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert_covers(links, 1000, 1000)
+    assert peak < 100_000_000, peak / 2**20
 
 
 @pytest.mark.parametrize(

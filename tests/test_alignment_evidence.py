@@ -4,9 +4,10 @@ sentence aligner. The texts are written for these tests."""
 import pytest
 
 from reviews.alignment import align, join_replaced
-from reviews.alignment.costs import make_link_cost
+from reviews.alignment.costs import UNHEARD_NAME, make_link_cost
 from reviews.alignment.lengths import KO_PER_EN_CHARS, length_cost
-from reviews.alignment.paragraphs import english_paragraph, korean_paragraph
+from reviews.alignment.names import unheard_names
+from reviews.alignment.paragraphs import english_names, english_paragraph, korean_paragraph
 from reviews.alignment.rescoring import doubtful_stretches
 from reviews.alignment.sentences import (
     SENTENCE_PRIORS,
@@ -15,6 +16,10 @@ from reviews.alignment.sentences import (
     soft_cost,
 )
 from reviews.sentences import split_sentences
+
+
+def pairs(links):
+    return [(tuple(ko), tuple(en)) for ko, en, _ in links]
 
 
 def one_to_one_cost(korean: str, english: str) -> float:
@@ -222,3 +227,57 @@ def test_second_pass_leaves_texts_that_do_not_correspond_alone():
     assert rescore(["가.", "나."], ["A.", "B."], links, no_cost_may_be_asked, 0.5, frozenset()) == (
         links
     )
+
+
+def unheard(korean: str, english: str) -> set:
+    """The English words of `english` whose names the Korean text never mentions."""
+    names = english_names([english], frozenset())
+    skeletons = unheard_names(korean, names)
+    return {word for skeleton in skeletons for word in names[skeleton]}
+
+
+def test_a_name_the_korean_never_mentions_is_unheard():
+    korean = "존슨 총리는 회의에 참석했다. 한국 대표단도 함께했다."
+    english = "Prime Minister Johnson attended, as did Korea's delegates and host Karen Hunter."
+    # Heard: "Johnson" by sound (존슨), "Korea" by meaning (한국); "Prime" and "Minister"
+    # open the sentence or are titles Korean writes by meaning.
+    assert unheard(korean, english) == {"Karen", "Hunter"}
+
+
+def test_a_name_kept_in_latin_letters_or_with_a_particle_is_heard():
+    assert unheard("캔디스 터너(Candace Turner)는 글을 올렸다.", "It was Candace Turner.") == set()
+    assert unheard("존슨의 가족은 신고했다.", "It was Johnson's family.") == set()
+
+
+def test_days_months_and_sentence_openers_are_not_names():
+    english = "Officials met on Monday. Pickpockets were busy in May 2020, they said."
+    assert unheard("관계자들은 회의를 했다.", english) == set()
+
+
+def test_an_unheard_name_raises_the_cost_of_linking_its_paragraph():
+    korean = [korean_paragraph("시장은 예산안을 발표했다.")]
+    english = [english_paragraph("The mayor presented the budget, Karen Hunter said.")]
+    names = english_names(["The mayor presented the budget, Karen Hunter said."], frozenset())
+    without = make_link_cost(korean, english, 0.5)(0, 1, 0, 1)
+    with_names = make_link_cost(korean, english, 0.5, unheard=unheard_names("시장", names))
+    assert UNHEARD_NAME > 0
+    assert with_names(0, 1, 0, 1) == pytest.approx(without + 2 * UNHEARD_NAME)
+    # A paragraph left with no counterpart pays nothing for its names.
+    assert with_names(1, 1, 0, 1) == make_link_cost(korean, english, 0.5)(1, 1, 0, 1)
+
+
+def test_an_added_paragraph_with_names_the_korean_lacks_is_its_own_row():
+    """Sentence counts and lengths alone would merge the added remark into the row before
+    (1-2); its names, which the Korean never mentions, make it a row of its own."""
+    korean = [
+        "시는 내년 예산을 3조 원으로 정했다고 밝혔다.",
+        "시장은 복지 예산을 가장 많이 늘렸다고 설명했다. 교통 예산도 늘었다.",
+        "시의회는 다음 달 예산안을 심의한다.",
+    ]
+    english = [
+        "The city said it had set next year's budget at 3 trillion won.",
+        "The mayor explained that welfare spending rose the most, and transport gained too.",
+        "But analyst Margaret Whitfield of Brookings called it timid.",
+        "The council will review the proposal next month.",
+    ]
+    assert pairs(align(korean, english)) == [((0,), (0,)), ((1,), (1,)), ((), (2,)), ((2,), (3,))]

@@ -3,7 +3,8 @@
 The aligner is Gale-Church dynamic programming over paragraph lengths, with extra evidence
 that survives translation: numbers and dates (read the Korean way and the English way),
 weekdays, Latin-script words kept in the Korean (names, acronyms), names written in Hangul
-that sound like an English name, double quotation marks and sentence counts. Each link's
+that sound like an English name, English names the whole Korean never mentions (evidence
+that their paragraph was added), double quotation marks and sentence counts. Each link's
 cost is a negative log-probability (up to a constant), so the same costs give both the best
 alignment (Viterbi) and each chosen link's posterior probability (forward-backward), which
 is reported as its confidence.
@@ -21,9 +22,14 @@ import re
 from reviews.alignment.confidence import link_confidences
 from reviews.alignment.costs import LINK_PRIORS, make_link_cost
 from reviews.alignment.lengths import document_ratio
-from reviews.alignment.names import english_skeleton, hangul_skeleton, sounds_alike
+from reviews.alignment.names import (
+    english_skeleton,
+    hangul_skeleton,
+    sounds_alike,
+    unheard_names,
+)
 from reviews.alignment.numbers import english_anchors, korean_anchors
-from reviews.alignment.paragraphs import english_paragraph, korean_paragraph
+from reviews.alignment.paragraphs import english_names, english_paragraph, korean_paragraph
 from reviews.alignment.rescoring import rescore
 from reviews.alignment.search import best_path
 from reviews.alignment.sentences import align_sentences
@@ -50,7 +56,8 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     ko = [korean_paragraph(text) for text in ko_texts]
     en = [english_paragraph(text, common_words) for text in en_texts]
     ratio = document_ratio([p.length for p in ko], [p.length for p in en])
-    link_cost = make_link_cost(ko, en, ratio)
+    unheard = unheard_names("\n".join(ko_texts), english_names(en_texts, common_words))
+    link_cost = make_link_cost(ko, en, ratio, unheard=unheard)
     path, forward, backward, total, band = best_path(ko, en, link_cost, list(LINK_PRIORS))
     links = link_confidences(path, forward, backward, total, band, link_cost)
     del path, forward, backward, band  # the second pass needs the memory more

@@ -11,7 +11,13 @@ from reviews.alignment.names import (
     english_skeleton,
     hangul_skeleton,
 )
-from reviews.alignment.numbers import LATIN_WORD, _english_keys, _korean_keys
+from reviews.alignment.numbers import (
+    ENGLISH_MONTHS,
+    ENGLISH_WEEKDAYS,
+    LATIN_WORD,
+    _english_keys,
+    _korean_keys,
+)
 from reviews.sentences import split_sentences
 
 
@@ -77,3 +83,26 @@ def merge(paragraphs: list[Paragraph]) -> Paragraph:
         quoted=any(p.quoted for p in paragraphs),
         sounds=frozenset().union(*(p.sounds for p in paragraphs)),
     )
+
+
+def english_names(texts: list[str], common_words: frozenset) -> dict:
+    """The names of an English document, as english_paragraph finds them: each skeleton
+    with the words it came from."""
+    names = {}
+    for text in texts:
+        for match in CAPITALISED_WORD.finditer(text):
+            word = match.group()
+            before = text[: match.start()].rstrip()
+            # A capital after a sentence's end may be any word; days and months are
+            # anchors, weighed as such.
+            opens_sentence = not before or before[-1] in ".!?\"'“‘:—-("
+            if (
+                word.lower() not in common_words
+                and not opens_sentence
+                and word.lower() not in ENGLISH_WEEKDAYS
+                and word.lower() not in ENGLISH_MONTHS
+            ):
+                skeleton = english_skeleton(word)
+                if len(skeleton) >= MIN_NAME_SKELETON:
+                    names.setdefault(skeleton, set()).add(word)
+    return names
