@@ -46,7 +46,11 @@ EXCLUDED = {
     "axes.accesslog": "login records of django-axes: transient security log, not desk data",
     "axes.accessfailurelog": "failed-login records of django-axes: transient, not desk data",
 }
-REVIEWS_EXCLUDED = {}  # label: reason, for a reviews model that must not be archived
+# label: reason, for a reviews model that must not be archived
+REVIEWS_EXCLUDED = {
+    "reviews.editingpresence": "who has a row's editor open in the last half minute: state, "
+    "not history; a restored desk starts with nobody editing",
+}
 
 
 class ArchiveError(Exception):

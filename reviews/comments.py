@@ -6,7 +6,6 @@ resolving and reopening are recorded as events.
 
 import re
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -15,7 +14,7 @@ from django.utils import timezone
 from reviews import workflow
 from reviews.cleaning import clean_line, clean_text
 from reviews.editing import excerpt
-from reviews.models import Comment, Event, Notification, Stage
+from reviews.models import Comment, Event, Notification, Role, Stage, display_name
 from reviews.notifications import notify
 
 MAX_COMMENT_CHARS = 5_000
@@ -37,8 +36,25 @@ def mentioned_people(document, body):
     usernames = set(MENTION.findall(body))
     if not usernames:
         return []
-    people = get_user_model().objects.filter(username__in=usernames, is_active=True)
-    return [person for person in people if document.role_of(person) is not None]
+    return list(document.insiders().filter(username__in=usernames))
+
+
+def mention_candidates(document, asking):
+    """Whom `asking` may mention on the document, for the completion of "@": everyone who may
+    see it but themselves, assigned people first. One query."""
+    people = document.insiders().exclude(pk=asking.pk).order_by("first_name", "username")
+    roles = {document.translator_id: Role.TRANSLATOR, document.editor_id: Role.EDITOR}
+    candidates = [
+        {
+            "username": person.username,
+            "name": display_name(person),
+            # Everyone else who sees the document sees it as a manager (see Document.role_of).
+            "role": roles.get(person.pk, Role.MANAGER).label,
+        }
+        for person in people
+    ]
+    order = [Role.TRANSLATOR.label, Role.EDITOR.label, Role.MANAGER.label]
+    return sorted(candidates, key=lambda candidate: order.index(candidate["role"]))
 
 
 def clean_quote(paragraph, quote, side):

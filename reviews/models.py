@@ -146,6 +146,16 @@ class Document(models.Model):
         """The assigned people, for notifications."""
         return [person for person in (self.translator, self.editor) if person is not None]
 
+    def insiders(self):
+        """Everyone who may see the document, as a queryset of active people: its translator
+        and editor, managers and superusers (the rule of `visible_to`, seen from the document).
+        Who may be mentioned, and whose presence may be shown, on it."""
+        from django.contrib.auth import get_user_model
+
+        assigned = [pk for pk in (self.translator_id, self.editor_id) if pk is not None]
+        seeing = Q(pk__in=assigned) | Q(is_superuser=True) | Q(groups__name=Role.MANAGER)
+        return get_user_model().objects.filter(seeing, is_active=True).distinct()
+
     def role_of(self, user):
         """The role a person acts in on this document, or None."""
         if user.pk is not None and user.pk == self.translator_id:
@@ -554,3 +564,29 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.time_zone or 'desk time zone'}"
+
+
+class EditingPresence(models.Model):
+    """Who has a row's editor open right now, for the "Daniel is editing" note: one row per
+    person and paragraph, refreshed by the page's heartbeat (reviews/presence.py). This is
+    state, not history: a row is overwritten by every heartbeat and deleted when the editor
+    closes or goes quiet, so it is outside the append-only triggers and the archive."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paragraph", "person"], name="one_presence_per_person_per_row"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["document", "last_seen"]),
+            models.Index(fields=["last_seen"]),
+        ]
+
+    def __str__(self):
+        return f"{self.person} editing {self.paragraph_id}, seen {self.last_seen}"

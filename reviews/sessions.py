@@ -18,11 +18,24 @@ REFRESHED_AT = "workbench_refreshed_at"
 REFRESH_EVERY_SECONDS = 60
 
 
+def background_reads(view):
+    """For a view a page reads on its own every few seconds (the presence poll): its GETs are
+    not the person's activity, so they do not keep an idle session alive. An open page left
+    overnight still ends its session at the idle time."""
+    view.background_reads = True
+    return view
+
+
 class IdleExpiryMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method == "GET" and getattr(view_func, "background_reads", False):
+            return None
         session = request.session
         # Only sessions that exist and hold a login: the authentication middleware has loaded
         # them already, so this reads no row, and anonymous visitors get no session at all.
@@ -30,7 +43,7 @@ class IdleExpiryMiddleware:
             now = int(time.time())
             if now - session.get(REFRESHED_AT, 0) >= REFRESH_EVERY_SECONDS:
                 session[REFRESHED_AT] = now  # saved, with a new expiry, after the response
-        return self.get_response(request)
+        return None
 
 
 def mark_refreshed(sender, request, user, **kwargs):

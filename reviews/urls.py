@@ -15,8 +15,10 @@ from reviews.views import (
     lockouts,
     login,
     memory,
+    mentions,
     pairing,
     preferences,
+    presence,
     readers,
     reports,
     rows,
@@ -47,6 +49,8 @@ document_urls = [
     path("revisions/<int:revision_pk>/undo/", rows.undo_decision, name="undo_decision"),
     path("revisions/<int:revision_pk>/<str:decision>/", rows.decide, name="decide"),
     path("rows/<int:paragraph_pk>/memory/", memory.suggestions, name="memory"),
+    path("presence/", presence.presence, name="presence"),
+    path("mentions/", mentions.candidates, name="mention_candidates"),
 ]
 
 glossary_urls = [

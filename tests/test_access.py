@@ -237,6 +237,11 @@ DOCUMENT_ROUTES = {
     "readers": answers(403, NO, manager=(200, NO), superuser=(200, NO)),
     # Translation memory suggestions for a row's editor: whoever may edit the row.
     "memory": answers(200, NO),
+    # Who else is editing which row: everyone on the document reads it, and a POST (the
+    # heartbeat) with no rows in it only reads.
+    "presence": answers(200, 200),
+    # The people a comment may @mention: everyone on the document.
+    "mention_candidates": answers(200, NO),
 }
 
 SIGNED_IN = ["outsider", *INSIDERS]

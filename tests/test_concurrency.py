@@ -501,3 +501,23 @@ def test_proposals_and_rival_accepts_on_two_servers(servers, desk):
         started,
         [plan[0] for plan in plans] + [client for client, _ in deciders],
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_presence_written_on_one_server_is_read_on_the_other(servers, desk):
+    """The "is editing" note lives in the database, not in a server's memory."""
+    import json
+
+    a, b = (server.port for server in servers)
+    document, paragraphs = new_document(desk, "confirm_pairing")
+    row = paragraphs[1]
+    url = f"/documents/{document.pk}/presence/"
+    editor, translator = Client([a], "editor"), Client([b], "translator")
+    log_in_all([(editor, "daniel"), (translator, "mina")])
+
+    assert editor.request("POST", url, {"editing": row.pk}, port=a).status == 200
+    seen = translator.request("GET", url, port=b)
+    assert json.loads(seen.text)["rows"] == {str(row.pk): ["daniel"]}
+    assert editor.request("POST", url, {"stopped": row.pk}, port=b).status == 200
+    assert json.loads(translator.request("GET", url, port=a).text)["rows"] == {}
+    assert not server_errors(servers), server_errors(servers)

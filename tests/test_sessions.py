@@ -115,3 +115,25 @@ def test_the_account_page_offers_it(client, people):
     page = client.get(reverse("account")).content.decode()
     assert f'action="{reverse("end_other_sessions")}"' in page
     assert "Log out other sessions" in page
+
+
+def test_the_presence_poll_does_not_keep_an_idle_session_alive(people):
+    from tests.conftest import new_document
+
+    document = new_document(people)
+    client = Client()
+    log_in(client)
+    session = session_of(client)
+    data = session.get_decoded()
+    data[REFRESHED_AT] = int(time.time()) - 61
+    soon = timezone.now() + timedelta(minutes=5)
+    Session.objects.filter(pk=session.pk).update(
+        session_data=Session.objects.encode(data), expire_date=soon
+    )
+    poll = reverse("presence", args=[document.pk])
+    for _ in range(3):
+        assert client.get(poll).status_code == 200
+    assert session_of(client).expire_date == soon
+    # A heartbeat (an editor open and in use) and any page the person opens do.
+    assert client.post(poll).status_code == 200
+    assert session_of(client).expire_date > timezone.now() + timedelta(hours=7)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reviews import workflow
@@ -60,6 +61,10 @@ def thread_context(request, document, paragraph, **extra):
         "may_grade": workflow.can(request.user, "grade_comment", document),
         "categories": Comment.Category.choices,
         "severities": Comment.Severity.choices,
+        # Asked (one query) only when a comment shown has something like an @mention.
+        "mentionable": SimpleLazyObject(
+            lambda: set(document.insiders().values_list("username", flat=True))
+        ),
         "quote": request.GET.get("quote", "")[:1000],
         "quote_side": request.GET.get("side", ""),
         **extra,
