@@ -90,11 +90,17 @@ def main():
             import cProfile
             import pstats
 
-            for cold in (True, False):
+            for rows, pk, cold in (
+                (400, seeded.page_400, True),
+                (400, seeded.page_400, False),
+                (40, seeded.page_40, False),
+            ):
                 profiler = cProfile.Profile()
-                profiler.runcall(measure, client, f"/documents/{seeded.page_400}/", 5, cold)
-                print(f"--- 400 rows, {'cold' if cold else 'warm'} cache, 5 requests ---")
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(70)
+                profiler.runcall(measure, client, f"/documents/{pk}/", 5, cold)
+                print(f"--- {rows} rows, {'cold' if cold else 'warm'} cache, 5 requests ---")
+                pstats.Stats(profiler).sort_stats(
+                    os.environ.get("BENCH_SORT", "cumulative")
+                ).print_stats(70)
         connections.close_all()
     finally:
         admin(f"drop database if exists {SCRATCH} with (force)")

@@ -335,3 +335,17 @@ def test_only_the_author_sees_withdraw_on_a_row_others_see_alike(people, reviewi
     assert ">Withdraw</button>" in assert_current(editor, reviewing, monkeypatch)
     assert ">Withdraw</button>" not in assert_current(manager, reviewing, monkeypatch)
     assert ">Withdraw</button>" in assert_current(editor, reviewing, monkeypatch)
+
+
+def test_row_url_is_reverse_filled_in():
+    from reviews.templatetags.row_cache import row_url
+
+    for name, args in [
+        ("edit", (3, 41)),
+        ("edit", (12, 7)),
+        ("decide", (3, 9, "accept")),
+        ("decide", (3, 10, "reject")),
+        ("dismiss_finding", (5,)),
+        ("history", (123456, 654321)),
+    ]:
+        assert row_url(name, *args) == reverse(name, args=args)
