@@ -65,6 +65,7 @@ def main():
 
         django.setup()
         from django.contrib.auth.models import User
+        from django.core.cache import caches
         from django.core.management import call_command
         from django.db import connections
         from django.test import Client
@@ -86,6 +87,13 @@ def main():
                 cpu, wall = measure(client, url, RUNS, cold)
                 label = "cold" if cold else "warm"
                 print(f"| {rows} rows | {label} | {cpu:.1f} | {wall:.1f} |")
+        store = getattr(caches["rows"], "_cache", None)  # locmem: key -> pickled value
+        if store is not None:
+            sizes = [len(value) for value in store.values()]
+            print(
+                f"row cache: {len(sizes)} entries, {sum(sizes) / 1024:.0f} KB pickled, "
+                f"{sum(sizes) / max(len(sizes), 1) / 1024:.1f} KB each on average"
+            )
         if os.environ.get("BENCH_PROFILE"):
             import cProfile
             import pstats
