@@ -64,6 +64,7 @@ def main():
         import django
 
         django.setup()
+        from django.conf import settings
         from django.contrib.auth.models import User
         from django.core.cache import caches
         from django.core.management import call_command
@@ -87,7 +88,8 @@ def main():
                 cpu, wall = measure(client, url, RUNS, cold)
                 label = "cold" if cold else "warm"
                 print(f"| {rows} rows | {label} | {cpu:.1f} | {wall:.1f} |")
-        store = getattr(caches["rows"], "_cache", None)  # locmem: key -> pickled value
+        rows_cache = caches["rows"] if "rows" in settings.CACHES else None
+        store = getattr(rows_cache, "_cache", None)  # locmem: key -> pickled value
         if store is not None:
             sizes = [len(value) for value in store.values()]
             print(
