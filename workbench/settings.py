@@ -163,6 +163,25 @@ STORAGES = {
     },
 }
 
+# "rows": the document page's rendered rows (reviews/row_cache.py). Keys hash everything a row
+# shows, so entries never go stale and need no invalidation; a bounded cache in each worker is
+# enough on one machine (ROW_CACHE_ENTRIES rows, a few KB each), and several app servers may
+# share Redis with ROW_CACHE_URL=redis://... (docs/scaling.md; needs the redis package).
+ROW_CACHE_URL = os.getenv("ROW_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rows": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ROW_CACHE_URL}
+        if ROW_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "rows",
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": envint("ROW_CACHE_ENTRIES", "4000"), "CULL_FREQUENCY": 4},
+        }
+    ),
+}
+
 # Uploads are held in memory and parsed defensively (reviews/formats). The caps are enforced
 # while the request arrives (reviews/uploads.py stops reading past them), so a hostile request
 # costs at most WORKBENCH_MAX_REQUEST_BYTES of memory and nothing on disk. The proxy in front

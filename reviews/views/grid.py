@@ -1,7 +1,7 @@
 """The side-by-side grid: the whole page, and one row re-rendered after a change."""
 
 from django.contrib import messages
-from django.db.models import FETCH_PEERS, Count, Prefetch, Q
+from django.db.models import FETCH_PEERS, Count, Max, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -15,6 +15,7 @@ from reviews.importing import LOW_CONFIDENCE
 from reviews.models import Comment, Priority, Revision, Role, Stage
 from reviews.pairing import undo_stack
 from reviews.quality import document_score
+from reviews.row_cache import PageRows, row_viewer
 from reviews.views.announce import announce
 from reviews.views.comments import thread_context
 from reviews.views.stage import progress_context, stage_fragments
@@ -26,15 +27,18 @@ def render_document(request, document, **extra):
 
 
 def document_context(request, document, **extra):
+    grid = grid_context(request, document)
+    paragraphs = list(rows_of(document))
     return {
-        **grid_context(request, document),
+        **grid,
         **progress_context(document),
-        "paragraphs": rows_of(document),
+        "paragraphs": paragraphs,
+        "row_cache": PageRows(paragraphs, row_viewer(request, document, grid)),
         "transitions": workflow.available_transitions(request.user, document),
         "export_formats": FORMAT_LABELS.items(),
         "role": document.role_of(request.user),
         "open_by_author": open_proposals_by_author(document),
-        "score": document_score(document),
+        "score": document_score(document, sources=[row.source for row in paragraphs]),
         "may_assign": workflow.can(request.user, "assign", document),
         "may_credit": workflow.can(request.user, "credit", document),
         "translators": people_in(Role.TRANSLATOR),
@@ -113,6 +117,8 @@ def rows_of(document):
         .annotate(
             thread_count=Count("comments", filter=threads),
             unresolved_count=Count("comments", filter=threads & Q(comments__resolved_at=None)),
+            # For the row cache's key (reviews/row_cache.py): any new comment or reply.
+            latest_comment=Max("comments__pk"),
         )
     )
 
