@@ -9,33 +9,17 @@ scratch SQLite database (or DATABASE_URL).
 """
 
 import json
-import os
 import statistics
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+from _setup import ROOT, person  # Django set up on import, before anything of Django's
+from django.core.management import call_command
+from django.test import Client
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from reviews import editing, workflow  # noqa: E402
-from reviews.checks import check_document  # noqa: E402
-from reviews.importing import create_document  # noqa: E402
+from reviews import editing, workflow
+from reviews.checks import check_document
+from reviews.importing import create_document
 
 ROWS = 400
 RUNS = 5
@@ -48,14 +32,6 @@ def median_ms(action, runs=RUNS):
         action()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
-
-
-def person(username, group):
-    user, _ = User.objects.get_or_create(
-        username=username, defaults={"password": make_password(None)}
-    )
-    user.groups.add(Group.objects.get_or_create(name=group)[0])
-    return user
 
 
 def main():

@@ -7,44 +7,20 @@ fragment and the desk's queue through Django's test client and counts their quer
     .venv/bin/python bench/document_page.py
 """
 
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+from _setup import person  # Django set up on import, before anything of Django's
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from reviews import editing, workflow  # noqa: E402
-from reviews.comments import add_comment  # noqa: E402
-from reviews.importing import create_document  # noqa: E402
+from reviews import editing, workflow
+from reviews.comments import add_comment
+from reviews.importing import create_document
 
 RUNS = 7
-
-
-def person(username, group):
-    user, _ = User.objects.get_or_create(
-        username=username, defaults={"password": make_password(None)}
-    )
-    user.groups.add(Group.objects.get_or_create(name=group)[0])
-    return user
 
 
 def build(rows, translator, editor, manager):

@@ -7,49 +7,25 @@ DATABASE_URL), every row approved and every tenth row with a comment.
     .venv/bin/python bench/interchange.py
 """
 
-import os
 import statistics
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+from _setup import person  # Django set up on import, before anything of Django's
+from django.core import signals
+from django.core.management import call_command
+from django.db import close_old_connections, connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core import signals  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import close_old_connections, connection, reset_queries  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from reviews import workflow  # noqa: E402
-from reviews.api.tokens import create_token  # noqa: E402
-from reviews.exporting import export_document  # noqa: E402
-from reviews.formats import read_tmx, read_xliff  # noqa: E402
-from reviews.importing import create_document, create_document_from_units, import_memory  # noqa: E402
-from reviews.models import Comment, Paragraph  # noqa: E402
+from reviews import workflow
+from reviews.api.tokens import create_token
+from reviews.exporting import export_document
+from reviews.formats import read_tmx, read_xliff
+from reviews.importing import create_document, create_document_from_units, import_memory
+from reviews.models import Comment, Paragraph
 
 RUNS = 5
-
-
-def person(username, group):
-    user, _ = User.objects.get_or_create(
-        username=username, defaults={"password": make_password(None)}
-    )
-    user.groups.add(Group.objects.get_or_create(name=group)[0])
-    return user
 
 
 def build(rows, translator, editor):

@@ -53,7 +53,7 @@ CLIENT_COUNTS = (8, 32)
 WRK_THREADS = 2
 START_SECONDS = 30
 
-# The names the issue gives; "translation memory" has no endpoint yet (see TODO_ENDPOINTS).
+# The names the issue gives.
 ENDPOINT_NAMES = [
     "queue",
     "document page 40 rows",
@@ -68,7 +68,7 @@ ENDPOINT_NAMES = [
     "confirm pairing 1500",
 ]
 # Endpoints the issue names that the app does not have yet: reported with null figures.
-TODO_ENDPOINTS = {"translation memory": "no translation-memory look-up exists yet"}
+TODO_ENDPOINTS = {}
 # The issue's targets (8 clients, scale L): (p95 ms at most, req/s at least).
 TARGETS = {
     "document page 40 rows": (40, 300),
@@ -427,12 +427,27 @@ def load_plan(seeded, folder):
         ),
         ("docx export", "get.lua", "editor", get(f"/documents/{doc_40}/export/docx/")),
         (
+            "translation memory",
+            "paths.lua",
+            "editor",
+            lambda: {
+                "BENCH_TARGETS": lua_targets([(path,) for path in memory_paths(seeded)], folder)
+            },
+        ),
+        (
             "upload and align 40",
             "upload.lua",
             "translator",
             lambda: {"BENCH_BODY_FILE": str(body_file), "BENCH_BOUNDARY": boundary},
         ),
     ]
+
+
+def memory_paths(seeded):
+    """The memory slot of each row of the 400-row page: what the editor's browser asks for
+    when a row's editor opens (the row's Korean against the desk's approved rows and the
+    imported memory)."""
+    return [f"/documents/{doc}/rows/{row}/memory/" for doc, row in seeded.memory_rows]
 
 
 def static_path():
@@ -539,6 +554,9 @@ def count_queries(seeded, confirm_document=None):
             secure=True,
         ),
         "docx export": lambda: editor.get(f"/documents/{doc_40}/export/docx/", secure=True),
+        "translation memory": lambda: editor.get(
+            memory_paths(seeded)[0], headers=htmx, secure=True
+        ),
         "upload and align 40": lambda: translator.post(
             "/documents/new/",
             {
@@ -590,8 +608,10 @@ def micro_benchmarks(seeded, *, diffs=300, align_size=1000):
 
     from bench.seed import BODIES, PLACES, TOPICS, paragraph_pair, substitute
     from reviews.alignment import align
+    from reviews.checks import check_document
     from reviews.diffing import diff_words
-    from reviews.models import Document
+    from reviews.findings import glossary_entries
+    from reviews.models import Document, Paragraph
     from reviews.views.grid import document_context
 
     rng = random.Random(300)
@@ -638,12 +658,18 @@ def micro_benchmarks(seeded, *, diffs=300, align_size=1000):
             "runs": 5,
         }
     )
+    rows = list(
+        Paragraph.objects.filter(document_id=seeded.page_400)
+        .order_by("position")
+        .values_list("source", "text")
+    )
+    glossary = glossary_entries()
     results.append(
         {
-            "name": "quality checks over 400 rows",
-            "ms": None,
-            "runs": 0,
-            "note": "the quality checks do not exist yet",
+            "name": f"quality checks over {len(rows)} rows",
+            "ms": timed(lambda: check_document(rows, glossary=glossary), 3),
+            "runs": 3,
+            "note": f"reviews.checks.check_document, {len(glossary)} glossary terms",
         }
     )
     return results

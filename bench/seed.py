@@ -25,7 +25,16 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 
-from reviews.models import Comment, Document, Event, Paragraph, Revision, Role, Stage
+from reviews.models import (
+    Comment,
+    Document,
+    Event,
+    MemoryUnit,
+    Paragraph,
+    Revision,
+    Role,
+    Stage,
+)
 
 PASSWORD = "bench-desk-password"  # noqa: S105 - generated people on a scratch database
 
@@ -40,15 +49,37 @@ class Scale:
     accept_documents: int  # 400-row documents with one open proposal on every row
     confirm_documents: int  # 1,500-row documents in the aligning stage
     confirm_rows: int = 1_500
+    memory_units: int = 0  # imported translation memory (MemoryUnit), as from TMX files
 
 
 SCALES = {
     # Minutes in all: a small desk's first months.
-    "S": Scale("S", 400, (8, 32), 6, 3, accept_documents=10, confirm_documents=9),
+    "S": Scale(
+        "S", 400, (8, 32), 6, 3, accept_documents=10, confirm_documents=9, memory_units=2_000
+    ),
     # 20,000 documents, about 400,000 rows, 1.5 million revisions, 200,000 comments.
-    "L": Scale("L", 20_000, (8, 32), 40, 15, accept_documents=20, confirm_documents=9),
+    "L": Scale(
+        "L",
+        20_000,
+        (8, 32),
+        40,
+        15,
+        accept_documents=20,
+        confirm_documents=9,
+        memory_units=100_000,
+    ),
     # For the harness's own test: seconds.
-    "XS": Scale("XS", 6, (3, 6), 2, 2, accept_documents=1, confirm_documents=3, confirm_rows=30),
+    "XS": Scale(
+        "XS",
+        6,
+        (3, 6),
+        2,
+        2,
+        accept_documents=1,
+        confirm_documents=3,
+        confirm_rows=30,
+        memory_units=20,
+    ),
 }
 
 # Stages of the archive, by share of documents.
@@ -349,6 +380,7 @@ class Seeded:
     comment_rows: list = field(default_factory=list)
     proposals: list = field(default_factory=list)  # [(document, revision)]
     confirm_documents: list = field(default_factory=list)
+    memory_rows: list = field(default_factory=list)  # [(document, paragraph)] to look up
 
 
 class Builder:
@@ -678,6 +710,27 @@ COMMENT_COLUMNS = [
     "created_at",
 ]
 EVENT_COLUMNS = ["document_id", "actor_id", "verb", "paragraph_id", "payload", "created_at"]
+MEMORY_UNIT_COLUMNS = [
+    "source",
+    "target",
+    "source_lang",
+    "target_lang",
+    "creation_id",
+    "change_id",
+    "origin",
+    "imported_by_id",
+    "imported_at",
+]
+
+
+def memory_units(rng, count, imported_by, now, files=20):
+    """Imported units as an earlier tool's TMX files hold them: the same desk's kind of
+    paragraphs, spread over `files` files."""
+    for number in range(count):
+        place, body, topic = rng.choice(PLACES), rng.choice(BODIES), rng.choice(TOPICS)
+        korean, english = paragraph_pair(rng, place, body, topic)
+        origin = f"desk-memory-{number % files + 1:02d}.tmx"
+        yield (korean, english, "ko-KR", "en-GB", "oldtool", "", origin, imported_by, stamp(now))
 
 
 def make_people(scale):
@@ -820,6 +873,8 @@ def seed(scale_name="S", *, seed_value=12, progress=print):
     )
     # A row with an open proposal and a comment thread.
     seeded.row_fragment = (seeded.page_400, rows_400[11][0])
+    # The editor opens rows of the long document: each asks the memory for its Korean.
+    seeded.memory_rows = [(seeded.page_400, row) for row, _, _ in rows_400]
     seeded.save_document, save_rows = bench_document(
         builder, title="Bench: saving edits", rows=400, stage=Stage.REVIEWING, **people_of
     )
@@ -853,7 +908,10 @@ def seed(scale_name="S", *, seed_value=12, progress=print):
         )
         seeded.confirm_documents.append(pk)
     flush()
-    reset_sequences(Document, Paragraph, Revision, Comment)
+    if scale.memory_units:
+        units = memory_units(rng, scale.memory_units, people[Role.MANAGER][0], now)
+        totals["memory units"] = write_rows(MemoryUnit, MEMORY_UNIT_COLUMNS, units)
+    reset_sequences(Document, Paragraph, Revision, Comment, MemoryUnit)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

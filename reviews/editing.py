@@ -16,7 +16,7 @@ from django.utils import timezone
 from reviews import workflow
 from reviews.cleaning import clean_text
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
-from reviews.findings import after_text_change
+from reviews.findings import findings_after_change, store_document_findings
 from reviews.models import (
     Comment,
     Document,
@@ -93,8 +93,9 @@ def locked_paragraph(paragraph_id):
     """The paragraph, locked, with its document locked first (always in that order). The
     document lock is what makes a stage change (approval) and an edit take turns; it is a
     no-key lock, so it does not block the rows that point at the document."""
-    document_id = Paragraph.objects.values_list("document_id", flat=True).get(pk=paragraph_id)
-    document = Document.objects.select_for_update(no_key=True).get(pk=document_id)
+    document = Document.objects.select_for_update(no_key=True, of=("self",)).get(
+        paragraphs__pk=paragraph_id
+    )
     paragraph = Paragraph.objects.select_for_update().get(pk=paragraph_id)
     paragraph.document = document
     return paragraph
@@ -128,16 +129,24 @@ def apply_text(paragraph, text, revision):
     """Make `text` the paragraph's accepted text, conditional on the version we locked."""
     new_version = paragraph.version + 1
     changes = diff_words(paragraph.original_text, text)
-    updated = Paragraph.objects.filter(pk=paragraph.pk, version=paragraph.version).update(
-        text=text, version=new_version, status=Paragraph.Status.TRANSLATED, changes=changes
+    seen_version = paragraph.version
+    paragraph.text, paragraph.version, paragraph.changes = text, new_version, changes
+    paragraph.status = Paragraph.Status.TRANSLATED
+    # The checks judge the new text before it is written, so one UPDATE stores both.
+    findings, document_findings, document_changed = findings_after_change(paragraph)
+    paragraph.findings = findings
+    updated = Paragraph.objects.filter(pk=paragraph.pk, version=seen_version).update(
+        text=text,
+        version=new_version,
+        status=Paragraph.Status.TRANSLATED,
+        changes=changes,
+        findings=findings,
     )
     if updated != 1:
         # Unreachable while the row lock holds; kept so a lost update can never pass silently.
         raise EditRefused("This paragraph changed at the same moment; try again.")
-    paragraph.text, paragraph.version, paragraph.changes = text, new_version, changes
-    paragraph.status = Paragraph.Status.TRANSLATED
+    store_document_findings(paragraph.document, document_findings, document_changed)
     revision.version = new_version
-    after_text_change(paragraph)
 
 
 def accepts_directly(user, document, accept):
@@ -199,7 +208,12 @@ def save_edit(user, paragraph_id, text, base_version, *, accept=False, restored_
 
 
 def locked_proposal(revision_id):
-    revision = Revision.objects.select_for_update().get(pk=revision_id)
+    # The author comes along (they are told of the decision); only the revision is locked.
+    revision = (
+        Revision.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .get(pk=revision_id)
+    )
     paragraph = locked_paragraph(revision.paragraph_id)
     if revision.state != Revision.State.PROPOSED:
         raise EditRefused(f"This proposal was already {revision.get_state_display().lower()}.")

@@ -13,6 +13,8 @@ and "versions" (the row versions it was found on).
 """
 
 import hashlib
+import json
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -101,18 +103,44 @@ def refresh_document(document, *, texts_changed=True):
     Document.objects.filter(pk=document.pk).update(findings=document.findings)
 
 
-def after_text_change(paragraph):
-    """A row's text changed (an accepted change, a restore): check it again, and the
-    document-wide consistency. Called inside the transaction that changed the text, with the
-    paragraph and its document locked."""
+# What the checks read of a document's rows, as plain tuples: model instances with their JSON
+# (changes, findings) decoded would cost more than the checks on a long document.
+class CheckedRow(NamedTuple):
+    pk: int
+    number: int
+    version: int
+    source: str
+    text: str
+
+
+def findings_after_change(paragraph):
+    """The findings of a row whose text changed (an accepted change, a restore) and of its
+    document, with `paragraph.text` as the row's new text (not yet written is fine): returns
+    (the row's findings, the document's findings, whether the document's changed). Called
+    inside the transaction that changes the text, with the paragraph and its document locked."""
     document = paragraph.document
-    paragraphs = list(document.paragraphs.order_by("position"))
-    rows = [(p.source, p.text) for p in paragraphs]
+    paragraphs = [
+        CheckedRow(pk, position + 1, version, source, text)
+        for pk, position, version, source, text in document.paragraphs.order_by(
+            "position"
+        ).values_list("pk", "position", "version", "source", "text")
+    ]
     index = next(i for i, p in enumerate(paragraphs) if p.pk == paragraph.pk)
-    paragraph.findings = row_findings(document, rows, index, glossary_entries())
-    Paragraph.objects.filter(pk=paragraph.pk).update(findings=paragraph.findings)
-    document.findings = document_findings(document, paragraphs)
-    Document.objects.filter(pk=document.pk).update(findings=document.findings)
+    paragraphs[index] = CheckedRow(
+        paragraph.pk, paragraph.number, paragraph.version, paragraph.source, paragraph.text
+    )
+    rows = [(p.source, p.text) for p in paragraphs]
+    row = row_findings(document, rows, index, glossary_entries())
+    whole = document_findings(document, paragraphs)
+    # As stored (JSON has no tuples), so an unchanged list compares equal to what was read.
+    whole = json.loads(json.dumps(whole))
+    return row, whole, whole != document.findings
+
+
+def store_document_findings(document, findings, changed):
+    document.findings = findings
+    if changed:
+        Document.objects.filter(pk=document.pk).update(findings=findings)
 
 
 def open_findings(findings: list[dict]) -> list[dict]:

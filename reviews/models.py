@@ -201,6 +201,8 @@ class Paragraph(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "position"], name="unique_row_position"),
         ]
+        # The queue counts each document's rows and approved rows: from the index alone.
+        indexes = [models.Index(fields=["document", "status"], name="row_document_status")]
 
     def __str__(self):
         return f"{self.document_id}:{self.position}"
@@ -309,6 +311,15 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # The queue's unresolved-thread counts and the waiting comments read only open
+        # threads: a small share of the comments once documents are done.
+        indexes = [
+            models.Index(
+                fields=["document"],
+                condition=Q(reply_to=None, resolved_at=None),
+                name="unresolved_threads",
+            ),
+        ]
 
     def __str__(self):
         return f"comment {self.pk} on {self.document_id}"

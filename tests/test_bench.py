@@ -138,10 +138,27 @@ def test_the_report_has_the_issues_shape(seeded, tmp_path):
     assert page["ratio_to_ceiling"] == 0.05  # 120 / 2400
     assert page["queries"] > 0
     memory = next(r for r in data["endpoints"] if r["name"] == "translation memory")
-    assert memory["rps"] is None and "translation-memory" in memory["note"]
+    assert memory["rps"] == 120.0 and memory["queries"] > 0
     assert data["worker_rss_mb"] == [80.5, 81.0]
     micro = {item["name"]: item["ms"] for item in data["micro"]}
     assert micro["rendering the 400-row page's template"] > 0
+    assert micro["quality checks over 400 rows"] > 0
     markdown = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
     assert "| document page 400 rows | 8 |" in markdown
     assert "Weblate" in markdown and data["commit"] in markdown
+
+
+def test_the_memory_is_seeded_and_the_look_up_finds_it(seeded, client):
+    from django.contrib.auth.models import User
+
+    from reviews.memory import suggestions
+    from reviews.models import MemoryUnit
+
+    assert seeded.counts["memory units"] == MemoryUnit.objects.count() == 20
+    editor = User.objects.get(username=seeded.people["editor"])
+    document, row = seeded.memory_rows[0]
+    source = Paragraph.objects.get(pk=row).source
+    assert suggestions(editor, source, exclude_document=document)
+    client.force_login(editor)
+    answer = client.get(f"/documents/{document}/rows/{row}/memory/", headers={"HX-Request": "true"})
+    assert answer.status_code == 200

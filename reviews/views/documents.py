@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import workflow
 from reviews.cleaning import clean_line
-from reviews.comments import waiting_threads
+from reviews.comments import threads_by_ids, waiting_thread_ids
 from reviews.diffing import MAX_PARAGRAPH_CHARS, TextTooLong
 from reviews.exporting import ALL_FORMATS, export_document
 from reviews.formats import ACCEPTED, UnreadableFile, bare_filename
@@ -48,6 +48,7 @@ def dashboard(request):
     words = words_to_review([document.pk for document in page.object_list])
     for document in page.object_list:
         document.words_to_review = words[document.pk]
+    waiting = waiting_thread_ids(user)
     waiting_count = Document.objects.visible_to(user).filter(waiting_for(user)).count()
     context = {
         "page": page,
@@ -63,7 +64,9 @@ def dashboard(request):
         .order_by("first_name", "username"),
         "waiting_count": waiting_count,
         "has_documents": bool(page.object_list) or Document.objects.visible_to(user).exists(),
-        "waiting_comments": waiting_threads(user),
+        # The queue names the first ten; the count covers them all.
+        "waiting_comments": threads_by_ids(waiting[:10]),
+        "waiting_comment_count": len(waiting),
     }
     return TemplateResponse(request, "reviews/dashboard.html", context)
 
