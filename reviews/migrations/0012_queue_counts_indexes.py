@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0010_memory_unit_source_trgm'),
+        ('reviews', '0011_editing_presence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
