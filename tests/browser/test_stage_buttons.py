@@ -39,7 +39,7 @@ def test_resolving_the_last_critical_comment_enables_approve_document(page, peop
     expect(thread.locator(".tag-resolved")).to_have_text("Resolved by Daniel Park")
     expect(approve).to_be_enabled()
     expect(page.locator("#why-approve")).to_have_count(0)
-    expect(row.locator(f"#comment-count-{rows[1].pk}")).to_contain_text("0/1")
+    expect(row.locator(f"#comment-count-{rows[1].pk}")).to_contain_text("1 resolved comment")
 
     # Resolved, the critical comment still counts in the score: approval asks for the tick.
     take_stage_move(page, "Approve document", despite_quality=True)
