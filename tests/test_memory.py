@@ -6,6 +6,7 @@ from xml.sax.saxutils import escape
 
 import lxml.html
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
@@ -75,6 +76,50 @@ def test_it_finds_the_near_duplicate_with_its_similarity_and_differences(people,
 
 def test_an_unrelated_paragraph_is_not_suggested(people, last_month):
     assert memory.suggestions(people.translator, "북한은 오늘 미사일을 쐈다.") == []
+
+
+MEALS_KO = (
+    "부산시 교육청은 내년 새 학기부터 모든 초등학교에 무료 아침 급식을 제공하기로 했다고 밝혔다."
+)
+MEALS_EN = "Busan's education office said it would serve free breakfasts in every primary school."
+# A few words changed: pg_trgm similarity 0.61, under the stricter thresholds asked first
+# (memory.TRIGRAM_STEPS), above the floor; difflib's ratio 0.86.
+MEALS_EDITED_KO = (
+    "부산시 교육청은 다음 달부터 모든 초등학교에 무료 아침 급식을 제공하겠다고 밝혔다."
+)
+UNRELATED_KO = "북한은 오늘 동해상으로 미사일 두 발을 쐈다."
+
+
+def test_a_near_match_with_small_edits_is_found_among_look_alikes_and_unrelated_text_is_not(
+    people,
+):
+    document_with(
+        people, [MEALS_KO], [MEALS_EN], translator=people.translator, editor=people.editor
+    )
+    # More than MAX_CANDIDATES approved rows alike each other (as templated copy is), none
+    # like the school meals.
+    crowd = Document.objects.create(
+        title="Crowd", stage="approved", translator=people.translator, created_by=people.editor
+    )
+    Paragraph.objects.bulk_create(
+        Paragraph(
+            document=crowd,
+            position=n,
+            source=f"서울시는 {n}일 대중교통 요금에 {n + 100}억원을 투입하겠다고 밝혔다.",
+            text=f"Crowd {n}",
+            status="approved",
+        )
+        for n in range(memory.MAX_CANDIDATES + 10)
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT similarity(%s, %s)", [MEALS_KO, MEALS_EDITED_KO])
+            (trigram,) = cursor.fetchone()
+        assert settings.WORKBENCH_MEMORY_TRIGRAM_THRESHOLD <= trigram < min(memory.TRIGRAM_STEPS)
+    found = memory.suggestions(people.translator, MEALS_EDITED_KO)
+    assert [s.english for s in found][:1] == [MEALS_EN]
+    assert 80 <= found[0].percent < 100
+    assert memory.suggestions(people.translator, UNRELATED_KO) == []
 
 
 def test_rows_not_approved_are_not_suggested(people):
@@ -343,6 +388,8 @@ def test_postgres_has_the_trigram_extension_and_index(db):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'paragraph_source_trgm'")
         (definition,) = cursor.fetchone()
     assert "gin (source gin_trgm_ops)" in definition
+    # Only approved rows are looked up (migration 0012).
+    assert "WHERE ((status)::text = 'approved'::text)" in definition
 
 
 @postgres_only
