@@ -23,7 +23,7 @@ def on_postgresql(*statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reviews", "0011_queue_counts_indexes")]
+    dependencies = [("reviews", "0012_queue_counts_indexes")]
 
     operations = [
         migrations.RunPython(
