@@ -14,6 +14,7 @@ from reviews.glossary_marks import term_matcher
 from reviews.importing import LOW_CONFIDENCE
 from reviews.models import Priority, Revision, Role, Stage
 from reviews.pairing import undo_stack
+from reviews.progress import document_counts
 from reviews.quality import document_score
 from reviews.views.comments import thread_context
 from reviews.views.stage import progress_context, stage_fragments
@@ -25,11 +26,12 @@ def render_document(request, document, **extra):
 
 
 def document_context(request, document, **extra):
+    counts = document_counts(document)
     return {
         **grid_context(request, document),
-        **progress_context(document),
+        **progress_context(counts),
         "paragraphs": rows_of(document),
-        "transitions": workflow.available_transitions(request.user, document),
+        "transitions": workflow.available_transitions(request.user, document, counts),
         "export_formats": FORMAT_LABELS.items(),
         "role": document.role_of(request.user),
         "open_by_author": open_proposals_by_author(document),
