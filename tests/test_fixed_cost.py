@@ -1,6 +1,8 @@
 """What every page and every action pays once: the counts behind the progress bar and the
 approval check in one query, and the person's profile loaded with the person."""
 
+import re
+
 from django.urls import reverse
 
 from reviews import editing, workflow
@@ -76,3 +78,20 @@ def test_a_comment_re_sends_the_stage_buttons_from_one_count(
     html = response.content.decode()
     assert "Check the date." in html
     assert 'id="transitions"' in html or "hx-swap-oob" in html
+
+
+def test_the_undo_after_an_accept_carries_the_row_version_it_shows(client, people):
+    document = new_document(people, stage_actions=IN_REVIEW)
+    row = document.paragraphs.order_by("position").first()
+    before = row.text
+    proposal = editing.save_edit(people.translator, row.pk, before + " Added.", row.version)
+    client.force_login(people.editor)
+    url = reverse("decide", args=[document.pk, proposal.pk, "accept"])
+    html = client.post(url, headers={"HX-Request": "true"}).content.decode()
+    row.refresh_from_db()
+    offer = re.search(r'data-undo-offer>.*?name="version" value="(\d+)"', html)
+    assert offer and int(offer.group(1)) == row.version
+    undo = reverse("undo_decision", args=[document.pk, proposal.pk])
+    client.post(undo, {"version": offer.group(1)}, headers={"HX-Request": "true"})
+    row.refresh_from_db()
+    assert row.text == before

@@ -111,6 +111,10 @@ def rows_of(document):
 def row_response(request, document, paragraph_pk, **extra):
     """The re-rendered row, plus the progress bar swapped out of band."""
     paragraph = get_object_or_404(rows_of(document), pk=paragraph_pk)
+    undo = extra.get("undo")
+    if undo and "version" not in undo:
+        # After a decision: the version the row is shown at, read with the row itself.
+        extra["undo"] = {**undo, "version": paragraph.version}
     context = {**grid_context(request, document), "paragraph": paragraph, **extra}
     row = render_to_string("reviews/document.html#row", context, request)
     # What a row change can change elsewhere: the progress bar and the stage buttons.
@@ -120,8 +124,9 @@ def row_response(request, document, paragraph_pk, **extra):
 def row_outcome(request, document, paragraph_pk, *, error=None, notice=None, tone=None, undo=None):
     """After an action on a row: the row itself for htmx, else the page with a message.
     A notice reads as success unless its `tone` is "neutral" (a rejection is no failure, and
-    no success either). `undo` ({"revision", "version"}) puts an Undo button in the notice;
-    without htmx the page after the redirect shows it in the row (the `undo` query)."""
+    no success either). `undo` ({"revision"}, with "version" unless it is the row's as
+    re-rendered) puts an Undo button in the notice; without htmx the page after the redirect
+    shows it in the row (the `undo` query)."""
     if request.htmx:
         return row_response(
             request,
