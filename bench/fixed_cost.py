@@ -8,7 +8,8 @@ the queries of one request and the mean `time.process_time()` of REQUESTS reques
     DEBUG=false SECRET_KEY=scratch-key DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_scratch \
         .venv/bin/python bench/fixed_cost.py
 
-SHOW_QUERIES=1 prints each endpoint's queries.
+SHOW_QUERIES=1 prints each endpoint's queries; FIXED_REQUESTS=200 times 200 requests each
+(60 by default). Run `manage.py collectstatic` first (DEBUG off serves the manifest's names).
 """
 
 import os
@@ -28,7 +29,7 @@ from reviews.importing import create_document
 from reviews.models import Paragraph, Revision
 
 ROWS = 40
-REQUESTS = 60
+REQUESTS = int(os.environ.get("FIXED_REQUESTS", "60"))
 HTMX = {"HX-Request": "true"}
 
 
