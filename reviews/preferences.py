@@ -3,6 +3,7 @@
 import zoneinfo
 from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from reviews.models import Profile
@@ -23,7 +24,11 @@ def time_zone_of(user):
     if not user.is_authenticated:
         return ""
     if not hasattr(user, "_workbench_time_zone"):
-        profile = Profile.objects.filter(user=user).only("time_zone").first()
+        if get_user_model().profile.related.is_cached(user):
+            # Loaded with the user (reviews.backends): None when the person has no profile.
+            profile = getattr(user, "profile", None)
+        else:
+            profile = Profile.objects.filter(user=user).only("time_zone").first()
         user._workbench_time_zone = profile.time_zone if profile else ""
     return user._workbench_time_zone
 

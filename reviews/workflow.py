@@ -14,19 +14,17 @@ from reviews.cleaning import clean_line, clean_text
 from reviews.findings import undismissed_errors
 from reviews.importing import start_history
 from reviews.models import (
-    Comment,
     Document,
     Event,
     Notification,
-    Paragraph,
     Priority,
-    Revision,
     Role,
     Stage,
     desk_roles,
     is_manager,
 )
 from reviews.notifications import ACTS_IN, notify, notify_stage
+from reviews.progress import document_counts
 
 ASSIGNED = frozenset({Role.TRANSLATOR, Role.EDITOR, Role.MANAGER})
 REVIEWERS = frozenset({Role.EDITOR, Role.MANAGER})
@@ -160,8 +158,9 @@ def acts_as(user, document, roles):
     return role in roles or (Role.MANAGER in roles and is_manager(user))
 
 
-def refusal(user, action, document=None):
-    """Why `user` may not take `action` on `document`, or None when they may."""
+def refusal(user, action, document=None, *, counts=None):
+    """Why `user` may not take `action` on `document`, or None when they may. `counts`, the
+    document's reviews.progress.document_counts when the caller has them already."""
     if action in DESK_ACTIONS:
         return desk_refusal(user, action)
     role = document.role_of(user) if user.is_authenticated else None
@@ -177,7 +176,7 @@ def refusal(user, action, document=None):
     if document.stage not in stages:
         return f"Not possible while the document is {document.get_stage_display().lower()}."
     if action == "approve":
-        return approval_blocker(document)
+        return approval_blocker(document, counts)
     return None
 
 
@@ -185,23 +184,17 @@ def can(user, action, document=None):
     return refusal(user, action, document) is None
 
 
-def approval_blocker(document):
-    """What still stands between a document in review and its approval."""
-    paragraphs = Paragraph.objects.filter(document=document)
-    unapproved = paragraphs.exclude(status=Paragraph.Status.APPROVED).count()
+def approval_blocker(document, counts=None):
+    """What still stands between a document in review and its approval. `counts`: as
+    reviews.progress.document_counts gives them (asked here when not given)."""
+    counts = counts or document_counts(document)
+    unapproved = counts["total"] - counts["approved"]
     if unapproved:
         return f"{unapproved} paragraph{'s' if unapproved != 1 else ''} not yet approved."
-    open_proposals = Revision.objects.filter(
-        paragraph__document=document, state=Revision.State.PROPOSED
-    ).count()
+    open_proposals = counts["open_proposals"]
     if open_proposals:
         return f"{open_proposals} open proposal{'s' if open_proposals != 1 else ''}."
-    critical = Comment.objects.filter(
-        document=document,
-        severity=Comment.Severity.CRITICAL,
-        resolved_at__isnull=True,
-        reply_to__isnull=True,
-    ).count()
+    critical = counts["critical"]
     if critical:
         return f"{critical} unresolved critical comment{'s' if critical != 1 else ''}."
     errors = undismissed_errors(document)
@@ -210,11 +203,11 @@ def approval_blocker(document):
     return None
 
 
-def available_transitions(user, document):
+def available_transitions(user, document, counts=None):
     """(transition, refusal) for each transition from the current stage that the user's role
     could take, so a page can show the button and say why it is disabled."""
     return [
-        (transition, refusal(user, transition.action, document))
+        (transition, refusal(user, transition.action, document, counts=counts))
         for transition in TRANSITIONS.values()
         if document.stage in transition.source and acts_as(user, document, transition.roles)
     ]

@@ -110,9 +110,10 @@ def test_dashboard_query_count_does_not_grow_with_documents(
     for _ in range(6):
         new_document(people)
     client.force_login(people.manager)
-    # 11: the person's time zone and the words to review are one query each, and the comments
-    # waiting for the person's answer one more (reviews.comments), for any page.
-    with django_assert_max_num_queries(11):
+    # 10 (was 11: the profile now comes with the user, reviews.backends): the words to review
+    # are one query, and the comments waiting for the person's answer one more
+    # (reviews.comments), for any page.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("dashboard") + "?show=all")
     assert response.content.decode().count("Budget passed") == 6
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from reviews import editing
 from reviews.comments import add_comment, set_resolved
 from reviews.models import Event, Paragraph
-from reviews.views.grid import progress_context
+from reviews.progress import document_counts
 from tests.conftest import new_document
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -32,12 +32,12 @@ def approved_row(people, document):
 
 def test_a_proposal_on_an_approved_paragraph_takes_the_approval_away(people, reviewing):
     row = approved_row(people, reviewing)
-    assert progress_context(reviewing)["approved"] == 1
+    assert document_counts(reviewing)["approved"] == 1
     proposal = editing.save_edit(people.translator, row.pk, "Budget of 12 trillion won passed", 1)
     row.refresh_from_db()
     assert row.status == Paragraph.Status.TRANSLATED
     assert row.text != proposal.text  # a proposal changes the mark, never the text
-    assert progress_context(reviewing)["approved"] == 0
+    assert document_counts(reviewing)["approved"] == 0
     event = Event.objects.get(document=reviewing, verb=Event.Verb.PROPOSED)
     assert event.payload["unapproved"] is True
 

@@ -266,6 +266,8 @@ PASSWORD_HASHERS = [
 # django-axes first: it refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The user with their profile in one query; ModelBackend stays for the sessions it opened.
+    "reviews.backends.PersonBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = envint("WORKBENCH_LOGIN_FAILURE_LIMIT", "5")

@@ -14,6 +14,7 @@ from reviews.glossary_marks import term_matcher
 from reviews.importing import LOW_CONFIDENCE
 from reviews.models import Comment, Priority, Revision, Role, Stage
 from reviews.pairing import undo_stack
+from reviews.progress import document_counts
 from reviews.quality import document_score
 from reviews.row_cache import PageRows, row_viewer
 from reviews.views.announce import announce
@@ -29,12 +30,13 @@ def render_document(request, document, **extra):
 def document_context(request, document, **extra):
     grid = grid_context(request, document)
     paragraphs = list(rows_of(document))
+    counts = document_counts(document)
     return {
         **grid,
-        **progress_context(document),
+        **progress_context(counts),
         "paragraphs": paragraphs,
         "row_cache": PageRows(paragraphs, row_viewer(request, document, grid)),
-        "transitions": workflow.available_transitions(request.user, document),
+        "transitions": workflow.available_transitions(request.user, document, counts),
         "export_formats": FORMAT_LABELS.items(),
         "role": document.role_of(request.user),
         "open_by_author": open_proposals_by_author(document),
@@ -128,6 +130,10 @@ def row_response(request, document, paragraph_pk, *, announcement=None, **extra)
     a screen reader says ("{number}" is the row's number); a refusal or a conflict is said at
     once instead, and a notice is said when nothing else is."""
     paragraph = get_object_or_404(rows_of(document), pk=paragraph_pk)
+    undo = extra.get("undo")
+    if undo and "version" not in undo:
+        # After a decision: the version the row is shown at, read with the row itself.
+        extra["undo"] = {**undo, "version": paragraph.version}
     context = {**grid_context(request, document), "paragraph": paragraph, **extra}
     row = render_to_string("reviews/document.html#row", context, request)
     # What a row change can change elsewhere: the progress bar and the stage buttons.
@@ -155,8 +161,9 @@ def row_outcome(
 ):
     """After an action on a row: the row itself for htmx, else the page with a message.
     A notice reads as success unless its `tone` is "neutral" (a rejection is no failure, and
-    no success either). `undo` ({"revision", "version"}) puts an Undo button in the notice;
-    without htmx the page after the redirect shows it in the row (the `undo` query)."""
+    no success either). `undo` ({"revision"}, with "version" unless it is the row's as
+    re-rendered) puts an Undo button in the notice; without htmx the page after the redirect
+    shows it in the row (the `undo` query)."""
     if request.htmx:
         return row_response(
             request,

@@ -120,7 +120,8 @@ def decide(request, pk, revision_pk, decision):
         )
     if decided.note and decision == "reject":
         done = f"Rejected: “{decided.note}”."
-    undo = {"revision": decided, "version": Paragraph.objects.get(pk=decided.paragraph_id).version}
+    # The version the Undo form carries is the row's as re-rendered (reviews.views.grid).
+    undo = {"revision": decided}
     return row_outcome(
         request,
         document,

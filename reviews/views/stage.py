@@ -2,36 +2,30 @@
 what a transition depends on (rows, approvals, proposals, decisions, comments), so a button
 never says "1 unresolved critical comment." about a comment resolved a moment ago."""
 
-from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
 from reviews import workflow
-from reviews.models import Paragraph, Revision
+from reviews.progress import document_counts
 
 
-def progress_context(document):
-    counts = document.paragraphs.aggregate(
-        total=Count("pk"),
-        approved=Count("pk", filter=Q(status=Paragraph.Status.APPROVED)),
-    )
-    open_proposals = Revision.objects.filter(
-        paragraph__document=document, state=Revision.State.PROPOSED
-    ).count()
-    return {**counts, "open_proposals": open_proposals}
+def progress_context(counts):
+    """The progress bar's numbers, from reviews.progress.document_counts."""
+    return {key: counts[key] for key in ("total", "approved", "open_proposals")}
 
 
 def stage_fragments(request, document):
-    """The progress bar and the stage buttons as out-of-band swaps."""
+    """The progress bar and the stage buttons as out-of-band swaps, from one count query."""
+    counts = document_counts(document)
     progress = render_to_string(
         "reviews/document.html#progress",
-        {**progress_context(document), "oob": True},
+        {**progress_context(counts), "oob": True},
         request,
     )
     transitions = render_to_string(
         "reviews/document.html#transitions",
         {
             "document": document,
-            "transitions": workflow.available_transitions(request.user, document),
+            "transitions": workflow.available_transitions(request.user, document, counts),
             "oob": True,
         },
         request,

@@ -1,0 +1,144 @@
+"""The fixed cost of the pages people click all day: queries and in-process CPU per request.
+
+Builds one 40-row document in review (2 rows in 10 with an open proposal, 1 in 10 with a
+comment), then drives, through Django's test client as the document's editor: the document
+page, saving an edit (htmx), accepting a proposal (htmx) and adding a comment (htmx). Prints
+the queries of one request and the mean `time.process_time()` of REQUESTS requests each.
+
+    DEBUG=false SECRET_KEY=scratch-key DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_scratch \
+        .venv/bin/python bench/fixed_cost.py
+
+SHOW_QUERIES=1 prints each endpoint's queries; FIXED_REQUESTS=200 times 200 requests each
+(60 by default). Run `manage.py collectstatic` first (DEBUG off serves the manifest's names).
+"""
+
+import os
+import statistics
+import time
+
+from _setup import person  # Django set up on import, before anything of Django's
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from django.test import Client
+from django.urls import reverse
+
+from reviews import editing, workflow
+from reviews.comments import add_comment
+from reviews.importing import create_document
+from reviews.models import Paragraph, Revision
+
+ROWS = 40
+REQUESTS = int(os.environ.get("FIXED_REQUESTS", "60"))
+HTMX = {"HX-Request": "true"}
+
+
+def build(translator, editor, manager):
+    source = [f"{i}번째 문단: 시는 올해 예산 {i}억원을 배정했다고 밝혔다." for i in range(ROWS)]
+    target = [f"Paragraph {i}: the city said it set aside {i}00 million won." for i in range(ROWS)]
+    document = create_document(
+        title="Fixed cost",
+        source_paragraphs=source,
+        target_paragraphs=target,
+        created_by=translator,
+        translator=translator,
+        editor=editor,
+    )
+    workflow.take_transition(manager, "confirm_pairing", document)
+    document = workflow.take_transition(manager, "submit_for_review", document)
+    for i, row in enumerate(document.paragraphs.order_by("position")):
+        if i % 10 in (0, 5):
+            editing.save_edit(translator, row.pk, row.text.replace("set aside", "allocated"), 1)
+        if i % 10 == 3:
+            add_comment(editor, document, "Check the figure.", paragraph=row, category="accuracy")
+    return document
+
+
+def measure(name, request, prepare=lambda i: None, count=REQUESTS):
+    """`request(i, prepared)` makes the i-th request after an untimed `prepare(i)`; the first
+    is counted for queries, the next `count` timed."""
+    prepared = prepare(0)
+    queries = []
+
+    def record(execute, sql, params, many, context):
+        queries.append({"sql": sql})
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = request(0, prepared)
+    assert response.status_code == 200, (name, response.status_code)
+    cpu = []
+    for i in range(1, count + 1):
+        prepared = prepare(i)
+        start = time.process_time()
+        response = request(i, prepared)
+        cpu.append(time.process_time() - start)
+        assert response.status_code == 200, (name, response.status_code)
+        assert b"overlaps" not in response.content, name
+    if os.environ.get("SHOW_QUERIES"):
+        for query in queries:
+            print("   ", query["sql"][:160])
+    print(f"{name:<24}{len(queries):>9}{statistics.mean(cpu) * 1000:>12.2f}{count:>10}")
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    # One connection kept across requests, as Django's own test cases do: otherwise each
+    # request hands its pooled connection back and the query log loses what it ran.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    translator = person("fixed-translator", "translator")
+    editor = person("fixed-editor", "editor")
+    manager = person("fixed-manager", "manager")
+    document = build(translator, editor, manager)
+    rows = list(document.paragraphs.order_by("position"))
+    client = Client()
+    client.force_login(editor)
+    page = document.get_absolute_url()
+    client.get(page, secure=True)  # the first view of the day records the reader; later ones do not
+    print(f"database: {connection.vendor}; {ROWS} rows; CPU is time.process_time() per request")
+    print(f"{'endpoint':<24}{'queries':>9}{'cpu ms':>12}{'requests':>10}")
+    measure("document page 40 rows", lambda i, _: client.get(page, secure=True))
+
+    # Saving an edit as the editor on rows without a proposal: each save proposes, so the row
+    # then has one; rows are taken in turn with their current version.
+    plain = [row for i, row in enumerate(rows) if i % 10 not in (0, 5)]
+
+    def current(i):
+        return Paragraph.objects.get(pk=plain[i % len(plain)].pk)
+
+    def save(i, row):
+        url = reverse("edit", args=[document.pk, row.pk])
+        data = {"text": f"{row.text} Edit {i}.", "version": row.version}
+        return client.post(url, data, headers=HTMX, secure=True)
+
+    measure("save edit", save, current)
+
+    # Accepting: before each request (untimed) the translator proposes on the row in turn.
+    accepted = []
+
+    def propose(i):
+        row = current(i)
+        accepted.append(
+            editing.save_edit(translator, row.pk, f"{row.text} Proposed {i}.", row.version).pk
+        )
+        return accepted[-1]
+
+    def accept(i, revision_pk):
+        url = reverse("decide", args=[document.pk, revision_pk, "accept"])
+        return client.post(url, headers=HTMX, secure=True)
+
+    measure("accept proposal", accept, propose)
+    assert not Revision.objects.filter(pk__in=accepted, state=Revision.State.PROPOSED).exists()
+
+    def comment(i, _):
+        row = rows[i % ROWS]
+        url = reverse("paragraph_comments", args=[document.pk, row.pk])
+        headers = {**HTMX, "HX-Current-URL": f"https://testserver{page}"}
+        return client.post(url, {"body": f"Comment {i}."}, headers=headers, secure=True)
+
+    measure("add comment", comment)
+
+
+if __name__ == "__main__":
+    main()
