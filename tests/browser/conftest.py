@@ -6,9 +6,12 @@ Without Chromium these tests are skipped, unless REQUIRE_BROWSER=1 (CI), where t
 import os
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -21,6 +24,47 @@ ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir())) / "workbench-shots"
+
+
+# Requests the live server is answering. A page keeps talking after its test is done (the
+# presence poll every few seconds, the beacon it sends as it closes); a request still running
+# while the test's data is flushed holds SQLite's lock, and the flush fails.
+_in_flight = [0]
+_in_flight_lock = threading.Lock()
+
+
+def _count(delta):
+    def receiver(**kwargs):
+        with _in_flight_lock:
+            _in_flight[0] += delta
+
+    return receiver
+
+
+# Connected after django.db's close_old_connections, so a request counts as done once its
+# connection is put back.
+_on_start, _on_finish = _count(1), _count(-1)
+request_started.connect(_on_start, dispatch_uid="browser-requests-started")
+request_finished.connect(_on_finish, dispatch_uid="browser-requests-finished")
+
+
+def close_and_settle(context, timeout=10.0, quiet=0.25):
+    """Close a browser context, then wait until the live server has been idle for `quiet`
+    seconds (at most `timeout`), so nothing the pages sent touches the database afterwards."""
+    context.close()
+    deadline = time.monotonic() + timeout
+    idle_since = None
+    while time.monotonic() < deadline:
+        with _in_flight_lock:
+            busy = _in_flight[0] > 0
+        now = time.monotonic()
+        if busy:
+            idle_since = None
+        elif idle_since is None:
+            idle_since = now
+        elif now - idle_since >= quiet:
+            return
+        time.sleep(0.02)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -72,7 +116,7 @@ def watched_page(browser, live_server, errors):
 def page(browser, live_server, page_errors):
     context, page = watched_page(browser, live_server, page_errors)
     yield page
-    context.close()
+    close_and_settle(context)
     # A CSP violation or a script error shows up here: the page must stay clean.
     assert page_errors == [], page_errors
 
@@ -92,7 +136,7 @@ def other_page(browser, live_server):
 
     yield open_page
     for context, errors in opened:
-        context.close()
+        close_and_settle(context)
         assert errors == [], errors
 
 
