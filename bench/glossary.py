@@ -8,39 +8,25 @@ glossary, in a scratch SQLite database (or DATABASE_URL).
     .venv/bin/python bench/glossary.py
 """
 
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+import _setup  # noqa: F401 (sets Django up on import, before anything of Django's)
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from reviews import glossary, workflow  # noqa: E402
-from reviews.glossary_marks import build_matcher, term_matcher  # noqa: E402
-from reviews.importing import create_document  # noqa: E402
-from reviews.korean import find_term  # noqa: E402
-from reviews.models import GlossaryChange, GlossaryTerm  # noqa: E402
-from reviews.templatetags.marks import glossary_marks, render_marks  # noqa: E402
-from tests.korean_corpus import SUBJECTS, TOPICS, paragraph  # noqa: E402
+from reviews import glossary, workflow
+from reviews.glossary_marks import build_matcher, term_matcher
+from reviews.importing import create_document
+from reviews.korean import find_term
+from reviews.models import GlossaryChange, GlossaryTerm
+from reviews.templatetags.marks import glossary_marks, render_marks
+from tests.korean_corpus import SUBJECTS, TOPICS, paragraph
 
 TERMS, ROWS, RUNS = 2_000, 400, 9
 SYLLABLES = [chr(code) for code in range(0xAC00, 0xAC00 + 11172, 37)]

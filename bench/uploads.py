@@ -8,32 +8,18 @@ tracemalloc's peak while the request ran. Scratch SQLite database unless DATABAS
     .venv/bin/python bench/uploads.py
 """
 
-import os
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+import _setup  # noqa: F401 (sets Django up on import, before anything of Django's)
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import Client
+from django.test.client import ClientHandler
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.client import ClientHandler  # noqa: E402
-
-from reviews.cleaning import clean_text  # noqa: E402
+from reviews.cleaning import clean_text
 
 MB = 1024 * 1024
 BOUNDARY = "benchboundary"
