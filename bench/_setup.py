@@ -1,7 +1,7 @@
 """Django for the in-process benchmarks (checks, glossary, interchange, session_idle,
-document_page, uploads):
-this repository on the path, a scratch SQLite database unless DATABASE_URL names one, the
-project's settings, and django.setup(), all on import. Import it before anything of Django's.
+document_page, uploads): this repository on the path, a scratch SQLite database unless
+DATABASE_URL names one, the project's settings, and django.setup(), all on import. Import it
+before anything of Django's.
 """
 
 import os
