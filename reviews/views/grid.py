@@ -1,5 +1,7 @@
 """The side-by-side grid: the whole page, and one row re-rendered after a change."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.db.models import FETCH_PEERS, Count, Max, Prefetch, Q
 from django.http import HttpResponse
@@ -12,7 +14,7 @@ from reviews.exporting import FORMAT_LABELS
 from reviews.forms import people_in
 from reviews.glossary_marks import term_matcher
 from reviews.importing import LOW_CONFIDENCE
-from reviews.models import Comment, Priority, Revision, Role, Stage
+from reviews.models import Comment, Priority, Revision, Role, Stage, display_name
 from reviews.pairing import undo_stack
 from reviews.progress import document_counts
 from reviews.quality import document_score
@@ -39,7 +41,7 @@ def document_context(request, document, **extra):
         "transitions": workflow.available_transitions(request.user, document, counts),
         "export_formats": FORMAT_LABELS.items(),
         "role": document.role_of(request.user),
-        "open_by_author": open_proposals_by_author(document),
+        "open_by_author": open_proposals_by_author(paragraphs),
         "score": document_score(document, sources=[row.source for row in paragraphs]),
         "may_assign": workflow.can(request.user, "assign", document),
         "may_credit": workflow.can(request.user, "credit", document),
@@ -52,21 +54,17 @@ def document_context(request, document, **extra):
     }
 
 
-def open_proposals_by_author(document):
-    rows = (
-        Revision.objects.filter(paragraph__document=document, state=Revision.State.PROPOSED)
-        .values("author", "author__username", "author__first_name", "author__last_name")
-        .annotate(count=Count("pk"))
-        .order_by("author__username")
-    )
+def open_proposals_by_author(paragraphs):
+    """Each author's number of open proposals, from the rows' prefetched proposals (no query
+    of its own), by username."""
+    counts, authors = Counter(), {}
+    for paragraph in paragraphs:
+        for proposal in paragraph.open_proposals:
+            counts[proposal.author_id] += 1
+            authors[proposal.author_id] = proposal.author
     return [
-        {
-            "pk": row["author"],
-            "name": f"{row['author__first_name']} {row['author__last_name']}".strip()
-            or row["author__username"],
-            "count": row["count"],
-        }
-        for row in rows
+        {"pk": pk, "name": display_name(authors[pk]), "count": counts[pk]}
+        for pk in sorted(counts, key=lambda pk: authors[pk].username)
     ]
 
 
