@@ -527,7 +527,7 @@ def count_queries(seeded, confirm_document=None):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from reviews.models import Document
+    from reviews.models import Document, Stage
 
     editor = Client()
     editor.force_login(User.objects.get(username=seeded.people["editor"]))
@@ -578,12 +578,12 @@ def count_queries(seeded, confirm_document=None):
         ),
     }
     if confirm_document is not None:
-        version = Document.objects.values_list("pairing_version", flat=True).get(
+        pairing_version = Document.objects.values_list("pairing_version", flat=True).get(
             pk=confirm_document
         )
         requests["confirm pairing 1500"] = lambda: translator.post(
             f"/documents/{confirm_document}/transition/confirm_pairing/",
-            {"pairing_version": version},
+            {"pairing_version": pairing_version},
             secure=True,
         )
     expected = {"upload and align 40": 302, "confirm pairing 1500": 302}
@@ -598,6 +598,11 @@ def count_queries(seeded, confirm_document=None):
         if b'class="form-error"' in body or b'class="conflict"' in body:
             raise RuntimeError(f"{name} was refused: {body[:500]!r}")
         counts[name] = len(queries)
+    if confirm_document is not None:
+        # A refused confirmation redirects too, with the reason in a message.
+        stage = Document.objects.values_list("stage", flat=True).get(pk=confirm_document)
+        if stage == Stage.ALIGNING:
+            raise RuntimeError("confirm pairing 1500 was refused: the document is still aligning")
     return counts
 
 
