@@ -346,3 +346,34 @@ def test_checking_again_writes_only_the_rows_whose_findings_changed(people):
     assert write.count(" WHEN ") == 1  # one row of the four
     assert "glossary" in kinds(row(document, 1))
     assert kinds(row(document, 2)) == ["number", "number"]
+
+
+def test_checking_again_for_the_glossary_finds_what_checking_in_full_finds(people):
+    """With the texts unchanged, only rows whose glossary findings differ are checked again
+    in full; the result is what checking every row in full gives, dismissals kept."""
+    from reviews.models import GlossaryTerm
+
+    document = new_document(people, stage_actions=("confirm_pairing",), target=WRONG)
+    dismiss_first(people, document)
+
+    def full_check():
+        paragraphs = list(document.paragraphs.order_by("position"))
+        rows = [(p.source, p.text) for p in paragraphs]
+        found = findings.all_row_findings(document, rows, findings.glossary_entries())
+        return [
+            findings.carry_dismissals(new, p.findings)
+            for p, new in zip(paragraphs, found, strict=True)
+        ]
+
+    # Added without the glossary's own re-check: the second row's English lacks the term.
+    term = GlossaryTerm.objects.create(korean="본회의", english="full session")
+    expected = full_check()
+    findings.refresh_document(document, texts_changed=False)
+    assert stored_findings(document)[0] == expected
+    assert "glossary" in kinds(row(document, 1))
+    assert row(document, 2).findings[0]["dismissed"] is not None
+    term.delete()
+    expected = full_check()
+    findings.refresh_document(document, texts_changed=False)
+    assert stored_findings(document)[0] == expected
+    assert "glossary" not in kinds(row(document, 1))
