@@ -459,20 +459,28 @@ def static_path():
 def confirm_pairing(server, cookies, documents, follow=True):
     """POST confirm_pairing on each fresh document, one at a time; then load its page once,
     as the person who confirmed would be redirected there. Returns the figures."""
+    from urllib.parse import urlencode
+
+    from reviews.models import Document, Stage
+
     posts, pages, errors = [], [], 0
     drain(server)
     for document in documents:
+        # The form carries the pairing version the page showed; without it the confirmation
+        # is refused (with a 302 too), so the stage afterwards says whether it was made.
+        version = Document.objects.values_list("pairing_version", flat=True).get(pk=document)
         started = time.perf_counter()
         status, _ = http_request(
             server.port,
             "POST",
             f"/documents/{document}/transition/confirm_pairing/",
             cookies=cookies,
-            body="",
+            body=urlencode({"pairing_version": version}),
             origin=server.origin,
         )
         posts.append(time.perf_counter() - started)
-        errors += status != 302
+        stage = Document.objects.values_list("stage", flat=True).get(pk=document)
+        errors += status != 302 or stage == Stage.ALIGNING
         if not follow:
             continue
         started = time.perf_counter()
@@ -518,6 +526,8 @@ def count_queries(seeded, confirm_document=None):
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from reviews.models import Document, Stage
 
     editor = Client()
     editor.force_login(User.objects.get(username=seeded.people["editor"]))
@@ -568,8 +578,13 @@ def count_queries(seeded, confirm_document=None):
         ),
     }
     if confirm_document is not None:
+        pairing_version = Document.objects.values_list("pairing_version", flat=True).get(
+            pk=confirm_document
+        )
         requests["confirm pairing 1500"] = lambda: translator.post(
-            f"/documents/{confirm_document}/transition/confirm_pairing/", secure=True
+            f"/documents/{confirm_document}/transition/confirm_pairing/",
+            {"pairing_version": pairing_version},
+            secure=True,
         )
     expected = {"upload and align 40": 302, "confirm pairing 1500": 302}
     counts = {}
@@ -583,6 +598,11 @@ def count_queries(seeded, confirm_document=None):
         if b'class="form-error"' in body or b'class="conflict"' in body:
             raise RuntimeError(f"{name} was refused: {body[:500]!r}")
         counts[name] = len(queries)
+    if confirm_document is not None:
+        # A refused confirmation redirects too, with the reason in a message.
+        stage = Document.objects.values_list("stage", flat=True).get(pk=confirm_document)
+        if stage == Stage.ALIGNING:
+            raise RuntimeError("confirm pairing 1500 was refused: the document is still aligning")
     return counts
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from reviews.alignment import align
 from reviews.cleaning import clean_line
 from reviews.diffing import check_length
-from reviews.findings import refresh_document
+from reviews.findings import check_new_document, check_new_rows, refresh_document
 from reviews.formats import UnreadableFile
 from reviews.formats.errors import bare_filename
 from reviews.formats.interchange import APPROVED
@@ -79,7 +79,7 @@ def create_document(
         source_filename=clean_line(source_filename),
         target_filename=clean_line(target_filename),
     )
-    Paragraph.objects.bulk_create(
+    paragraphs = [
         Paragraph(
             document=document,
             position=position,
@@ -88,8 +88,10 @@ def create_document(
             alignment_confidence=confidence,
         )
         for position, (source, target, confidence) in enumerate(rows)
-    )
-    refresh_document(document)
+    ]
+    check_new_rows(document, paragraphs)
+    Paragraph.objects.bulk_create(paragraphs)
+    check_new_document(document, paragraphs)
     Event.objects.create(
         document=document,
         actor=created_by,

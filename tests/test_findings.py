@@ -299,3 +299,81 @@ def test_a_glossary_change_leaves_documents_without_the_term_alone(
         glossary.add_term(people.manager, korean="통일부", english="Unification Ministry")
     assert len(callbacks) == 1
     assert [p.findings for p in wrong.paragraphs.order_by("position")] == before
+
+
+def stored_findings(document):
+    document.refresh_from_db()
+    return [p.findings for p in document.paragraphs.order_by("position")], document.findings
+
+
+def test_an_upload_stores_what_checking_the_written_rows_finds(people):
+    """The upload checks its rows before inserting them: the same findings, row and
+    document-wide, as checking the rows read back from the database."""
+    source, target = [*NAMES_KO, KOREAN[2]], [*NAMES_EN, WRONG[2]]
+    document = new_document(people, stage_actions=(), source=source, target=target)
+    uploaded = stored_findings(document)
+    assert uploaded[1] and "number" in kinds(row(document, 3))
+    findings.refresh_document(document)
+    assert stored_findings(document) == uploaded
+
+
+def paragraph_writes(queries):
+    return [q["sql"] for q in queries if q["sql"].startswith('UPDATE "reviews_paragraph"')]
+
+
+def test_checking_again_writes_only_the_rows_whose_findings_changed(people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.models import GlossaryTerm
+
+    document = new_document(people, stage_actions=(), target=WRONG)
+    before = stored_findings(document)
+    with CaptureQueriesContext(connection) as unchanged:
+        findings.refresh_document(document, texts_changed=False)
+    assert paragraph_writes(unchanged.captured_queries) == []
+    assert stored_findings(document) == before
+    # A term the second row breaks, added without the glossary's own re-check.
+    GlossaryTerm.objects.create(
+        korean="본회의", english="plenary session", forbidden=["plenary meeting"]
+    )
+    Paragraph.objects.filter(pk=row(document, 1).pk).update(
+        text=row(document, 1).text.replace("session", "meeting")
+    )
+    with CaptureQueriesContext(connection) as changed:
+        findings.refresh_document(document, texts_changed=False)
+    (write,) = paragraph_writes(changed.captured_queries)
+    assert write.count(" WHEN ") == 1  # one row of the four
+    assert "glossary" in kinds(row(document, 1))
+    assert kinds(row(document, 2)) == ["number", "number"]
+
+
+def test_checking_again_for_the_glossary_finds_what_checking_in_full_finds(people):
+    """With the texts unchanged, only rows whose glossary findings differ are checked again
+    in full; the result is what checking every row in full gives, dismissals kept."""
+    from reviews.models import GlossaryTerm
+
+    document = new_document(people, stage_actions=("confirm_pairing",), target=WRONG)
+    dismiss_first(people, document)
+
+    def full_check():
+        paragraphs = list(document.paragraphs.order_by("position"))
+        rows = [(p.source, p.text) for p in paragraphs]
+        found = findings.all_row_findings(document, rows, findings.glossary_entries())
+        return [
+            findings.carry_dismissals(new, p.findings)
+            for p, new in zip(paragraphs, found, strict=True)
+        ]
+
+    # Added without the glossary's own re-check: the second row's English lacks the term.
+    term = GlossaryTerm.objects.create(korean="본회의", english="full session")
+    expected = full_check()
+    findings.refresh_document(document, texts_changed=False)
+    assert stored_findings(document)[0] == expected
+    assert "glossary" in kinds(row(document, 1))
+    assert row(document, 2).findings[0]["dismissed"] is not None
+    term.delete()
+    expected = full_check()
+    findings.refresh_document(document, texts_changed=False)
+    assert stored_findings(document)[0] == expected
+    assert "glossary" not in kinds(row(document, 1))

@@ -23,7 +23,16 @@ from reviews.checks.form import (
 from reviews.checks.numbers import check_numbers
 from reviews.checks.terms import check_consistency, check_glossary
 
-__all__ = ["ERROR", "KINDS", "WARNING", "Finding", "check_document", "check_pair", "document_ratio"]
+__all__ = [
+    "ERROR",
+    "KINDS",
+    "WARNING",
+    "Finding",
+    "check_document",
+    "check_glossary",
+    "check_pair",
+    "document_ratio",
+]
 
 # Weight, in rows, of the usual length ratio against the document's own.
 RATIO_PRIOR_ROWS = 6

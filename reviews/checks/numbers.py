@@ -9,6 +9,7 @@ own, because "one of the", "first" or "a person" carry no figure a translator mu
 """
 
 import calendar
+import functools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -140,7 +141,21 @@ def to_number(digits: str) -> float:
     return float(digits.replace(",", ""))
 
 
+# check_numbers and check_content both read the figures of the same row: each text is read
+# once. Quantities are frozen and the lists are copied out, so nobody shares a mutable list.
+READ_TEXTS = 16
+
+
 def korean_quantities(text: str) -> list[Quantity]:
+    return list(_korean_quantities(text))
+
+
+def english_quantities(text: str) -> list[Quantity]:
+    return list(_english_quantities(text))
+
+
+@functools.lru_cache(maxsize=READ_TEXTS)
+def _korean_quantities(text: str) -> tuple[Quantity, ...]:
     found: list[Quantity] = []
     taken = [False] * (len(text) + 1)
     for match in KOREAN_FRACTION.finditer(text):
@@ -233,10 +248,11 @@ def korean_quantities(text: str) -> list[Quantity]:
             continue
         unit = KOREAN_SMALL_UNITS.get(small, 1) * KOREAN_BIG_UNITS.get(big, 1)
         found.append(Quantity((), match.span(), False, match.group(0), (2 * unit, 10 * unit)))
-    return found
+    return tuple(found)
 
 
-def english_quantities(text: str) -> list[Quantity]:
+@functools.lru_cache(maxsize=READ_TEXTS)
+def _english_quantities(text: str) -> tuple[Quantity, ...]:
     quantities = english_figures(text)
     # A wire dateline ("SEOUL, Jan. 19 (Yonhap) -- ") dates the story; the Korean keeps its
     # date elsewhere or not at all.
@@ -245,7 +261,7 @@ def english_quantities(text: str) -> list[Quantity]:
         quantities = [
             replace(q, firm=False) if q.span[1] <= dateline.end() else q for q in quantities
         ]
-    return quantities
+    return tuple(quantities)
 
 
 def english_figures(text: str) -> list[Quantity]:

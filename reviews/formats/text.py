@@ -100,15 +100,21 @@ def _common_syllable(char: str) -> bool:
     return lead >= 0xA1 and trail >= 0xA1
 
 
+_LINE_CONTROLS = re.compile("[\t\n\r\f\v]")
+
+
 def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
-    odd = 0
-    for char in text:
-        if char in "\t\n\r\f\v":
-            continue
-        if unicodedata.category(char) in {"Cc", "Cs", "Co", "Cn"} or char == "\ufffd":
-            odd += 1
+    odd = text.count("\ufffd")
+    # Every character of the odd categories is unprintable: text that is all printable but
+    # for its line controls (most text) has none, found without a loop over it in Python.
+    if not _LINE_CONTROLS.sub("", text).isprintable():
+        for char in text:
+            if char in "\t\n\r\f\v" or char.isprintable():
+                continue
+            if unicodedata.category(char) in {"Cc", "Cs", "Co", "Cn"}:
+                odd += 1
     return odd > len(text) * _MAX_ODD_SHARE
 
 
