@@ -11,7 +11,8 @@ requests each.
 
 SHOW_QUERIES=1 prints each endpoint's queries; FIXED_REQUESTS=200 times 200 requests each
 (60 by default); FIXED_ROWS=400 builds a 400-row document (the load benchmark's size for
-saves and comments) instead of 40. Run `manage.py collectstatic` first (DEBUG off serves the manifest's names).
+saves and comments) instead of 40. Run `manage.py collectstatic` first (DEBUG off serves
+the manifest's names).
 """
 
 import os
