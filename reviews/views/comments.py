@@ -114,11 +114,12 @@ def row_text_fragments(request, document, paragraph):
     if document.stage == Stage.ALIGNING:
         return ""
     # The grid imports this module for thread_context; the row's query lives there.
-    from reviews.views.grid import grid_context, rows_of
+    from reviews.views.grid import grid_context, with_row_details
 
     context = {
         **grid_context(request, document),
-        "paragraph": rows_of(document).get(pk=paragraph.pk),
+        # The comment changed nothing of the row the view read: no need to read it again.
+        "paragraph": with_row_details(paragraph),
         "oob": True,
     }
     return "".join(
