@@ -2,12 +2,15 @@
 carry (rows_of): the same open proposals, open threads, reply and comment counts, so the same
 row cache key and the same HTML."""
 
+import re
+
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
 from reviews import editing
 from reviews.comments import add_comment, set_resolved
+from reviews.models import Comment
 from reviews.row_cache import row_cache_key, row_viewer
 from reviews.views.grid import grid_context, row_of, rows_of
 from tests.conftest import new_document
@@ -66,3 +69,42 @@ def test_a_row_fragment_asks_for_its_details_once(client, people, busy, django_a
         response = client.get(url, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "Check this." in response.content.decode()
+
+
+def cell_texts(html, paragraph):
+    """The row's two text cells as the html has them, out-of-band marker taken off."""
+    html = html.replace(' hx-swap-oob="true"', "")
+    return [
+        re.search(
+            rf'<div class="cell-text" id="{side}-text-{paragraph.pk}">.*?</div>', html, re.S
+        ).group(0)
+        for side in ("source", "target")
+    ]
+
+
+def test_after_a_comment_the_row_texts_sent_are_the_pages(client, people, busy):
+    """The texts sent out of band mark the quotes of the open threads read for the panel;
+    they must be what the page shows for the row, numbering included."""
+    first = busy.paragraphs.get(position=0)
+    client.force_login(people.editor)
+    headers = {
+        "HX-Request": "true",
+        "HX-Current-URL": f"http://testserver{busy.get_absolute_url()}",
+    }
+    url = reverse("paragraph_comments", args=[busy.pk, first.pk])
+    quote = " ".join(first.text.split()[:3])
+    response = client.post(
+        url, {"body": "Quoted.", "quote": quote, "quote_side": "target"}, headers=headers
+    )
+    assert response.status_code == 200
+    sent = cell_texts(response.content.decode(), first)
+    assert 'class="quote-mark"' in sent[1]
+    page = client.get(busy.get_absolute_url()).content.decode()
+    assert sent == cell_texts(page, first)
+    # Resolving the quoting thread takes its mark away, as the page does.
+    thread = Comment.objects.get(body="Quoted.")
+    url = reverse("resolve_comment", args=[busy.pk, thread.pk, "resolve"])
+    response = client.post(url, headers=headers)
+    sent = cell_texts(response.content.decode(), first)
+    assert 'class="quote-mark"' not in sent[1]
+    assert sent == cell_texts(client.get(busy.get_absolute_url()).content.decode(), first)

@@ -130,11 +130,7 @@ def row_of(document, paragraph_pk):
     several times more CPU than these (bench/fixed_cost.py). Http404 for a row of another
     document. Replies are on their thread's paragraph (reviews.comments.add_comment), so the
     row's comments are its threads and their replies."""
-    return with_row_details(get_object_or_404(document.paragraphs, pk=paragraph_pk))
-
-
-def with_row_details(paragraph):
-    """`paragraph` with the details row_of adds (see there); two queries."""
+    paragraph = get_object_or_404(document.paragraphs, pk=paragraph_pk)
     paragraph.open_proposals = list(
         paragraph.revisions.filter(state=Revision.State.PROPOSED)
         .select_related("author")
