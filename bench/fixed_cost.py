@@ -3,13 +3,16 @@
 Builds one 40-row document in review (2 rows in 10 with an open proposal, 1 in 10 with a
 comment), then drives, through Django's test client as the document's editor: the document
 page, saving an edit (htmx), accepting a proposal (htmx) and adding a comment (htmx). Prints
-the queries of one request and the mean `time.process_time()` of REQUESTS requests each.
+the queries of one request and the mean and median `time.process_time()` of REQUESTS
+requests each.
 
     DEBUG=false SECRET_KEY=scratch-key DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_scratch \
         .venv/bin/python bench/fixed_cost.py
 
 SHOW_QUERIES=1 prints each endpoint's queries; FIXED_REQUESTS=200 times 200 requests each
-(60 by default). Run `manage.py collectstatic` first (DEBUG off serves the manifest's names).
+(60 by default); FIXED_ROWS=400 builds a 400-row document (the load benchmark's size for
+saves and comments) instead of 40. Run `manage.py collectstatic` first (DEBUG off serves
+the manifest's names).
 """
 
 import os
@@ -28,7 +31,7 @@ from reviews.comments import add_comment
 from reviews.importing import create_document
 from reviews.models import Paragraph, Revision
 
-ROWS = 40
+ROWS = int(os.environ.get("FIXED_ROWS", "40"))
 REQUESTS = int(os.environ.get("FIXED_REQUESTS", "60"))
 HTMX = {"HX-Request": "true"}
 
@@ -78,7 +81,8 @@ def measure(name, request, prepare=lambda i: None, count=REQUESTS):
     if os.environ.get("SHOW_QUERIES"):
         for query in queries:
             print("   ", query["sql"][:160])
-    print(f"{name:<24}{len(queries):>9}{statistics.mean(cpu) * 1000:>12.2f}{count:>10}")
+    mean, median = statistics.mean(cpu) * 1000, statistics.median(cpu) * 1000
+    print(f"{name:<24}{len(queries):>9}{mean:>12.2f}{median:>12.2f}{count:>10}")
 
 
 def main():
@@ -97,8 +101,8 @@ def main():
     page = document.get_absolute_url()
     client.get(page, secure=True)  # the first view of the day records the reader; later ones do not
     print(f"database: {connection.vendor}; {ROWS} rows; CPU is time.process_time() per request")
-    print(f"{'endpoint':<24}{'queries':>9}{'cpu ms':>12}{'requests':>10}")
-    measure("document page 40 rows", lambda i, _: client.get(page, secure=True))
+    print(f"{'endpoint':<24}{'queries':>9}{'cpu ms':>12}{'median ms':>12}{'requests':>10}")
+    measure(f"document page {ROWS} rows", lambda i, _: client.get(page, secure=True))
 
     # Saving an edit as the editor on rows without a proposal: each save proposes, so the row
     # then has one; rows are taken in turn with their current version.
@@ -113,6 +117,15 @@ def main():
         return client.post(url, data, headers=HTMX, secure=True)
 
     measure("save edit", save, current)
+
+    # Saving and accepting in one step, as the load benchmark's "save edit" does: the row's
+    # text changes, so its checks and the document's run.
+    def save_and_accept(i, row):
+        url = reverse("edit", args=[document.pk, row.pk])
+        data = {"text": f"{row.text} Accepted {i}.", "version": row.version, "accept": "1"}
+        return client.post(url, data, headers=HTMX, secure=True)
+
+    measure("save and accept", save_and_accept, current)
 
     # Accepting: before each request (untimed) the translator proposes on the row in turn.
     accepted = []

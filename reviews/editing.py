@@ -16,7 +16,7 @@ from django.utils import timezone
 from reviews import workflow
 from reviews.cleaning import clean_text
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
-from reviews.findings import findings_after_change, store_document_findings
+from reviews.findings import findings_after_change, store_findings
 from reviews.models import (
     Comment,
     Document,
@@ -89,13 +89,16 @@ def normalise(text):
     return "\n".join(line.rstrip() for line in lines).strip()
 
 
-def locked_paragraph(paragraph_id):
+def locked_paragraph(paragraph_id, document_id=None):
     """The paragraph, locked, with its document locked first (always in that order). The
     document lock is what makes a stage change (approval) and an edit take turns; it is a
-    no-key lock, so it does not block the rows that point at the document."""
-    document = Document.objects.select_for_update(no_key=True, of=("self",)).get(
-        paragraphs__pk=paragraph_id
-    )
+    no-key lock, so it does not block the rows that point at the document. With
+    `document_id`, a paragraph of another document raises Document.DoesNotExist (a view's
+    404) instead of being locked."""
+    documents = Document.objects.select_for_update(no_key=True, of=("self",))
+    if document_id is not None:
+        documents = documents.filter(pk=document_id)
+    document = documents.get(paragraphs__pk=paragraph_id)
     paragraph = Paragraph.objects.select_for_update().get(pk=paragraph_id)
     paragraph.document = document
     return paragraph
@@ -129,12 +132,12 @@ def apply_text(paragraph, text, revision):
     """Make `text` the paragraph's accepted text, conditional on the version we locked."""
     new_version = paragraph.version + 1
     changes = diff_words(paragraph.original_text, text)
-    seen_version = paragraph.version
+    seen_version, old_text = paragraph.version, paragraph.text
     paragraph.text, paragraph.version, paragraph.changes = text, new_version, changes
     paragraph.status = Paragraph.Status.TRANSLATED
     # The checks judge the new text before it is written, so one UPDATE stores both.
-    findings, document_findings, document_changed = findings_after_change(paragraph)
-    paragraph.findings = findings
+    rechecked = findings_after_change(paragraph, old_text)
+    paragraph.findings = findings = rechecked.row
     updated = Paragraph.objects.filter(pk=paragraph.pk, version=seen_version).update(
         text=text,
         version=new_version,
@@ -145,7 +148,7 @@ def apply_text(paragraph, text, revision):
     if updated != 1:
         # Unreachable while the row lock holds; kept so a lost update can never pass silently.
         raise EditRefused("This paragraph changed at the same moment; try again.")
-    store_document_findings(paragraph.document, document_findings, document_changed)
+    store_findings(paragraph.document, rechecked)
     revision.version = new_version
 
 
@@ -159,9 +162,13 @@ def accepts_directly(user, document, accept):
 
 
 @transaction.atomic
-def save_edit(user, paragraph_id, text, base_version, *, accept=False, restored_from=None):
-    """Save a person's text for a paragraph as a revision; returns the revision."""
-    paragraph = locked_paragraph(paragraph_id)
+def save_edit(
+    user, paragraph_id, text, base_version, *, accept=False, restored_from=None, document_id=None
+):
+    """Save a person's text for a paragraph as a revision; returns the revision, with
+    `unapproved` set when the change took the paragraph's approval away. With `document_id`
+    a paragraph of another document raises Document.DoesNotExist (see locked_paragraph)."""
+    paragraph = locked_paragraph(paragraph_id, document_id)
     document = paragraph.document
     require(user, "edit", document)
     text = checked_length(normalise(text))
@@ -195,6 +202,7 @@ def save_edit(user, paragraph_id, text, base_version, *, accept=False, restored_
         revision.decided_by, revision.decided_at = user, timezone.now()
         apply_text(paragraph, text, revision)
     revision.save()
+    revision.unapproved = unapproved
     verb = Event.Verb.EDITED if direct else Event.Verb.PROPOSED
     if restored_from:
         verb = Event.Verb.RESTORED
@@ -207,13 +215,14 @@ def save_edit(user, paragraph_id, text, base_version, *, accept=False, restored_
     return revision
 
 
-def locked_proposal(revision_id):
+def locked_proposal(revision_id, document_id=None):
+    """The revision and its paragraph, locked. With `document_id`, a revision of another
+    document raises Revision.DoesNotExist (a view's 404)."""
     # The author comes along (they are told of the decision); only the revision is locked.
-    revision = (
-        Revision.objects.select_for_update(of=("self",))
-        .select_related("author")
-        .get(pk=revision_id)
-    )
+    revisions = Revision.objects.select_for_update(of=("self",)).select_related("author")
+    if document_id is not None:
+        revisions = revisions.filter(paragraph__document_id=document_id)
+    revision = revisions.get(pk=revision_id)
     paragraph = locked_paragraph(revision.paragraph_id)
     if revision.state != Revision.State.PROPOSED:
         raise EditRefused(f"This proposal was already {revision.get_state_display().lower()}.")
@@ -221,11 +230,11 @@ def locked_proposal(revision_id):
 
 
 @transaction.atomic
-def accept_proposal(user, revision_id):
+def accept_proposal(user, revision_id, *, document_id=None):
     """Accept an open proposal. If the paragraph moved on since it was proposed, the proposal is
     merged onto the current text when the changes are apart, and refused when they overlap, so
     two accepts of rival proposals can never both win silently."""
-    revision, paragraph = locked_proposal(revision_id)
+    revision, paragraph = locked_proposal(revision_id, document_id)
     document = paragraph.document
     require(user, "decide", document)
     now = timezone.now()
@@ -283,11 +292,11 @@ def clean_reason(reason):
 
 
 @transaction.atomic
-def reject_proposal(user, revision_id, note=""):
+def reject_proposal(user, revision_id, note="", *, document_id=None):
     """Reject an open proposal, with an optional reason for its author. The reason is written
     in the same update as the decision: the append-only trigger lets a revision's note change
     only in the one update that decides it."""
-    revision, paragraph = locked_proposal(revision_id)
+    revision, paragraph = locked_proposal(revision_id, document_id)
     require(user, "decide", paragraph.document)
     reason = clean_reason(note)
     revision.state = Revision.State.REJECTED
@@ -314,8 +323,8 @@ def tell_author(event, revision):
 
 
 @transaction.atomic
-def withdraw_proposal(user, revision_id):
-    revision, paragraph = locked_proposal(revision_id)
+def withdraw_proposal(user, revision_id, *, document_id=None):
+    revision, paragraph = locked_proposal(revision_id, document_id)
     require(user, "view", paragraph.document)
     if revision.author_id != user.pk:
         raise PermissionDenied("Only the author can withdraw a proposal.")

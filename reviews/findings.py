@@ -22,6 +22,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reviews import checks
+from reviews.checks.form import opens_quotation
+from reviews.checks.terms import consistency_names
+from reviews.glossary_marks import glossary_version
 from reviews.models import Document, Event, GlossaryTerm, Paragraph, display_name
 
 
@@ -29,9 +32,19 @@ class DismissRefused(Exception):
     """A dismissal that cannot be made, with a message for the person."""
 
 
+# The glossary as the checks read it, kept per process with the glossary version it was read
+# at; a version read in the same request decides whether it is still the glossary's.
+_glossary = {"version": None, "entries": ()}
+
+
 def glossary_entries():
-    """The desk's glossary as (korean, english, forbidden variants) for the checks."""
-    return list(GlossaryTerm.objects.values_list("korean", "english", "forbidden"))
+    """The desk's glossary as (korean, english, forbidden variants) for the checks: one small
+    query (the glossary's version) when the glossary did not change since the last call."""
+    version = glossary_version()
+    if _glossary["version"] != version:
+        terms = GlossaryTerm.objects.order_by().values_list("korean", "english", "forbidden")
+        _glossary.update(version=version, entries=tuple(terms))
+    return _glossary["entries"]
 
 
 def finding_key(finding: dict) -> str:
@@ -87,14 +100,35 @@ def document_findings(document, paragraphs) -> list[dict]:
         data["rows"] = [[paragraphs[i].pk, paragraphs[i].number] for i in finding.places]
         data["versions"] = [paragraphs[i].version for i in finding.places]
         result.append(data)
+    return keep_dismissals(result, document.findings)
+
+
+def keep_dismissals(result, old):
+    """`result` with the dismissals of `old` kept where the same finding is on the same row
+    versions."""
     kept = {
-        (f["key"], tuple(f.get("versions", ()))): f["dismissed"]
-        for f in document.findings
-        if f.get("dismissed")
+        (f["key"], tuple(f.get("versions", ()))): f["dismissed"] for f in old if f.get("dismissed")
     }
     for data in result:
         data["dismissed"] = kept.get((data["key"], tuple(data["versions"])))
     return result
+
+
+def document_findings_after_change(document, paragraphs, index, old_text):
+    """document_findings after rows[index]'s English changed from `old_text`: when the edit
+    leaves the row's names alone (most edits), the stored findings with the row's new version
+    in those that concern it, which is what a full run gives; else a full run."""
+    changed = paragraphs[index]
+    if consistency_names(old_text) != consistency_names(changed.text):
+        return document_findings(document, paragraphs)
+    result = []
+    for finding in document.findings:
+        data = {**finding, "versions": list(finding.get("versions", ()))}
+        for place, (pk, _number) in enumerate(data["rows"]):
+            if pk == changed.pk:
+                data["versions"][place] = changed.version
+        result.append(data)
+    return keep_dismissals(result, document.findings)
 
 
 def refresh_document(document, *, texts_changed=True):
@@ -178,11 +212,22 @@ class CheckedRow(NamedTuple):
     text: str
 
 
-def findings_after_change(paragraph):
-    """The findings of a row whose text changed (an accepted change, a restore) and of its
-    document, with `paragraph.text` as the row's new text (not yet written is fine): returns
-    (the row's findings, the document's findings, whether the document's changed). Called
-    inside the transaction that changes the text, with the paragraph and its document locked."""
+class Rechecked(NamedTuple):
+    """What findings_after_change found, for store_findings to write with the row's text."""
+
+    row: list  # the changed row's findings
+    previous: tuple | None  # (pk, findings) of the row before, when its findings changed
+    document: list  # the document's findings
+    document_changed: bool
+
+
+def findings_after_change(paragraph, old_text):
+    """The findings of a row whose text changed from `old_text` (an accepted change, a
+    restore) and what that change can change elsewhere, with `paragraph.text` as the row's
+    new text (not yet written is fine): the row's own findings, the row before's when the
+    change can change them (a quotation running on into this row) and the document's. Called
+    inside the transaction that changes the text, with the paragraph and its document locked
+    (the document's lock makes changes to one document take turns)."""
     document = paragraph.document
     paragraphs = [
         CheckedRow(pk, position + 1, version, source, text)
@@ -195,15 +240,30 @@ def findings_after_change(paragraph):
         paragraph.pk, paragraph.number, paragraph.version, paragraph.source, paragraph.text
     )
     rows = [(p.source, p.text) for p in paragraphs]
-    row = row_findings(document, rows, index, glossary_entries())
-    whole, changed = compared(document, document_findings(document, paragraphs))
-    return row, whole, changed
+    glossary = glossary_entries()
+    row = row_findings(document, rows, index, glossary)
+    previous = None
+    if index > 0 and opens_quotation(old_text) != opens_quotation(paragraph.text):
+        before = paragraphs[index - 1]
+        old = Paragraph.objects.values_list("findings", flat=True).get(pk=before.pk)
+        new = carry_dismissals(row_findings(document, rows, index - 1, glossary), old)
+        if new != old:
+            previous = (before.pk, new)
+    whole, changed = compared(
+        document, document_findings_after_change(document, paragraphs, index, old_text)
+    )
+    return Rechecked(row, previous, whole, changed)
 
 
-def store_document_findings(document, findings, changed):
-    document.findings = findings
-    if changed:
-        Document.objects.filter(pk=document.pk).update(findings=findings)
+def store_findings(document, rechecked):
+    """Write what findings_after_change found beyond the changed row's own findings (those go
+    in the row's own UPDATE)."""
+    if rechecked.previous:
+        pk, found = rechecked.previous
+        Paragraph.objects.filter(pk=pk).update(findings=found)
+    document.findings = rechecked.document
+    if rechecked.document_changed:
+        Document.objects.filter(pk=document.pk).update(findings=rechecked.document)
 
 
 def open_findings(findings: list[dict]) -> list[dict]:

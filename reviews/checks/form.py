@@ -88,6 +88,12 @@ def unbalanced(text: str) -> tuple[str, int] | None:
     return None
 
 
+def opens_quotation(text: str) -> bool:
+    """Whether a paragraph's English starts with a double quotation mark: the one thing about
+    the next row that check_brackets reads."""
+    return text.lstrip()[:1] in ("“", '"')
+
+
 def check_brackets(source: str, target: str, next_target: str = "") -> list[Finding]:
     problem = unbalanced(target)
     if problem is None:
@@ -98,7 +104,7 @@ def check_brackets(source: str, target: str, next_target: str = "") -> list[Find
     # does not share is the translator's.
     if mark in '“”"' and unbalanced(source) is not None:
         return []
-    if mark in '“"' and next_target.lstrip()[:1] in ("“", '"'):
+    if mark in '“"' and opens_quotation(next_target):
         return []
     return [
         Finding(

@@ -74,14 +74,21 @@ def squeezed(name: str) -> str:
     return re.sub(r"[\s-]", "", name.lower())
 
 
+def consistency_names(target: str) -> set[str]:
+    """The names in one row's English that the consistency check compares across rows: an
+    edit that leaves this set alone cannot change what check_consistency finds."""
+    return {
+        name for name in NAME.findall(target) if re.search(r"[A-Z].*[A-Z]", name) or "-" in name
+    }
+
+
 def check_consistency(rows: list[tuple[str, str]]) -> list[Finding]:
     """Names written two ways across the rows ("Lee Jae-myung", "Lee Jae-myeong") where the
     rows share the Korean they stand for; reported once, with the places (row indices)."""
     places: dict[str, list[int]] = {}
     for index, (_, target) in enumerate(rows):
-        for name in dict.fromkeys(NAME.findall(target)):
-            if re.search(r"[A-Z].*[A-Z]", name) or "-" in name:
-                places.setdefault(name, []).append(index)
+        for name in consistency_names(target):
+            places.setdefault(name, []).append(index)
     names = sorted(places)
     findings = []
     reported = set()

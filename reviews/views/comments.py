@@ -89,7 +89,7 @@ def thread_response(request, document, paragraph, *, announcement="", **extra):
             html += render_to_string(
                 "reviews/comments.html#count", {**context, "oob": True}, request
             )
-            html += row_text_fragments(request, document, paragraph)
+            html += row_text_fragments(request, document, paragraph, context["threads"])
         html += stage_fragments(request, document)
     if extra.get("error"):
         return announce(HttpResponse(html), extra["error"], urgent=True)
@@ -108,19 +108,18 @@ STATES_SAID = {
 }
 
 
-def row_text_fragments(request, document, paragraph):
+def row_text_fragments(request, document, paragraph, threads):
     """The row's two texts, out of band: a new, resolved or reopened thread adds or takes away
-    the mark of its quote. (While the document is aligning its cells hold the pairing tools.)"""
+    the mark of its quote. (While the document is aligning its cells hold the pairing tools.)
+    `threads` are the row's threads as the panel shows them (thread_context): the texts mark
+    the quotes of the open ones, numbered as the page's rows number them (rows_of)."""
     if document.stage == Stage.ALIGNING:
         return ""
-    # The grid imports this module for thread_context; the row's query lives there.
-    from reviews.views.grid import grid_context, rows_of
+    # The grid imports this module for thread_context.
+    from reviews.views.grid import grid_context
 
-    context = {
-        **grid_context(request, document),
-        "paragraph": rows_of(document).get(pk=paragraph.pk),
-        "oob": True,
-    }
+    paragraph.open_threads = [thread for thread in threads if thread.resolved_at is None]
+    context = {**grid_context(request, document), "paragraph": paragraph, "oob": True}
     return "".join(
         render_to_string(f"reviews/document.html#{side}_text", context, request)
         for side in ("source", "target")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import editing, workflow
 from reviews.diffing import diff_words
-from reviews.models import Paragraph, Revision
+from reviews.models import Document, Revision
 from reviews.views.access import document_for, number_or_404
 from reviews.views.grid import back_to_row, render_document, row_outcome, row_response
 
@@ -19,8 +19,8 @@ from reviews.views.grid import back_to_row, render_document, row_outcome, row_re
 def edit_paragraph(request, pk, paragraph_pk):
     """GET: the row with its editor. POST: save the text as a revision (or a proposal)."""
     document = document_for(request, pk, "edit")
-    paragraph = get_object_or_404(document.paragraphs, pk=paragraph_pk)
     if request.method == "GET":
+        paragraph = get_object_or_404(document.paragraphs, pk=paragraph_pk)
         if request.htmx:
             return row_response(request, document, paragraph.pk, editing=True)
         return render_document(request, document, editing_id=paragraph.pk)
@@ -30,20 +30,25 @@ def edit_paragraph(request, pk, paragraph_pk):
         return HttpResponse("The form is missing the version you edited.", status=400)
     text = request.POST.get("text", "")
     accept = request.POST.get("accept") == "1"
-    was_approved = paragraph.status == Paragraph.Status.APPROVED
     try:
-        revision = editing.save_edit(request.user, paragraph.pk, text, base_version, accept=accept)
+        # The save locks the row and checks it is this document's: no fetch of it before.
+        revision = editing.save_edit(
+            request.user, paragraph_pk, text, base_version, accept=accept, document_id=document.pk
+        )
+    except Document.DoesNotExist:
+        raise Http404("No such paragraph in this document") from None
     except editing.Conflict as conflict:
-        return conflict_response(request, document, paragraph, conflict)
+        return conflict_response(request, document, conflict.paragraph, conflict)
     except editing.EditRefused as refused:
         if request.htmx:
             return row_response(
-                request, document, paragraph.pk, editing=True, draft=text, error=str(refused)
+                request, document, paragraph_pk, editing=True, draft=text, error=str(refused)
             )
         messages.error(request, str(refused))
-        return render_document(request, document, editing_id=paragraph.pk, draft=text)
+        return render_document(request, document, editing_id=paragraph_pk, draft=text)
+    paragraph = revision.paragraph
     notices = [editing.merge_notice(revision, base_version)]
-    if was_approved:
+    if revision.unapproved:
         # Both kinds of change take the approval away (see editing.save_edit); say so.
         notices.append(
             "Proposed: the paragraph is no longer approved until the proposal is decided."
@@ -98,38 +103,37 @@ def decide(request, pk, revision_pk, decision):
     if decision not in DECISIONS:
         raise Http404("Unknown decision")
     document = document_for(request, pk)
-    revision = get_object_or_404(Revision, pk=revision_pk, paragraph__document=document)
     action, done, tone = DECISIONS[decision]
+    # The decision locks the revision and checks it is this document's: no fetch of it before.
+    mine = {"document_id": document.pk}
     try:
         if decision == "reject":
-            decided = action(request.user, revision.pk, request.POST.get("note", ""))
+            decided = action(request.user, revision_pk, request.POST.get("note", ""), **mine)
         else:
-            decided = action(request.user, revision.pk)
-    except editing.Conflict:
+            decided = action(request.user, revision_pk, **mine)
+    except Revision.DoesNotExist:
+        raise Http404("No such revision in this document") from None
+    except editing.Conflict as conflict:
         error = (
             "This proposal overlaps a change accepted since it was made. "
             "Reject it, or edit the paragraph by hand."
         )
-        return row_outcome(request, document, revision.paragraph_id, error=error)
+        return row_outcome(request, document, conflict.paragraph.pk, error=error)
     except editing.EditRefused as refused:
-        return row_outcome(request, document, revision.paragraph_id, error=str(refused))
+        paragraph_pk = Revision.objects.values_list("paragraph_id", flat=True).get(pk=revision_pk)
+        return row_outcome(request, document, paragraph_pk, error=str(refused))
     said = DECISIONS_SAID[decision]
+    paragraph_pk = decided.paragraph_id
     if decision == "withdraw":
         return row_outcome(
-            request, document, revision.paragraph_id, notice=done, tone=tone, announcement=said
+            request, document, paragraph_pk, notice=done, tone=tone, announcement=said
         )
     if decided.note and decision == "reject":
         done = f"Rejected: “{decided.note}”."
     # The version the Undo form carries is the row's as re-rendered (reviews.views.grid).
     undo = {"revision": decided}
     return row_outcome(
-        request,
-        document,
-        revision.paragraph_id,
-        notice=done,
-        tone=tone,
-        undo=undo,
-        announcement=said,
+        request, document, paragraph_pk, notice=done, tone=tone, undo=undo, announcement=said
     )
 
 
