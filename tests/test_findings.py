@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from reviews import editing, findings, pairing, workflow
+from reviews import editing, findings, glossary, pairing, workflow
 from reviews.models import Event, Paragraph, Stage
 from tests.conftest import ENGLISH, KOREAN, new_document
 
@@ -325,8 +325,6 @@ def test_checking_again_writes_only_the_rows_whose_findings_changed(people):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reviews.models import GlossaryTerm
-
     document = new_document(people, stage_actions=(), target=WRONG)
     before = stored_findings(document)
     with CaptureQueriesContext(connection) as unchanged:
@@ -334,8 +332,8 @@ def test_checking_again_writes_only_the_rows_whose_findings_changed(people):
     assert paragraph_writes(unchanged.captured_queries) == []
     assert stored_findings(document) == before
     # A term the second row breaks, added without the glossary's own re-check.
-    GlossaryTerm.objects.create(
-        korean="본회의", english="plenary session", forbidden=["plenary meeting"]
+    glossary.add_term(
+        people.manager, korean="본회의", english="plenary session", forbidden=["plenary meeting"]
     )
     Paragraph.objects.filter(pk=row(document, 1).pk).update(
         text=row(document, 1).text.replace("session", "meeting")
@@ -351,7 +349,6 @@ def test_checking_again_writes_only_the_rows_whose_findings_changed(people):
 def test_checking_again_for_the_glossary_finds_what_checking_in_full_finds(people):
     """With the texts unchanged, only rows whose glossary findings differ are checked again
     in full; the result is what checking every row in full gives, dismissals kept."""
-    from reviews.models import GlossaryTerm
 
     document = new_document(people, stage_actions=("confirm_pairing",), target=WRONG)
     dismiss_first(people, document)
@@ -366,13 +363,13 @@ def test_checking_again_for_the_glossary_finds_what_checking_in_full_finds(peopl
         ]
 
     # Added without the glossary's own re-check: the second row's English lacks the term.
-    term = GlossaryTerm.objects.create(korean="본회의", english="full session")
+    term = glossary.add_term(people.manager, korean="본회의", english="full session")
     expected = full_check()
     findings.refresh_document(document, texts_changed=False)
     assert stored_findings(document)[0] == expected
     assert "glossary" in kinds(row(document, 1))
     assert row(document, 2).findings[0]["dismissed"] is not None
-    term.delete()
+    glossary.remove_term(people.manager, term)
     expected = full_check()
     findings.refresh_document(document, texts_changed=False)
     assert stored_findings(document)[0] == expected
