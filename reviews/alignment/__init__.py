@@ -22,6 +22,7 @@ import re
 from reviews.alignment.confidence import link_confidences
 from reviews.alignment.costs import LINK_PRIORS, make_link_cost
 from reviews.alignment.lengths import document_ratio
+from reviews.alignment.lexicon import unrendered_terms
 from reviews.alignment.names import (
     english_skeleton,
     hangul_skeleton,
@@ -57,7 +58,8 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     en = [english_paragraph(text, common_words) for text in en_texts]
     ratio = document_ratio([p.length for p in ko], [p.length for p in en])
     unheard = unheard_names("\n".join(ko_texts), english_names(en_texts, common_words))
-    link_cost = make_link_cost(ko, en, ratio, unheard=unheard)
+    unrendered = unrendered_terms("\n".join(ko_texts), "\n".join(en_texts))
+    link_cost = make_link_cost(ko, en, ratio, unheard=unheard, unrendered=unrendered)
     path, forward, backward, total, band = best_path(ko, en, link_cost, list(LINK_PRIORS))
     links = link_confidences(path, forward, backward, total, band, link_cost)
     del path, forward, backward, band  # the second pass needs the memory more
