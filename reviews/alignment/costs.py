@@ -2,6 +2,7 @@
 paragraphs and some English paragraphs translate each other, from the link's shape, the
 length model and the evidence of numbers, Latin words, names, sentences and quotes."""
 
+import itertools
 import math
 
 from reviews.alignment.lengths import length_cost
@@ -66,6 +67,14 @@ def make_link_cost(
     korean_spans, english_spans = {}, {}
     names_by_pair, name_in_paragraph, korean_sounds_by_initial = {}, {}, {}
     costs = {}
+    # Unrendered words counted per paragraph, as running totals: a link's count is the
+    # difference of two of them.
+    korean_unrendered = list(
+        itertools.accumulate((len(p.terms & unrendered) for p in ko), initial=0)
+    )
+    english_unrendered = list(
+        itertools.accumulate((len(p.terms & unrendered) for p in en), initial=0)
+    )
 
     def span(paragraphs, spans, start, end) -> Paragraph:
         key = (start, end)
@@ -123,7 +132,10 @@ def make_link_cost(
             total -= LEXICON_MATCH * len(korean.concepts & english.concepts)
         if unrendered:
             total += UNRENDERED_TERM * (
-                len(korean.terms & unrendered) + len(english.terms & unrendered)
+                korean_unrendered[i1]
+                - korean_unrendered[i0]
+                + english_unrendered[j1]
+                - english_unrendered[j0]
             )
         if english.sounds and korean.sounds:
             if i1 - i0 == 1 and j1 - j0 == 1:
