@@ -97,7 +97,7 @@ def korean_terms(text: str) -> frozenset:
 
 def english_terms(text: str) -> frozenset:
     """The lexicon words (lemmas) of an English text."""
-    return frozenset(filter(None, map(english_lemma, ENGLISH_WORD.findall(text)))) - {""}
+    return frozenset(filter(None, map(english_lemma, ENGLISH_WORD.findall(text))))
 
 
 def rendered_keys(english_lemmas: frozenset) -> frozenset:
