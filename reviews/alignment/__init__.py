@@ -4,14 +4,16 @@ The aligner is Gale-Church dynamic programming over paragraph lengths, with extr
 that survives translation: numbers and dates (read the Korean way and the English way),
 weekdays, Latin-script words kept in the Korean (names, acronyms), names written in Hangul
 that sound like an English name, English names the whole Korean never mentions (evidence
-that their paragraph was added), double quotation marks and sentence counts. Each link's
-cost is a negative log-probability (up to a constant), so the same costs give both the best
-alignment (Viterbi) and each chosen link's posterior probability (forward-backward), which
-is reported as its confidence.
+that their paragraph was added), common news words of a hand-written lexicon (shared by a
+link, or never rendered by the other side), double quotation marks and sentence counts.
+Each link's cost is a negative log-probability (up to a constant), so the same costs give
+both the best alignment (Viterbi) and each chosen link's posterior probability
+(forward-backward), which is reported as its confidence.
 
-The package's modules, one job each: `lengths` (the length model), `numbers` and `names`
-(evidence that survives translation), `paragraphs` (the features compared), `costs` (a
-link's cost), `search` (the banded search), `confidence` (posterior probabilities).
+The package's modules, one job each: `lengths` (the length model), `numbers`, `names` and
+`lexicon` (evidence that survives translation), `paragraphs` (the features compared),
+`costs` (a link's cost), `search` (the banded search), `confidence` (posterior
+probabilities).
 
 Standard library only, and no Django import: the importer and the evaluation command both
 call `align`.
@@ -22,6 +24,7 @@ import re
 from reviews.alignment.confidence import link_confidences
 from reviews.alignment.costs import LINK_PRIORS, make_link_cost
 from reviews.alignment.lengths import document_ratio
+from reviews.alignment.lexicon import unrendered_terms
 from reviews.alignment.names import (
     english_skeleton,
     hangul_skeleton,
@@ -57,7 +60,8 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     en = [english_paragraph(text, common_words) for text in en_texts]
     ratio = document_ratio([p.length for p in ko], [p.length for p in en])
     unheard = unheard_names("\n".join(ko_texts), english_names(en_texts, common_words))
-    link_cost = make_link_cost(ko, en, ratio, unheard=unheard)
+    unrendered = unrendered_terms("\n".join(ko_texts), "\n".join(en_texts))
+    link_cost = make_link_cost(ko, en, ratio, unheard=unheard, unrendered=unrendered)
     path, forward, backward, total, band = best_path(ko, en, link_cost, list(LINK_PRIORS))
     links = link_confidences(path, forward, backward, total, band, link_cost)
     del path, forward, backward, band  # the second pass needs the memory more

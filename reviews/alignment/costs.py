@@ -2,6 +2,7 @@
 paragraphs and some English paragraphs translate each other, from the link's shape, the
 length model and the evidence of numbers, Latin words, names, sentences and quotes."""
 
+import itertools
 import math
 
 from reviews.alignment.lengths import length_cost
@@ -34,6 +35,11 @@ NAME_MATCH_BONUS = 1.5
 # against linking its paragraph: a translator keeps names, so it was likely added. A round
 # figure, not fitted (1.0 and 1.5 score the same on the dev sets).
 UNHEARD_NAME = 1.0
+# A lexicon word (lexicon.py) on both sides of a link, and a lexicon word of one side of
+# the document that the other side never renders, against linking its paragraph: round
+# figures, not fitted. Switches for measuring what each adds.
+LEXICON_MATCH = 1.0
+UNRENDERED_TERM = 1.0
 # Per sentence of difference between the two sides.
 SENTENCE_MISMATCH = 1.5
 # When exactly one side has double quotation marks.
@@ -49,11 +55,14 @@ def make_link_cost(
     ratio: float,
     priors=LINK_PRIORS,
     unheard: frozenset = NO_NAMES,
+    unrendered: frozenset = NO_NAMES,
 ):
     """A function cost(i0, i1, j0, j1): minus the log-probability (nats, up to a constant)
     that Korean paragraphs i0..i1-1 and English paragraphs j0..j1-1 form one link.
     `unheard` holds the skeletons of the document's English names that its Korean never
-    mentions. Results are kept, since the search asks for the same links several times."""
+    mentions, `unrendered` the lexicon words one side has and the other never renders
+    (lexicon.unrendered_terms). Results are kept, since the search asks for the same links
+    several times."""
     shape_costs = {shape: -math.log(prior) for shape, prior in priors.items()}
     korean_spans, english_spans = {}, {}
     names_by_pair, name_in_paragraph, korean_sounds_by_initial = {}, {}, {}
@@ -61,6 +70,14 @@ def make_link_cost(
     # compared once (about 470 comparisons of 50 pairs on a 40-paragraph article).
     alike = {}
     costs = {}
+    # Unrendered words counted per paragraph, as running totals: a link's count is the
+    # difference of two of them.
+    korean_unrendered = list(
+        itertools.accumulate((len(p.terms & unrendered) for p in ko), initial=0)
+    )
+    english_unrendered = list(
+        itertools.accumulate((len(p.terms & unrendered) for p in en), initial=0)
+    )
 
     def span(paragraphs, spans, start, end) -> Paragraph:
         key = (start, end)
@@ -120,6 +137,15 @@ def make_link_cost(
             )
         if unheard and english.sounds:
             total += UNHEARD_NAME * len(english.sounds & unheard)
+        if LEXICON_MATCH and korean.concepts and english.concepts:
+            total -= LEXICON_MATCH * len(korean.concepts & english.concepts)
+        if unrendered:
+            total += UNRENDERED_TERM * (
+                korean_unrendered[i1]
+                - korean_unrendered[i0]
+                + english_unrendered[j1]
+                - english_unrendered[j0]
+            )
         if english.sounds and korean.sounds:
             if i1 - i0 == 1 and j1 - j0 == 1:
                 total -= NAME_MATCH_BONUS * len(names_heard(i0, j0))

@@ -4,6 +4,7 @@
 import re
 from typing import NamedTuple
 
+from reviews.alignment.lexicon import english_terms, korean_terms, rendered_keys
 from reviews.alignment.names import (
     CAPITALISED_WORD,
     HANGUL_WORD,
@@ -29,6 +30,8 @@ class Paragraph(NamedTuple):
     words: frozenset  # Latin-script words, lower case
     quoted: bool
     sounds: frozenset  # consonant skeletons: of Hangul words, or of English names
+    terms: frozenset = frozenset()  # lexicon words: Korean keys, or English lemmas
+    concepts: frozenset = frozenset()  # the Korean keys of those words, on both sides
 
 
 DOUBLE_QUOTES = re.compile(r"[\"“”«»「」『』]")
@@ -36,6 +39,7 @@ DOUBLE_QUOTES = re.compile(r"[\"“”«»「」『』]")
 
 def korean_paragraph(text: str) -> Paragraph:
     anchors, firm = _korean_keys(text)
+    terms = korean_terms(text)
     return Paragraph(
         length=len(text.strip()),
         sentences=max(1, len(split_sentences(text, "ko"))),
@@ -48,6 +52,8 @@ def korean_paragraph(text: str) -> Paragraph:
             for skeleton in map(hangul_skeleton, HANGUL_WORD.findall(text))
             if len(skeleton) >= MIN_NAME_SKELETON - 1
         ),
+        terms=terms,
+        concepts=terms,
     )
 
 
@@ -55,6 +61,7 @@ def english_paragraph(text: str, common_words: frozenset = frozenset()) -> Parag
     """Features of an English paragraph. A capitalised word counts as a name unless it also
     appears in lower case in `common_words` (the document's), as "The" and "But" do."""
     anchors, firm = _english_keys(text)
+    terms = english_terms(text)
     return Paragraph(
         length=len(text.strip()),
         sentences=max(1, len(split_sentences(text, "en"))),
@@ -68,6 +75,8 @@ def english_paragraph(text: str, common_words: frozenset = frozenset()) -> Parag
             if word.lower() not in common_words
             and len(skeleton := english_skeleton(word)) >= MIN_NAME_SKELETON
         ),
+        terms=terms,
+        concepts=rendered_keys(terms),
     )
 
 
@@ -82,6 +91,8 @@ def merge(paragraphs: list[Paragraph]) -> Paragraph:
         words=frozenset().union(*(p.words for p in paragraphs)),
         quoted=any(p.quoted for p in paragraphs),
         sounds=frozenset().union(*(p.sounds for p in paragraphs)),
+        terms=frozenset().union(*(p.terms for p in paragraphs)),
+        concepts=frozenset().union(*(p.concepts for p in paragraphs)),
     )
 
 
