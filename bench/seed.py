@@ -25,6 +25,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 
+from reviews.diffing import word_count
 from reviews.models import (
     Comment,
     Document,
@@ -445,7 +446,20 @@ class Builder:
         confidence = round(rng.uniform(0.45, 1.0), 3)
         if stage == Stage.ALIGNING:
             self.paragraphs.append(
-                (pk, document, position, source, text, "", "[]", "translated", 1, confidence, False)
+                (
+                    pk,
+                    document,
+                    position,
+                    source,
+                    word_count(source),
+                    text,
+                    "",
+                    "[]",
+                    "translated",
+                    1,
+                    confidence,
+                    False,
+                )
             )
             return pk, 1, None
         moment = created
@@ -535,6 +549,7 @@ class Builder:
                 document,
                 position,
                 source,
+                word_count(source),
                 " ".join(words),
                 " ".join(original),
                 json.dumps(word_ops(original, words) if version > 1 else [], ensure_ascii=False),
@@ -670,6 +685,7 @@ PARAGRAPH_COLUMNS = [
     "document_id",
     "position",
     "source",
+    "source_words",  # COPY bypasses the field's pre_save: counted here, as it counts
     "text",
     "original_text",
     "changes",

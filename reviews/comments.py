@@ -8,7 +8,9 @@ import re
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from reviews import workflow
@@ -250,39 +252,41 @@ def waiting_thread_ids(user):
     """The ids of the open threads waiting for this person's answer, on documents they work
     on, oldest first: for the translator, threads others started that she has not marked
     addressed and where the last word is not hers; for the editor, threads marked addressed
-    (to resolve or reopen) and threads where the last word is someone else's. Three queries
-    of plain values, however many: an editor at scale L has thousands of open threads."""
+    (to resolve or reopen) and threads where the last word is someone else's. One query: the
+    database finds each thread's last word and latest addressed/reopened event (an editor at
+    scale L has over a thousand open threads; only their ids come back)."""
     if not user.is_authenticated:
         return []
-    threads = list(
-        Comment.objects.filter(
-            Q(document__translator=user) | Q(document__editor=user),
-            reply_to=None,
-            resolved_at=None,
-        )
-        .order_by("pk")
-        .values_list(
-            "pk", "author_id", "document_id", "document__translator_id", "document__editor_id"
-        )
+    last_word = Comment.objects.filter(reply_to=OuterRef("pk")).order_by("-pk").values("author")
+    # The payload's comment id as a number on both databases (PostgreSQL's jsonb is not
+    # comparable with an id; every event that names a comment names it by its id), as the
+    # index address_events holds it.
+    payload_comment = Cast(KeyTextTransform("comment", "payload"), IntegerField())
+    latest_address = (
+        Event.objects.filter(verb__in=ADDRESS_VERBS)
+        .alias(comment=payload_comment)
+        .filter(comment=OuterRef("pk"))
+        .order_by("-pk")
+        .values("verb")
     )
-    if not threads:
-        return []
-    last_author = {pk: author_id for pk, author_id, *_ in threads}
-    replies = Comment.objects.filter(reply_to__in=list(last_author)).order_by("pk")
-    for reply_to_id, author_id in replies.values_list("reply_to_id", "author_id"):
-        last_author[reply_to_id] = author_id
-    addressed = addressed_ids(last_author, {document_id for _, _, document_id, *_ in threads})
-    waiting = []
-    for pk, author_id, _, translator_id, editor_id in threads:
-        others_word = last_author[pk] != user.pk
-        addressed_ = pk in addressed
-        as_editor = editor_id == user.pk and (addressed_ or others_word)
-        as_translator = (
-            translator_id == user.pk and author_id != user.pk and not addressed_ and others_word
-        )
-        if as_editor or as_translator:
-            waiting.append(pk)
-    return waiting
+    threads = Comment.objects.filter(
+        Q(document__translator=user) | Q(document__editor=user), reply_to=None, resolved_at=None
+    ).annotate(
+        last_author=Coalesce(Subquery(last_word[:1]), F("author"), output_field=IntegerField()),
+        address=Subquery(latest_address[:1]),
+    )
+    addressed = Q(address=Event.Verb.ADDRESSED)
+    others_word = ~Q(last_author=user.pk)
+    as_editor = Q(document__editor=user) & (addressed | others_word)
+    as_translator = (
+        Q(document__translator=user)
+        & ~Q(author=user)
+        & (Q(address=None) | Q(address=Event.Verb.REOPENED_COMMENT))
+        & others_word
+    )
+    return list(
+        threads.filter(as_editor | as_translator).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def threads_by_ids(ids):
@@ -296,5 +300,5 @@ def threads_by_ids(ids):
 
 def waiting_threads(user):
     """The open threads waiting for this person's answer (waiting_thread_ids), as comments.
-    At most four queries, however many."""
+    Two queries, however many."""
     return threads_by_ids(waiting_thread_ids(user))

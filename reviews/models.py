@@ -9,12 +9,14 @@ except a proposal's decision and a thread's resolve/reopen (see SECURITY.md).
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from reviews.cleaning import clean_line, clean_text
+from reviews.diffing import word_count
 
 
 class Role(models.TextChoices):
@@ -171,6 +173,18 @@ def display_name(user):
     return user.get_full_name() or user.get_username()
 
 
+class SourceWordsField(models.PositiveIntegerField):
+    """The row's Korean word count, as the quality score counts words (SQL cannot), worked out
+    from `source` on every write: save() and bulk_create() both call pre_save, so no writer can
+    leave it stale (QuerySet.update and bulk_update do not, and nothing writes `source` through
+    them: pairing replaces the rows). The queue sums it in SQL instead of tokenising rows."""
+
+    def pre_save(self, model_instance, add):
+        words = word_count(model_instance.source)
+        setattr(model_instance, self.attname, words)
+        return words
+
+
 class Paragraph(models.Model):
     """One row of the side-by-side grid; a row may hold several paragraphs of either side."""
 
@@ -181,6 +195,7 @@ class Paragraph(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="paragraphs")
     position = models.PositiveIntegerField()
     source = models.TextField(blank=True)
+    source_words = SourceWordsField(default=0, editable=False)
     text = models.TextField(blank=True)
     # The translation as uploaded and paired, and the word diff from it to `text`, kept up to
     # date when a change is accepted so the changes report never diffs while rendering.
@@ -201,8 +216,16 @@ class Paragraph(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "position"], name="unique_row_position"),
         ]
-        # The queue counts each document's rows and approved rows: from the index alone.
-        indexes = [models.Index(fields=["document", "status"], name="row_document_status")]
+        # The queue's counts for a page of documents come from this index alone (PostgreSQL's
+        # index-only scan; SQLite ignores INCLUDE): rows, approved rows and words to review
+        # from the columns, open proposals by joining the partial index open_proposals on id.
+        indexes = [
+            models.Index(
+                fields=["document", "status"],
+                include=["source_words", "id"],
+                name="row_document_status_words",
+            )
+        ]
 
     def __str__(self):
         return f"{self.document_id}:{self.position}"
@@ -316,8 +339,9 @@ class Comment(models.Model):
         indexes = [
             models.Index(
                 fields=["document"],
+                include=["author", "id"],
                 condition=Q(reply_to=None, resolved_at=None),
-                name="unresolved_threads",
+                name="unresolved_threads_authors",
             ),
         ]
 
@@ -365,7 +389,17 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["document", "id"])]
+        indexes = [
+            models.Index(fields=["document", "id"]),
+            # Each open thread's latest addressed/reopened event, found by the comment it names
+            # (reviews.comments.waiting_thread_ids), however many events its document has.
+            models.Index(
+                Cast(KeyTextTransform("comment", "payload"), models.IntegerField()),
+                F("id"),
+                condition=Q(verb__in=["addressed", "reopened_comment"]),
+                name="address_events",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.actor} {self.get_verb_display()} {self.document_id}"

@@ -1,12 +1,8 @@
 """The desk's queue: the documents a person may see, what waits for them, and the counts."""
 
-from collections import Counter
-from functools import lru_cache
-
-from django.db.models import FETCH_PEERS, Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import FETCH_PEERS, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from reviews.diffing import word_count
 from reviews.models import Comment, Document, Paragraph, Revision, Stage, is_manager
 
 # The queue's orders: by due date (the desk's deadlines first, then the priority a manager set),
@@ -40,6 +36,9 @@ def waiting_for(user):
 
 
 def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="due"):
+    """The documents, sorted, with their unresolved threads counted (PostgreSQL counts them
+    after the sort and the LIMIT: only for the page shown). The row counts are count_rows's,
+    for the page alone."""
     documents = Document.objects.visible_to(user)
     if waiting:
         documents = documents.filter(waiting_for(user))
@@ -53,13 +52,6 @@ def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="
         documents.select_related("translator", "editor")
         .fetch_mode(FETCH_PEERS)
         .annotate(
-            rows=count_of(Paragraph.objects.all(), "document"),
-            approved_rows=count_of(
-                Paragraph.objects.filter(status=Paragraph.Status.APPROVED), "document"
-            ),
-            open_proposals=count_of(
-                Revision.objects.filter(state=Revision.State.PROPOSED), "paragraph__document"
-            ),
             unresolved_comments=count_of(
                 Comment.objects.filter(reply_to=None, resolved_at=None), "document"
             ),
@@ -68,20 +60,34 @@ def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="
     )
 
 
-# A row's Korean word count, kept per process: a pure function of the text, so it is never
-# stale, and the same rows come back on every view of the queue (an editor's long documents
-# held ~10,000 rows at scale L, 0.6 s of tokenising per view). Bounded: ~20,000 texts of a few
-# hundred bytes each.
-counted_words = lru_cache(maxsize=20_000)(word_count)
-
-
-def words_to_review(documents):
-    """{document pk: Korean words in the rows not yet approved}, in one query for a page of the
-    queue (words are counted as the quality score counts them, which SQL cannot)."""
-    words = Counter()
-    rows = Paragraph.objects.filter(document__in=documents).exclude(
-        status=Paragraph.Status.APPROVED
+def count_rows(documents):
+    """Set `rows`, `approved_rows`, `words_to_review` (the Korean words of the rows not yet
+    approved, as the quality score counts them) and `open_proposals` on each of `documents`, a
+    page of the queue: two grouped queries over those documents' rows alone, read from the
+    index row_document_status_words and the partial index open_proposals."""
+    pks = [document.pk for document in documents]
+    approved = Q(status=Paragraph.Status.APPROVED)
+    rows = {
+        counts["document"]: counts
+        for counts in Paragraph.objects.filter(document__in=pks)
+        .order_by()
+        .values("document")
+        .annotate(
+            rows=Count("pk"),
+            approved_rows=Count("pk", filter=approved),
+            words_to_review=Sum("source_words", filter=~approved, default=0),
+        )
+    }
+    proposals = dict(
+        Revision.objects.filter(state=Revision.State.PROPOSED, paragraph__document__in=pks)
+        .order_by()
+        .values_list("paragraph__document")
+        .annotate(n=Count("*"))
     )
-    for document_id, source in rows.values_list("document_id", "source").iterator():
-        words[document_id] += counted_words(source)
-    return words
+    for document in documents:
+        counts = rows.get(document.pk, {})
+        document.rows = counts.get("rows", 0)
+        document.approved_rows = counts.get("approved_rows", 0)
+        document.words_to_review = counts.get("words_to_review", 0)
+        document.open_proposals = proposals.get(document.pk, 0)
+    return documents

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews import workflow
+from reviews.diffing import word_count
 from reviews.models import Document, Event, Paragraph, Priority
-from reviews.queue import desk_queue, words_to_review
+from reviews.queue import count_rows, desk_queue
 from tests.conftest import new_document
 
 
@@ -33,12 +34,17 @@ def test_the_queue_sorts_by_due_date_then_priority_with_undated_last(people):
     assert by_activity[0] == urgent_soon.pk  # the last one touched
 
 
+def words_to_review(document):
+    [counted] = count_rows([Document.objects.get(pk=document.pk)])
+    return counted.words_to_review
+
+
 def test_words_to_review_counts_the_korean_of_rows_not_yet_approved(people, document):
     first = document.paragraphs.order_by("position").first()
-    total = words_to_review([document.pk])[document.pk]
-    assert total > 0
+    total = words_to_review(document)
+    assert total == sum(word_count(row.source) for row in document.paragraphs.all()) > 0
     Paragraph.objects.filter(pk=first.pk).update(status=Paragraph.Status.APPROVED)
-    assert words_to_review([document.pk])[document.pk] == total - len(first.source.split())
+    assert words_to_review(document) == total - len(first.source.split())
 
 
 def test_only_managers_set_the_due_date_and_it_is_logged(people, document):
@@ -138,3 +144,70 @@ def test_the_due_field_names_the_zone_it_is_read_in(client, people, document):
     html = client.get(document.get_absolute_url()).content.decode()
     # Central European Time, or its summer time, whichever is in force today.
     assert any(f'Due <span class="muted small">({zone})</span>' in html for zone in ("CET", "CEST"))
+
+
+def test_every_row_writer_keeps_the_korean_word_count(people):
+    """The queue sums Paragraph.source_words: upload, a pairing change and its undo must each
+    leave it equal to the Korean's word count."""
+    from reviews import pairing
+
+    aligning = new_document(people, stage_actions=())
+
+    def stored_and_counted():
+        rows = Paragraph.objects.filter(document=aligning).order_by("position")
+        return [(row.source_words, word_count(row.source)) for row in rows]
+
+    def assert_kept():
+        pairs = stored_and_counted()
+        assert all(stored == counted for stored, counted in pairs)
+        return [stored for stored, _ in pairs]
+
+    first, second, *_ = before = assert_kept()
+    assert first > 0 and second > 0
+    pairing.change_pairing(people.translator, aligning, "merge_next", 0, "source", seen_version=0)
+    # The second row's Korean joined the first's.
+    assert assert_kept()[:2] == [first + second, 0]
+    pairing.undo(people.translator, aligning, seen_version=1)
+    assert assert_kept() == before
+
+
+def test_the_editors_waiting_queue_takes_the_same_queries_for_thirty_documents_as_for_two(
+    client, people
+):
+    """The default view (waiting for me) of an editor whose documents have proposals, threads,
+    replies and threads marked addressed: more documents (past one page of the queue), more rows
+    and more threads add no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews import editing
+    from reviews.comments import add_comment, mark_addressed
+
+    def add(count):
+        for _ in range(count):
+            document = new_document(people, stage_actions=("confirm_pairing", "submit_for_review"))
+            first, second, *_ = document.paragraphs.order_by("position")
+            editing.save_edit(people.translator, first.pk, "A proposal", first.version)
+            thread = add_comment(people.editor, document, "Check the figure", paragraph=first)
+            add_comment(people.translator, document, "Checked", reply_to=thread)
+            mark_addressed(people.translator, add_comment(people.editor, document, "And this"))
+            add_comment(people.translator, document, "A question", paragraph=second)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("dashboard"))
+        assert response.status_code == 200
+        page = response.context["page"]
+        return len(page.object_list), page.paginator.count, len(captured)
+
+    client.force_login(people.editor)
+    add(2)
+    few, _, few_queries = queries()
+    add(28)
+    many, waiting, many_queries = queries()
+    assert (few, many, waiting) == (2, 25, 30)
+    assert many_queries == few_queries
+    html = client.get(reverse("dashboard")).content.decode()
+    # Each document's three threads wait for the editor: one the translator answered, one she
+    # marked addressed, one she asked.
+    assert "90 comments waiting for your answer" in html

@@ -21,7 +21,7 @@ from reviews.importing import MAX_PARAGRAPHS, create_document
 from reviews.models import Document, Event, Revision, Role, Stage
 from reviews.notifications import whose_turn
 from reviews.quality import document_score
-from reviews.queue import ORDERS, desk_queue, waiting_for, words_to_review
+from reviews.queue import ORDERS, count_rows, desk_queue, waiting_for
 from reviews.readers import record_view
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
@@ -45,11 +45,12 @@ def dashboard(request):
         user, waiting=tab == "waiting", stage=stage, person=person, search=search, order=order
     )
     page = Paginator(documents, 25).get_page(request.GET.get("page"))
-    words = words_to_review([document.pk for document in page.object_list])
-    for document in page.object_list:
-        document.words_to_review = words[document.pk]
+    count_rows(page.object_list)
     waiting = waiting_thread_ids(user)
-    waiting_count = Document.objects.visible_to(user).filter(waiting_for(user)).count()
+    if tab == "waiting" and not (stage or person or search):
+        waiting_count = page.paginator.count  # the same documents, counted once
+    else:
+        waiting_count = Document.objects.visible_to(user).filter(waiting_for(user)).count()
     context = {
         "page": page,
         "tab": tab,
