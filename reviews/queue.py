@@ -1,8 +1,10 @@
 """The desk's queue: the documents a person may see, what waits for them, and the counts."""
 
-from collections import Counter
-from functools import lru_cache
+import hashlib
+import threading
+from collections import Counter, OrderedDict
 
+from django.conf import settings
 from django.db.models import FETCH_PEERS, Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -70,9 +72,26 @@ def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="
 
 # A row's Korean word count, kept per process: a pure function of the text, so it is never
 # stale, and the same rows come back on every view of the queue (an editor's long documents
-# held ~10,000 rows at scale L, 0.6 s of tokenising per view). Bounded: ~20,000 texts of a few
-# hundred bytes each.
-counted_words = lru_cache(maxsize=20_000)(word_count)
+# held ~10,000 rows at scale L, 0.6 s of tokenising per view). Keyed by a digest, not the text
+# itself (a paragraph is hundreds of bytes), and bounded by settings.WORD_COUNT_CACHE_BYTES.
+WORD_COUNT_ENTRY_BYTES = 150  # a 16-byte digest, an int, an OrderedDict slot: ~125 measured
+_word_counts = OrderedDict()
+_word_counts_lock = threading.Lock()
+
+
+def counted_words(text):
+    key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+    with _word_counts_lock:
+        count = _word_counts.get(key)
+        if count is not None:
+            _word_counts.move_to_end(key)
+            return count
+    count = word_count(text)
+    with _word_counts_lock:
+        _word_counts[key] = count
+        while len(_word_counts) * WORD_COUNT_ENTRY_BYTES > settings.WORD_COUNT_CACHE_BYTES:
+            _word_counts.popitem(last=False)
+    return count
 
 
 def words_to_review(documents):

@@ -66,3 +66,106 @@ def test_the_wsgi_module_loads_the_urls_and_freezes_what_it_loaded():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True"]
+
+
+def test_the_api_routes_are_django_ninjas_own():
+    from reviews.api import urls
+    from reviews.api.views import _walk, api
+
+    patterns, _, namespace = api.urls
+    ninja = {
+        (str(pattern.pattern), pattern.name, getattr(pattern.callback, "csrf_exempt", False))
+        for pattern in _walk(patterns)
+    }
+    assert ninja == set(urls.ROUTES)
+    assert namespace == urls.app_name
+
+
+def test_a_worker_loads_django_ninja_only_for_an_api_request():
+    script = (
+        "import sys; import workbench.wsgi; "
+        "from django.test import Client; "
+        "print('ninja' in sys.modules, end=' '); "
+        "status = Client().get('/api/documents/', secure=True).status_code; "
+        "print('ninja' in sys.modules, status)"
+    )
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="workbench.settings", ALLOWED_HOSTS="testserver")
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "401"]
+
+
+# -- caches bounded by bytes ------------------------------------------------------------------
+
+
+def bounded(max_bytes, location):
+    from reviews.bounded_cache import BoundedLocMemCache
+
+    cache = BoundedLocMemCache(location, {"OPTIONS": {"MAX_BYTES": max_bytes}})
+    cache.clear()
+    return cache
+
+
+def test_the_bounded_cache_keeps_its_bytes_under_the_bound_dropping_the_oldest():
+    cache = bounded(20_000, "test-bytes")
+    for number in range(40):
+        cache.set(f"row:{number}", "x" * 1000)
+        assert cache.total_bytes <= 20_000
+    kept = [number for number in range(40) if cache.get(f"row:{number}") is not None]
+    # Each entry is ~1,250 bytes counted: the newest 15 or so fit, the oldest went first.
+    assert 10 <= len(kept) < 20
+    assert kept == list(range(40 - len(kept), 40))
+
+
+def test_the_bounded_cache_drops_the_least_recently_used_not_the_oldest_set():
+    cache = bounded(6_000, "test-lru")
+    for number in range(4):
+        cache.set(f"row:{number}", "x" * 1000)
+    assert cache.get("row:0") is not None  # used: now the most recent
+    cache.set("row:4", "x" * 1000)
+    assert cache.get("row:0") is not None
+    assert cache.get("row:1") is None
+
+
+def test_the_bounded_cache_counts_replaced_and_deleted_entries_once():
+    cache = bounded(100_000, "test-count")
+    cache.set("row:a", "x" * 1000)
+    once = cache.total_bytes
+    cache.set("row:a", "x" * 1000)
+    assert cache.total_bytes == once
+    cache.delete("row:a")
+    assert cache.total_bytes == 0
+    cache.set_many({"row:b": "y" * 10, "row:c": "z" * 10})
+    cache.clear()
+    assert cache.total_bytes == 0 and cache.get("row:b") is None
+
+
+def test_an_entry_bigger_than_the_whole_cache_is_not_kept():
+    cache = bounded(5_000, "test-big")
+    cache.set("row:small", "x" * 100)
+    cache.set("row:big", "x" * 10_000)
+    assert cache.get("row:big") is None
+    assert cache.get("row:small") is not None
+
+
+def test_the_row_cache_is_bounded_by_its_share_of_the_budget(settings):
+    assert settings.CACHES["rows"]["OPTIONS"]["MAX_BYTES"] == settings.ROW_CACHE_BYTES
+    assert (
+        settings.ROW_CACHE_BYTES + settings.WORD_COUNT_CACHE_BYTES
+        <= settings.WORKBENCH_PROCESS_CACHE_BYTES
+    )
+
+
+def test_word_counts_are_kept_by_digest_within_their_bytes(settings):
+    from reviews import queue
+
+    settings.WORD_COUNT_CACHE_BYTES = 10 * queue.WORD_COUNT_ENTRY_BYTES
+    queue._word_counts.clear()
+    texts = [f"서울시는 {number}일 예산안을 발표했다." for number in range(25)]
+    assert [queue.counted_words(text) for text in texts] == [4] * 25
+    assert len(queue._word_counts) == 10
+    assert all(isinstance(key, bytes) and len(key) == 16 for key in queue._word_counts)
+    assert queue.counted_words(texts[-1]) == 4
+    queue._word_counts.clear()

@@ -4,6 +4,7 @@ Visibility is the pages' rule (Document.objects.visible_to): a document the toke
 not see is 404, like any id that does not exist. Every read is an Event.
 """
 
+import functools
 import re
 from datetime import datetime
 
@@ -178,13 +179,11 @@ class _ReadList:
         return _out_all(documents)
 
 
-def api_urls():
-    """The API's URL patterns, opened to requests without a session: the token decides (and the
-    schema is public), so the site-wide LoginRequiredMiddleware must not redirect them."""
-    patterns, app_name, namespace = api.urls
-    for pattern in _walk(patterns):
-        pattern.callback.login_required = False
-    return patterns, app_name, namespace
+@functools.cache
+def ninja_views():
+    """{URL name: django-ninja's view}, for reviews/api/urls.py, which routes to them."""
+    patterns, _, _ = api.urls
+    return {pattern.name: pattern.callback for pattern in _walk(patterns)}
 
 
 def _walk(patterns):
