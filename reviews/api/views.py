@@ -88,9 +88,9 @@ def _documents(user):
 
 def _out_all(documents):
     """The answers for `documents`, their rows read in one query. The rows come as plain
-    tuples, 500 at a time, and only their pieces are kept. Prefetched as models, a page of
-    twenty long documents (13 MB of JSON) peaked at 58 MB of Python objects and left the
-    worker 24 to 68 MB larger; now 39 MB, and 4 MB (bench/worker_memory.py)."""
+    tuples, 500 at a time, and only their pieces are kept: prefetched as models, a page of
+    twenty long documents (13 MB of JSON) peaked at 58 MB of Python objects, now at 39 MB
+    (bench/worker_memory.md)."""
     pieces = {document.pk: ([], []) for document in documents}
     rows = (
         Paragraph.objects.filter(document__in=list(pieces))
