@@ -20,6 +20,7 @@ WORKER_MEMORY_SECONDS each) and reads the figures again. WORKER_MEMORY_PRELOAD=1
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -208,6 +209,7 @@ def main():
 
         connections.close_all()
         run.admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def prepare_kept(kept, work):
