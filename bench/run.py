@@ -140,16 +140,19 @@ def server_env(database_url, static_root):
 
 
 class Server:
-    """gunicorn with 2 sync workers; stopped (and its process group killed) by stop()."""
+    """gunicorn with 2 sync workers (bench/worker_memory.py asks for one); stopped (and its
+    process group killed) by stop()."""
 
-    def __init__(self, env, log_path):
+    def __init__(self, env, log_path, workers=2, preload=False):
         self.port = free_port()
         self.log_path = log_path
         gunicorn = Path(sys.executable).with_name("gunicorn")
         with open(log_path, "wb") as out:
             self.process = subprocess.Popen(
-                [str(gunicorn), "workbench.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "2"]
-                + ["--worker-class", "sync", "--timeout", "120", "--graceful-timeout", "5"],
+                [str(gunicorn), "workbench.wsgi", "-b", f"127.0.0.1:{self.port}"]
+                + ["-w", str(workers), "--worker-class", "sync"]
+                + ["--timeout", "120", "--graceful-timeout", "5"]
+                + (["--preload"] if preload else []),
                 cwd=ROOT,
                 env=env,
                 stdout=out,

@@ -1,7 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reviews.api.views import api_urls
 from reviews.views import (
     account,
     comments,
@@ -92,5 +91,5 @@ urlpatterns = [
     path("glossary/", include(glossary_urls)),
     path("settings/api-tokens/", tokens.token_settings, name="api_tokens"),
     path("settings/api-tokens/<int:token_pk>/revoke/", tokens.revoke, name="revoke_api_token"),
-    path("api/", api_urls()),
+    path("api/", include("reviews.api.urls")),
 ]

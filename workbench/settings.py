@@ -163,9 +163,19 @@ STORAGES = {
     },
 }
 
+# Per-process caches share one budget: WORKBENCH_PROCESS_CACHE_MB of each worker's memory. A
+# worker must stay under 150 MB resident (issue 12); after the heaviest requests the app itself
+# takes about 100 MB (bench/worker_memory.py prints the figures step by step), so the caches
+# get 20 MB by default, shared out below. A new per-process cache (a document page cache, say)
+# takes its share out of this budget, here, rather than adding to the worker's size.
+WORKBENCH_PROCESS_CACHE_BYTES = envint("WORKBENCH_PROCESS_CACHE_MB", "20") * 1024 * 1024
+# The document page's rendered rows (reviews/row_cache.py): about 4.8 KB a row at the bench's
+# rows (the HTML, pickled, with its key), so ~4,300 rows, a few long documents' worth.
+ROW_CACHE_BYTES = WORKBENCH_PROCESS_CACHE_BYTES
+
 # "rows": the document page's rendered rows (reviews/row_cache.py). Keys hash everything a row
-# shows, so entries never go stale and need no invalidation; a bounded cache in each worker is
-# enough on one machine (ROW_CACHE_ENTRIES rows, a few KB each), and several app servers may
+# shows, so entries never go stale and need no invalidation; a cache in each worker, bounded
+# by bytes (reviews/bounded_cache.py), is enough on one machine, and several app servers may
 # share Redis with ROW_CACHE_URL=redis://... (docs/scaling.md; needs the redis package).
 ROW_CACHE_URL = os.getenv("ROW_CACHE_URL", "")
 CACHES = {
@@ -174,10 +184,10 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ROW_CACHE_URL}
         if ROW_CACHE_URL
         else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "reviews.bounded_cache.BoundedLocMemCache",
             "LOCATION": "rows",
             "TIMEOUT": 24 * 3600,
-            "OPTIONS": {"MAX_ENTRIES": envint("ROW_CACHE_ENTRIES", "4000"), "CULL_FREQUENCY": 4},
+            "OPTIONS": {"MAX_BYTES": ROW_CACHE_BYTES},
         }
     ),
 }

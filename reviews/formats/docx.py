@@ -8,15 +8,14 @@ parses the same parts with `resolve_entities=False` (docx/oxml/parser.py in pyth
 so even without the first check neither external entities nor entity expansion could happen.
 """
 
+import functools
+import gc
 import io
 import posixpath
 import re
 import zipfile
 from datetime import UTC, datetime
 
-import docx
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from reviews.cleaning import clean_text
@@ -40,7 +39,32 @@ _EXTENDED_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-p
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 
+def frees_documents(function):
+    """Run `function`, which makes python-docx Documents, and free them before returning.
+
+    A Document's package and parts refer to each other, so dropping it frees nothing until the
+    cyclic collector's next full pass; the collector sees only its few Python objects, not the
+    ~5 MB of parsed XML behind them (the template's styles part alone), and may wait a long
+    time: a gunicorn worker exporting .docx grew by 40 MB in 15 requests
+    (bench/worker_memory.py). A full collection right after frees it; with the startup objects
+    frozen (workbench/wsgi.py) it walks only what was made since, well under a millisecond.
+    """
+
+    @functools.wraps(function)
+    def freeing(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.collect()
+
+    return freeing
+
+
+@frees_documents
 def read_docx(data: bytes, name: str) -> list[str]:
+    # python-docx (about 8 MB with its classes) is imported by the requests that need it.
+    import docx
+
     check_archive(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
@@ -53,6 +77,9 @@ def read_docx(data: bytes, name: str) -> list[str]:
 def _block_texts(container):
     """Paragraph texts in body order; tables row by row, each cell's paragraphs in order,
     merged cells once."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     for block in container.iter_inner_content():
         if isinstance(block, Paragraph):
             yield block.text
@@ -172,7 +199,10 @@ def core_property(text: str) -> str:
     return text[:MAX_PROPERTY_CHARS]
 
 
+@frees_documents
 def write_docx(title: str, paragraphs: list[str], credit: str, *, draft="", author="") -> bytes:
+    import docx
+
     document = docx.Document()
     now = datetime.now(UTC).replace(microsecond=0)
     properties = document.core_properties

@@ -6,10 +6,7 @@ import html
 import io
 from dataclasses import dataclass, field
 
-import docx
-from docx.shared import Pt
-
-from .docx import core_property
+from .docx import core_property, frees_documents
 from .interchange import xml_safe
 
 HEADINGS = ("#", "Korean", "English", "Status", "Comments")
@@ -24,7 +21,11 @@ class ReviewRow:
     comments: list[str] = field(default_factory=list)
 
 
+@frees_documents
 def write_review_docx(title: str, rows: list[ReviewRow], credit: str, draft_mark: str) -> bytes:
+    import docx
+    from docx.shared import Pt
+
     document = docx.Document()
     document.core_properties.title = core_property(xml_safe(title))
     if title:
