@@ -181,8 +181,9 @@ CACHES = {
         }
     ),
     # "pages": the document page's body (reviews/page_cache.py), keyed on the document's state
-    # version read with the access check. A page is up to a few MB (400 rows), so the in-memory
-    # cache holds PAGE_CACHE_ENTRIES of them; with ROW_CACHE_URL they share Redis with the rows.
+    # version read with the access check. A 400-row body is about 1 MB of HTML, stored
+    # compressed; the in-memory cache holds PAGE_CACHE_ENTRIES bodies, and with ROW_CACHE_URL
+    # they share Redis with the rows.
     "pages": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -29,16 +29,11 @@ def render_document(request, document, **extra):
     """The document page; its body from the page cache (reviews/page_cache.py) when this
     request shows nothing of its own and the document and viewer are as when it was stored."""
     glossary = term_matcher()
-    if not cacheable_request(request, extra):
+    page = cached_page(request, document, glossary) if cacheable_request(request, extra) else None
+    if page is not None and page.html is not None:
+        context = {"document": document}  # the body is stored: only what is around it
+    else:
         context = document_context(request, document, glossary=glossary, **extra)
-        return TemplateResponse(request, "reviews/document.html", context)
-    page = cached_page(request, document, glossary)
-    if page.html is not None:
-        # The body is stored: only what the template shows around it.
-        return TemplateResponse(
-            request, "reviews/document.html", {"document": document, "page_cache": page}
-        )
-    context = document_context(request, document, glossary=glossary, **extra)
     return TemplateResponse(request, "reviews/document.html", {**context, "page_cache": page})
 
 
