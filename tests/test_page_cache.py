@@ -151,6 +151,18 @@ def test_comments_replies_and_resolving_show(editor, people, reviewing, monkeypa
     assert "On the whole piece." in assert_current(editor, reviewing, monkeypatch)
 
 
+def test_a_write_from_anywhere_shows(editor, reviewing, monkeypatch):
+    """Another app server, a shell, a script: SQL that no code of ours ran still raises the
+    version, so the page stored before it is never served after it."""
+    assert_current(editor, reviewing, monkeypatch)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reviews_paragraph SET text = %s WHERE document_id = %s AND position = 0",
+            ["Written by another server.", reviewing.pk],
+        )
+    assert "Written by another server." in assert_current(editor, reviewing, monkeypatch)
+
+
 def test_a_dismissed_finding_shows(editor, people, reviewing, monkeypatch):
     assert "2 checks: 2 errors" in assert_current(editor, reviewing, monkeypatch)
     row = rows(reviewing)[2]
