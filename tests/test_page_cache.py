@@ -369,3 +369,11 @@ def test_the_page_cache_is_bounded():
     from django.core.cache import caches
 
     assert 0 < caches["pages"]._max_entries <= 1_000
+
+
+def test_versions_never_repeat_not_even_across_documents(people, reviewing):
+    """A version is at least the database's clock: a database restored or reset cannot give a
+    document a version a cache already holds a page for."""
+    before = version(reviewing)
+    assert before > 1_700_000_000 * 1_000_000  # microseconds since 1970, after 2023
+    assert version(new_document(people)) > before

@@ -8,6 +8,11 @@ document row itself (stage, assignments, due date, credit, document findings). W
 UPDATE writes into state_version is overridden: a model saved with a stale copy of the field
 still raises it.
 
+A new version is the greater of the old one plus one and the database's clock in microseconds
+since 1970, and a new document starts at the clock. So versions never repeat, not even across
+a database restored from an archive (which leaves the versions out) or reset: a cache that
+outlives the database cannot take a restored document's version for one it stored before.
+
 The page also shows people: names of authors and assignees, the assign form's lists (active
 members of the translator and editor groups), who may be mentioned (active managers and
 superusers). A change to any of those (a user's username, first or last name, active or
@@ -17,9 +22,10 @@ simpler than working out which documents show the person. Logging in (last_login
 password change do not.
 
 PostgreSQL: statement-level triggers with transition tables, so a bulk write of a document's
-400 paragraphs raises it once, not 400 times; the document row's own BEFORE UPDATE trigger sets
-NEW.state_version = OLD.state_version + 1. SQLite has row triggers only; the document's AFTER
-UPDATE trigger puts OLD + 1 back whenever an UPDATE left it anything else.
+400 paragraphs raises it once, not 400 times; the document row's own BEFORE INSERT OR UPDATE
+trigger computes the version. SQLite has row triggers only; they compute the new version
+themselves, and the document's AFTER UPDATE trigger raises it whenever an UPDATE left it no
+higher than before.
 """
 
 from django.conf import settings
@@ -36,7 +42,12 @@ DOCUMENTS_OF = {
 }
 # The people columns the page shows or decides visibility and permissions by.
 PEOPLE_COLUMNS = ("username", "first_name", "last_name", "is_active", "is_superuser")
+# Microseconds since 1970 by the database's clock.
+PG_CLOCK = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint"
+SQLITE_CLOCK = "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)"
+# PostgreSQL: the document's own trigger turns any UPDATE into max(old + 1, clock).
 BUMP = "UPDATE reviews_document SET state_version = state_version + 1"
+SQLITE_BUMP = f"UPDATE reviews_document SET state_version = max(state_version + 1, {SQLITE_CLOCK})"
 
 
 def people_tables(apps):
@@ -77,13 +88,17 @@ def postgresql(apps):
                 f"EXECUTE FUNCTION {table}_state_bump();"
             )
     statements += [
-        """
+        f"""
         CREATE FUNCTION reviews_document_state_bump() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            NEW.state_version := OLD.state_version + 1;
+            IF TG_OP = 'INSERT' THEN
+                NEW.state_version := greatest(NEW.state_version, {PG_CLOCK});
+            ELSE
+                NEW.state_version := greatest(OLD.state_version + 1, {PG_CLOCK});
+            END IF;
             RETURN NEW;
         END $$;""",
-        "CREATE TRIGGER reviews_document_state_update BEFORE UPDATE ON reviews_document "
+        "CREATE TRIGGER reviews_document_state BEFORE INSERT OR UPDATE ON reviews_document "
         "FOR EACH ROW EXECUTE FUNCTION reviews_document_state_bump();",
         f"""
         CREATE FUNCTION reviews_people_state_bump() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -115,7 +130,7 @@ def postgresql_reverse(apps):
         statements.append(f"DROP FUNCTION {table}_state_bump();")
     return [
         *statements,
-        "DROP TRIGGER reviews_document_state_update ON reviews_document;",
+        "DROP TRIGGER reviews_document_state ON reviews_document;",
         "DROP FUNCTION reviews_document_state_bump();",
         f"DROP TRIGGER reviews_people_state_user ON {users};",
         f"DROP TRIGGER reviews_people_state_user_update ON {users};",
@@ -127,8 +142,9 @@ def postgresql_reverse(apps):
 
 def sqlite_documents_of(table, *rows):
     """The documents of the rows NEW and/or OLD, in SQLite's row trigger terms."""
-    ids = ", ".join(f"{row}.{'paragraph_id' if table == 'reviews_revision' else 'document_id'}"
-                    for row in rows)
+    ids = ", ".join(
+        f"{row}.{'paragraph_id' if table == 'reviews_revision' else 'document_id'}" for row in rows
+    )
     if table == "reviews_revision":
         return f"SELECT document_id FROM reviews_paragraph WHERE id IN ({ids})"
     return ids
@@ -145,16 +161,18 @@ def sqlite(apps):
         ):
             statements.append(
                 f"CREATE TRIGGER {table}_state_{operation.lower()} AFTER {operation} ON {table} "
-                f"FOR EACH ROW BEGIN {BUMP} WHERE id IN ({sqlite_documents_of(table, *rows)}); "
-                "END;"
+                f"FOR EACH ROW BEGIN {SQLITE_BUMP} "
+                f"WHERE id IN ({sqlite_documents_of(table, *rows)}); END;"
             )
-    everything = f"BEGIN {BUMP}; END;"
+    everything = f"BEGIN {SQLITE_BUMP}; END;"
     statements += [
-        # The triggers above write OLD + 1 themselves, so this one does not fire again for them.
+        f"CREATE TRIGGER reviews_document_state_insert AFTER INSERT ON reviews_document "
+        f"FOR EACH ROW BEGIN UPDATE reviews_document "
+        f"SET state_version = max(NEW.state_version, {SQLITE_CLOCK}) WHERE id = NEW.id; END;",
+        # The triggers above raise it themselves, so this one does not fire again for them.
         "CREATE TRIGGER reviews_document_state_update AFTER UPDATE ON reviews_document "
-        "FOR EACH ROW WHEN NEW.state_version IS NOT OLD.state_version + 1 "
-        "BEGIN UPDATE reviews_document SET state_version = OLD.state_version + 1 "
-        "WHERE id = NEW.id; END;",
+        "FOR EACH ROW WHEN NEW.state_version <= OLD.state_version BEGIN UPDATE reviews_document "
+        f"SET state_version = max(OLD.state_version + 1, {SQLITE_CLOCK}) WHERE id = NEW.id; END;",
         f"CREATE TRIGGER reviews_people_state_user_insert AFTER INSERT ON {users} {everything}",
         f"CREATE TRIGGER reviews_people_state_user_delete AFTER DELETE ON {users} {everything}",
         f"CREATE TRIGGER reviews_people_state_user_update AFTER UPDATE ON {users} "
@@ -180,6 +198,7 @@ def sqlite_reverse(apps):
             for table in DOCUMENTS_OF
             for operation in ("insert", "update", "delete")
         ),
+        "reviews_document_state_insert",
         "reviews_document_state_update",
         "reviews_people_state_user_insert",
         "reviews_people_state_user_delete",
@@ -214,7 +233,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="document",
             name="state_version",
-            field=models.BigIntegerField(default=0, editable=False),
+            field=models.BigIntegerField(default=0, db_default=0, editable=False),
         ),
         migrations.RunPython(create_triggers, drop_triggers),
     ]
