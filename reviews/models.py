@@ -108,6 +108,11 @@ class Document(models.Model):
     priority = models.PositiveSmallIntegerField(choices=Priority, default=Priority.NORMAL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by database triggers (migration 0014) on every write that can change what the
+    # document's page shows; whatever the code writes here is ignored. The page cache's key
+    # (reviews/page_cache.py) is built from it. The database's default lets code from before
+    # the field (a server not yet deployed) still create documents.
+    state_version = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 

@@ -55,6 +55,13 @@ def assert_current(client, document, monkeypatch):
     return served
 
 
+@pytest.fixture(autouse=True)
+def rows_rendered_each_time(settings):
+    # These tests are about the rows: the page cache (tests/test_page_cache.py) would serve
+    # the whole page without asking for them.
+    settings.PAGE_CACHE = False
+
+
 @pytest.fixture
 def reviewing(people):
     return new_document(

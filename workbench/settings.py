@@ -190,7 +190,27 @@ CACHES = {
             "OPTIONS": {"MAX_BYTES": ROW_CACHE_BYTES},
         }
     ),
+    # "pages": the document page's body (reviews/page_cache.py), keyed on the document's state
+    # version read with the access check. A 400-row body is about 1 MB of HTML, stored
+    # compressed; the in-memory cache holds PAGE_CACHE_ENTRIES bodies, and with ROW_CACHE_URL
+    # they share Redis with the rows.
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ROW_CACHE_URL,
+            "KEY_PREFIX": "pages",
+        }
+        if ROW_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", "100"), "CULL_FREQUENCY": 4},
+        }
+    ),
 }
+# Off, every document page is rendered (from cached rows); for comparisons in bench/.
+PAGE_CACHE = envbool("PAGE_CACHE", "true")
 
 # Uploads are held in memory and parsed defensively (reviews/formats). The caps are enforced
 # while the request arrives (reviews/uploads.py stops reading past them), so a hostile request

@@ -15,6 +15,7 @@ from reviews.forms import people_in
 from reviews.glossary_marks import term_matcher
 from reviews.importing import LOW_CONFIDENCE
 from reviews.models import Comment, Priority, Revision, Role, Stage, display_name
+from reviews.page_cache import cacheable_request, cached_page
 from reviews.pairing import undo_stack
 from reviews.progress import document_counts
 from reviews.quality import document_score
@@ -25,12 +26,19 @@ from reviews.views.stage import progress_context, stage_fragments
 
 
 def render_document(request, document, **extra):
-    context = document_context(request, document, **extra)
-    return TemplateResponse(request, "reviews/document.html", context)
+    """The document page; its body from the page cache (reviews/page_cache.py) when this
+    request shows nothing of its own and the document and viewer are as when it was stored."""
+    glossary = term_matcher()
+    page = cached_page(request, document, glossary) if cacheable_request(request, extra) else None
+    if page is not None and page.html is not None:
+        context = {"document": document}  # the body is stored: only what is around it
+    else:
+        context = document_context(request, document, glossary=glossary, **extra)
+    return TemplateResponse(request, "reviews/document.html", {**context, "page_cache": page})
 
 
-def document_context(request, document, **extra):
-    grid = grid_context(request, document)
+def document_context(request, document, *, glossary=None, **extra):
+    grid = grid_context(request, document, glossary)
     paragraphs = list(rows_of(document))
     counts = document_counts(document)
     return {
@@ -68,13 +76,14 @@ def open_proposals_by_author(paragraphs):
     ]
 
 
-def grid_context(request, document):
-    """What every row needs, worked out once per document rather than once per row."""
+def grid_context(request, document, glossary=None):
+    """What every row needs, worked out once per document rather than once per row.
+    `glossary` is term_matcher()'s, when the caller has it already."""
     user = request.user
     return {
         "document": document,
         "low_confidence": LOW_CONFIDENCE,
-        "glossary": term_matcher(),
+        "glossary": glossary if glossary is not None else term_matcher(),
         "may_save_directly": workflow.can(user, "save_directly", document),
         "may": {
             action: workflow.can(user, action, document)
