@@ -4,7 +4,7 @@ With every row from the row cache (reviews/row_cache.py) the page still cost som
 and 13 queries: loading the rows as model objects, hashing each row's key, the score, the
 threads, the stage buttons. The body (the `content` block of reviews/document.html) is kept
 whole under a key built from the document's state version (Document.state_version), which
-database triggers raise on every write that can change what the page shows (migration 0014),
+database triggers raise on every write that can change what the page shows (migration 0016),
 and which is read with the document itself by the access check, in the same request. A write
 committed after that read raises the version, so the body rendered from it is stored under a
 version nobody asks for again: no app server can be served a stale page, whichever cache they

@@ -154,4 +154,8 @@ def test_an_entry_bigger_than_the_whole_cache_is_not_kept():
 
 def test_the_row_cache_is_bounded_by_its_share_of_the_budget(settings):
     assert settings.CACHES["rows"]["OPTIONS"]["MAX_BYTES"] == settings.ROW_CACHE_BYTES
-    assert settings.ROW_CACHE_BYTES <= settings.WORKBENCH_PROCESS_CACHE_BYTES
+    assert settings.CACHES["pages"]["OPTIONS"]["MAX_BYTES"] == settings.PAGE_CACHE_BYTES
+    assert (
+        settings.ROW_CACHE_BYTES + settings.PAGE_CACHE_BYTES
+        <= settings.WORKBENCH_PROCESS_CACHE_BYTES
+    )

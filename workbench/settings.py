@@ -169,9 +169,12 @@ STORAGES = {
 # get 20 MB by default, shared out below. A new per-process cache (a document page cache, say)
 # takes its share out of this budget, here, rather than adding to the worker's size.
 WORKBENCH_PROCESS_CACHE_BYTES = envint("WORKBENCH_PROCESS_CACHE_MB", "20") * 1024 * 1024
-# The document page's rendered rows (reviews/row_cache.py): about 4.8 KB a row at the bench's
-# rows (the HTML, pickled, with its key), so ~4,300 rows, a few long documents' worth.
-ROW_CACHE_BYTES = WORKBENCH_PROCESS_CACHE_BYTES
+# The document pages' bodies (reviews/page_cache.py), stored compressed: about 10 KB for 40
+# rows and 110 KB for 400, so 6 MB hold the pages of the documents a worker serves through a day.
+PAGE_CACHE_BYTES = 6 * 1024 * 1024
+# The document page's rendered rows (reviews/row_cache.py), the rest: about 4.8 KB a row at the
+# bench's rows (the HTML, pickled, with its key), so ~3,000 rows, a few long documents' worth.
+ROW_CACHE_BYTES = WORKBENCH_PROCESS_CACHE_BYTES - PAGE_CACHE_BYTES
 
 # "rows": the document page's rendered rows (reviews/row_cache.py). Keys hash everything a row
 # shows, so entries never go stale and need no invalidation; a cache in each worker, bounded
@@ -192,7 +195,7 @@ CACHES = {
     ),
     # "pages": the document page's body (reviews/page_cache.py), keyed on the document's state
     # version read with the access check. A 400-row body is about 1 MB of HTML, stored
-    # compressed; the in-memory cache holds PAGE_CACHE_ENTRIES bodies, and with ROW_CACHE_URL
+    # compressed; the in-memory cache holds PAGE_CACHE_BYTES of them, and with ROW_CACHE_URL
     # they share Redis with the rows.
     "pages": (
         {
@@ -202,10 +205,10 @@ CACHES = {
         }
         if ROW_CACHE_URL
         else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "reviews.bounded_cache.BoundedLocMemCache",
             "LOCATION": "pages",
             "TIMEOUT": 24 * 3600,
-            "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", "100"), "CULL_FREQUENCY": 4},
+            "OPTIONS": {"MAX_BYTES": PAGE_CACHE_BYTES},
         }
     ),
 }
