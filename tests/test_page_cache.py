@@ -365,10 +365,12 @@ def test_a_page_is_stored_for_the_next_request_only_once(editor, reviewing, monk
     assert stored == [True, False]
 
 
-def test_the_page_cache_is_bounded():
+def test_the_page_cache_is_bounded_by_its_share_of_the_budget():
+    from django.conf import settings
     from django.core.cache import caches
 
-    assert 0 < caches["pages"]._max_entries <= 1_000
+    assert 0 < caches["pages"].max_bytes == settings.PAGE_CACHE_BYTES
+    assert settings.PAGE_CACHE_BYTES < settings.WORKBENCH_PROCESS_CACHE_BYTES
 
 
 def test_versions_never_repeat_not_even_across_documents(people, reviewing):
