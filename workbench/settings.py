@@ -181,36 +181,33 @@ ROW_CACHE_BYTES = WORKBENCH_PROCESS_CACHE_BYTES - PAGE_CACHE_BYTES
 # by bytes (reviews/bounded_cache.py), is enough on one machine, and several app servers may
 # share Redis with ROW_CACHE_URL=redis://... (docs/scaling.md; needs the redis package).
 ROW_CACHE_URL = os.getenv("ROW_CACHE_URL", "")
+
+
+def process_cache(name, max_bytes):
+    """Each worker's own cache of `max_bytes` (reviews/bounded_cache.py), or with ROW_CACHE_URL
+    the Redis all app servers share."""
+    if ROW_CACHE_URL:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ROW_CACHE_URL,
+            "KEY_PREFIX": name,
+        }
+    return {
+        "BACKEND": "reviews.bounded_cache.BoundedLocMemCache",
+        "LOCATION": name,
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_BYTES": max_bytes},
+    }
+
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "rows": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ROW_CACHE_URL}
-        if ROW_CACHE_URL
-        else {
-            "BACKEND": "reviews.bounded_cache.BoundedLocMemCache",
-            "LOCATION": "rows",
-            "TIMEOUT": 24 * 3600,
-            "OPTIONS": {"MAX_BYTES": ROW_CACHE_BYTES},
-        }
-    ),
+    "rows": process_cache("rows", ROW_CACHE_BYTES),
     # "pages": the document page's body (reviews/page_cache.py), keyed on the document's state
     # version read with the access check. A 400-row body is about 1 MB of HTML, stored
     # compressed; the in-memory cache holds PAGE_CACHE_BYTES of them, and with ROW_CACHE_URL
     # they share Redis with the rows.
-    "pages": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": ROW_CACHE_URL,
-            "KEY_PREFIX": "pages",
-        }
-        if ROW_CACHE_URL
-        else {
-            "BACKEND": "reviews.bounded_cache.BoundedLocMemCache",
-            "LOCATION": "pages",
-            "TIMEOUT": 24 * 3600,
-            "OPTIONS": {"MAX_BYTES": PAGE_CACHE_BYTES},
-        }
-    ),
+    "pages": process_cache("pages", PAGE_CACHE_BYTES),
 }
 # Off, every document page is rendered (from cached rows); for comparisons in bench/.
 PAGE_CACHE = envbool("PAGE_CACHE", "true")
