@@ -2,6 +2,7 @@
 files in ../shared that some tests read."""
 
 import os
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -94,3 +95,13 @@ def new_document(people, stage_actions=("confirm_pairing",), source=KOREAN, targ
 def document(people):
     """A four-row document in the translating stage."""
     return new_document(people)
+
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def csrf_tokens(html):
+    """The CSRF tokens of a page's forms, as sent (masked); a page with none fails the test."""
+    found = CSRF_INPUT.findall(html)
+    assert found
+    return found

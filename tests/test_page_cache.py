@@ -24,9 +24,8 @@ from reviews import editing, findings, glossary, page_cache, pairing, preference
 from reviews.comments import add_comment, mark_addressed, set_resolved
 from reviews.models import Document, Event, Paragraph, Role
 from reviews.row_cache import TOKEN_PLACEHOLDER
-from tests.conftest import ENGLISH, make_user, new_document
+from tests.conftest import ENGLISH, csrf_tokens, make_user, new_document
 
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NONCE = re.compile(r'nonce="[^"]+"')
 MASKED = re.compile(r"\b[A-Za-z0-9]{64}\b")  # a masked CSRF token (also in hx-headers)
 # The third row says 45% where the Korean says 4.5%: a stored finding to dismiss.
@@ -284,12 +283,6 @@ def test_per_request_pages_are_neither_served_nor_stored(editor, people, reviewi
     assert "data-edit-form" not in page(editor, reviewing, "?anything=1")
 
 
-def tokens_of(html):
-    found = TOKEN.findall(html)
-    assert found
-    return found
-
-
 def test_two_sessions_never_receive_each_other_s_token_and_forms_still_post(people, reviewing):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.force_login(people.editor)
@@ -297,14 +290,14 @@ def test_two_sessions_never_receive_each_other_s_token_and_forms_still_post(peop
     first_html, second_html = page(first, reviewing), page(second, reviewing)
     for client, html in ((first, first_html), (second, second_html)):
         secret = client.cookies["csrftoken"].value
-        assert {_unmask_cipher_token(token) for token in tokens_of(html)} == {secret}
+        assert {_unmask_cipher_token(token) for token in csrf_tokens(html)} == {secret}
     form = re.search(
         r'<form method="post" action="([^"]+/approve/?)"[^>]*>\s*<input type="hidden" '
         r'name="csrfmiddlewaretoken" value="([^"]+)"',
         second_html,
     )
     assert form, "no approve form in the stored page"
-    foreign = {"csrfmiddlewaretoken": tokens_of(first_html)[0]}
+    foreign = {"csrfmiddlewaretoken": csrf_tokens(first_html)[0]}
     assert second.post(form.group(1), foreign).status_code == 403
     assert second.post(form.group(1), {"csrfmiddlewaretoken": form.group(2)}).status_code == 302
     assert Paragraph.objects.filter(document=reviewing, status="approved").count() == 1

@@ -18,9 +18,8 @@ from reviews import editing, findings, glossary, pairing, preferences, workflow
 from reviews.comments import add_comment, mark_addressed, set_resolved
 from reviews.models import Paragraph, Revision
 from reviews.row_cache import TOKEN_PLACEHOLDER, PageRows
-from tests.conftest import ENGLISH, new_document
+from tests.conftest import ENGLISH, csrf_tokens, new_document
 
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NONCE = re.compile(r'nonce="[^"]+"')
 MASKED = re.compile(r"\b[A-Za-z0-9]{64}\b")  # a masked CSRF token (also in hx-headers)
 # The third row says 45% where the Korean says 4.5%: a stored finding to dismiss.
@@ -234,12 +233,6 @@ def test_rows_in_edit_mode_or_with_an_undo_offer_are_not_served_from_the_cache(
     assert "data-undo-offer" not in page(editor, reviewing)
 
 
-def tokens_of(html):
-    found = TOKEN.findall(html)
-    assert found
-    return found
-
-
 def test_two_sessions_never_receive_each_other_s_token_and_forms_still_post(people, reviewing):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.force_login(people.editor)
@@ -248,7 +241,7 @@ def test_two_sessions_never_receive_each_other_s_token_and_forms_still_post(peop
     first_html, second_html = page(first, reviewing), page(second, reviewing)
     for client, html in ((first, first_html), (second, second_html)):
         secret = client.cookies["csrftoken"].value
-        assert {_unmask_cipher_token(token) for token in tokens_of(html)} == {secret}
+        assert {_unmask_cipher_token(token) for token in csrf_tokens(html)} == {secret}
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
     # A row's Approve form, posted with the token the cached row carried.
     row = rows(reviewing)[0]
@@ -261,7 +254,7 @@ def test_two_sessions_never_receive_each_other_s_token_and_forms_still_post(peop
     assert second.post(form.group(1), {"csrfmiddlewaretoken": form.group(2)}).status_code == 302
     assert Paragraph.objects.get(pk=row.pk).status == Paragraph.Status.APPROVED
     # The other session's token is refused.
-    foreign = {"csrfmiddlewaretoken": tokens_of(first_html)[0]}
+    foreign = {"csrfmiddlewaretoken": csrf_tokens(first_html)[0]}
     assert second.post(form.group(1), foreign).status_code == 403
 
 
