@@ -2,6 +2,7 @@
 
     make bench                      # BENCH_SCALE=S, 10 s per figure
     BENCH_SCALE=L BENCH_SECONDS=10 make bench
+    BENCH_WARMUP_SECONDS=0 make bench  # no unrecorded warm-up run (2 s) before each endpoint
     BENCH_PROFILE=1 make bench      # also py-spy profiles of the 400-row page and confirming
     BENCH_ENDPOINTS="confirm pairing 1500" .venv/bin/python bench/run.py   # a part, printed only
     .venv/bin/python bench/run.py --report                # RESULTS.md again from bench/results
@@ -15,7 +16,7 @@ What it does, and undoes whatever happens:
    the HTTPS redirect on (requests carry X-Forwarded-Proto: https, as from the TLS proxy);
 3. logs the bench editor and translator in once each (the real login form and PBKDF2) and
    drives every endpoint with wrk (Lua scripts in bench/wrk/) at 8 and 32 connections for
-   BENCH_SECONDS each, 2 wrk threads;
+   BENCH_SECONDS each, 2 wrk threads, after an unrecorded warm-up of BENCH_WARMUP_SECONDS;
 4. measures the ceiling of our own stack (/healthz and a static file) the same way;
 5. confirms the pairing of 1,500-row documents one request at a time (each needs a fresh
    document);
@@ -824,6 +825,7 @@ def assemble(
     seeding,
     profiles=None,
     seconds=None,
+    warmup=None,
     started=None,
 ):
     """The results document: one entry per (endpoint, clients), in the issue's names."""
@@ -861,6 +863,7 @@ def assemble(
         "cores": os.cpu_count(),
         "date": (started or datetime.now(UTC)).isoformat(timespec="seconds"),
         "seconds_per_figure": seconds,
+        "warmup_seconds": warmup,
         "server": "gunicorn, 2 sync workers, DEBUG=false, PostgreSQL, connection pool on",
         "load_generator": f"wrk {WRK_THREADS} threads on the same machine",
         "queries_measured": "in-process: the same request once through Django's test client "
@@ -928,7 +931,13 @@ def markdown_section(results):
         f"{results['cores']} cores",
         "",
         f"{results['server']}; {results['load_generator']}; "
-        f"{results['seconds_per_figure']} s per figure. Queries per request: "
+        f"{results['seconds_per_figure']} s per figure"
+        + (
+            f", after {results['warmup_seconds']} s of unrecorded warm-up per endpoint"
+            if results.get("warmup_seconds")
+            else ""
+        )
+        + ". Queries per request: "
         f"{results['queries_measured']}. Errors count non-2xx/3xx answers, socket errors "
         "and 2xx answers that did not do what was asked (conflict, refusal, spent proposal).",
         "",
@@ -1054,7 +1063,7 @@ def vacuum_analyze():
     return time.perf_counter() - started
 
 
-def measure(scale, seconds, profile, work):
+def measure(scale, seconds, profile, work, warmup=0):
     from django.core.management import call_command
     from django.db import connections
 
@@ -1099,6 +1108,12 @@ def measure(scale, seconds, profile, work):
                 drain(server)
                 extra = {"BENCH_COOKIE": cookie_header(sessions[role]), **env()}
                 extra["BENCH_CSRF"] = sessions[role]["csrftoken"]
+                if clients == CLIENT_COUNTS[0] and warmup:
+                    # Unrecorded: each worker's first requests fill its caches and pools;
+                    # what a cold page costs is measured apart (bench/document_cpu.py).
+                    run_wrk(server, script, clients, warmup, extra)
+                    drain(server)
+                    extra.update(env())
                 row = run_wrk(server, script, clients, seconds, extra)
                 load.append({"name": name, **row})
                 log(
@@ -1159,6 +1174,7 @@ def measure(scale, seconds, profile, work):
         seeding=seeding,
         profiles=profiles,
         seconds=seconds,
+        warmup=warmup,
     )
 
 
@@ -1168,6 +1184,7 @@ def main():
         return
     scale = os.environ.get("BENCH_SCALE", "S").upper()
     seconds = int(os.environ.get("BENCH_SECONDS", "10"))
+    warmup = int(os.environ.get("BENCH_WARMUP_SECONDS", "2"))
     profile = os.environ.get("BENCH_PROFILE", "") not in ("", "0", "false")
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk (make bench does it as root)")
@@ -1179,7 +1196,7 @@ def main():
     admin_execute(f'CREATE DATABASE "{name}"')
     try:
         setup_django(with_database(server_url(), name), work / "static")
-        results = measure(scale, seconds, profile, work)
+        results = measure(scale, seconds, profile, work, warmup)
     finally:
         from django.db import connections
 
