@@ -20,6 +20,7 @@ exceptions are what a news desk's text is full of:
   run together with the next sentence ("열린다.이후") is one.
 """
 
+import functools
 import re
 
 # The end of a sentence: terminators, then closing quotes and brackets.
@@ -60,12 +61,25 @@ KOREAN_FINAL_SYLLABLES = frozenset("다요까죠네지오자냐니")
 QUOTATIVE = re.compile(r"(?:라고|이라고|하고|고\s|며|라며|라는|이라는|란|하며|는\s|등)")
 
 
+# An upload splits each paragraph three times: the aligner counts its sentences, its second
+# pass aligns them, and the checks count them again on each row (most rows are one paragraph
+# of each side). The spans are a pure function of the text, so each text is split once; this
+# many texts are kept, enough for a long article's both sides.
+SPLIT_TEXTS = 1024
+
+
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     """The (start, end) spans of the sentences of `text`, in order, without the spaces
     between them: text[start:end] is one sentence. `lang` is "ko" or "en". Blank text has
     no sentences; text without an end is one sentence."""
     if lang not in ("ko", "en"):
         raise ValueError(f"lang must be 'ko' or 'en', not {lang!r}")
+    # A copy, so no caller can change what the next one gets.
+    return list(_split(text, lang))
+
+
+@functools.lru_cache(maxsize=SPLIT_TEXTS)
+def _split(text: str, lang: str) -> tuple[tuple[int, int], ...]:
     ends = set()
     for match in SENTENCE_END.finditer(text):
         if _ends_sentence(text, match.start(), match.end(), lang):
@@ -84,7 +98,7 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
         elif span:
             spans.append(span)
         start = end
-    return spans
+    return tuple(spans)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
