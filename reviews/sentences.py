@@ -63,9 +63,11 @@ QUOTATIVE = re.compile(r"(?:라고|이라고|하고|고\s|며|라며|라는|이�
 
 # An upload splits each paragraph three times: the aligner counts its sentences, its second
 # pass aligns them, and the checks count them again on each row (most rows are one paragraph
-# of each side). The spans are a pure function of the text, so each text is split once; this
-# many texts are kept, enough for a long article's both sides.
-SPLIT_TEXTS = 1024
+# of each side). The spans are a pure function of the text, so each text is split once: the
+# last SPLIT_TEXTS texts of up to SPLIT_CACHED_CHARS characters are kept (a few hundred
+# kilobytes for news paragraphs, at most about 4 MB), enough for both sides of an article.
+SPLIT_TEXTS = 512
+SPLIT_CACHED_CHARS = 2_000
 
 
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
@@ -74,12 +76,13 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     no sentences; text without an end is one sentence."""
     if lang not in ("ko", "en"):
         raise ValueError(f"lang must be 'ko' or 'en', not {lang!r}")
+    if len(text) > SPLIT_CACHED_CHARS:
+        return list(_spans(text, lang))
     # A copy, so no caller can change what the next one gets.
-    return list(_split(text, lang))
+    return list(_cached_spans(text, lang))
 
 
-@functools.lru_cache(maxsize=SPLIT_TEXTS)
-def _split(text: str, lang: str) -> tuple[tuple[int, int], ...]:
+def _spans(text: str, lang: str) -> tuple[tuple[int, int], ...]:
     ends = set()
     for match in SENTENCE_END.finditer(text):
         if _ends_sentence(text, match.start(), match.end(), lang):
@@ -99,6 +102,9 @@ def _split(text: str, lang: str) -> tuple[tuple[int, int], ...]:
             spans.append(span)
         start = end
     return tuple(spans)
+
+
+_cached_spans = functools.lru_cache(maxsize=SPLIT_TEXTS)(_spans)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
