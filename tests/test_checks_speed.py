@@ -91,6 +91,7 @@ def plain(monkeypatch):
         ):
             monkeypatch.setattr(form, name, lambda text: True)
         monkeypatch.setattr(numbers, "english_weekdays", plain_weekdays)
+        monkeypatch.setattr(numbers, "month_matches", lambda pattern, text: pattern.finditer(text))
         monkeypatch.setattr(content, "english_weekdays", plain_weekdays)
         clear()
 
@@ -109,7 +110,8 @@ ODD_BITS = [
     "‘", "’", "「", "」", "ſ", "\u212a", "İ", "ı", "TWO", "Twenty-One", "a Hundred",
     "A dozen", "tHREE-fold", "the the", "The the", "is is", "Tens Of Thousands", "DOZENS",
     "Monday", "on Friday", "12일", "오후 3시", "다섯 명", "3 p.m.", "5.69 million", "May 5",
-    "Jan. 19", "수십억", " 50%", "1조 2천억", "Kim Jong-un", "Kim Jong-eun", "한국", "? ", "! ",
+    "Jan. 19", "March", "Sept. 3", "5 December", "SEOUL, Dec. 1 (Yonhap) -- ", "수십억", " 50%",
+    "1조 2천억", "Kim Jong-un", "Kim Jong-eun", "한국", "? ", "! ",
 ]  # fmt: skip
 
 

@@ -102,6 +102,17 @@ ENGLISH_DATE = re.compile(
     rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_NAMES})\b\.?"
 )
 ENGLISH_LONE_MONTH = re.compile(rf"\b({MONTH_NAMES})\b\.?")
+# Every month's name starts with its first three letters: text without any of them has no
+# date for ENGLISH_DATE or ENGLISH_LONE_MONTH to find (most paragraphs), and is not scanned.
+MONTH_STARTS = tuple(month[:3] for month in MONTHS)
+
+
+def month_matches(pattern: re.Pattern, text: str):
+    if not any(start in text for start in MONTH_STARTS):
+        return ()
+    return pattern.finditer(text)
+
+
 ENGLISH_DATELINE = re.compile(
     rf"^[A-Z][A-Za-z .'-]*, (?:{MONTH_NAMES})\.? \d{{1,2}} \([A-Za-z ]+\) ?(?:--|—|–)"
 )
@@ -277,7 +288,7 @@ def english_figures(text: str) -> list[Quantity]:
         for i in range(*quantity.span):
             taken[i] = True
 
-    for match in ENGLISH_DATE.finditer(text):
+    for match in month_matches(ENGLISH_DATE, text):
         month = match.group(1) or match.group(5)
         day = int(match.group(2) or match.group(4))
         if not 1 <= day <= 31:
@@ -342,7 +353,7 @@ def english_figures(text: str) -> list[Quantity]:
             unit *= ENGLISH_SCALES[match.group(2).lower()[:-1]]
         low, high = (2 * unit, 10 * unit) if first != "dozens" else (24, 100)
         add(Quantity((), match.span(), False, text[match.start() : match.end()], (low, high)))
-    for match in ENGLISH_LONE_MONTH.finditer(text):
+    for match in month_matches(ENGLISH_LONE_MONTH, text):
         if taken[match.start()]:
             continue
         if match.group(1) == "May" and not ENGLISH_MONTH_MAY.search(text[: match.start()]):
