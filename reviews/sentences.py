@@ -20,6 +20,7 @@ exceptions are what a news desk's text is full of:
   run together with the next sentence ("열린다.이후") is one.
 """
 
+import functools
 import re
 
 # The end of a sentence: terminators, then closing quotes and brackets.
@@ -60,12 +61,28 @@ KOREAN_FINAL_SYLLABLES = frozenset("다요까죠네지오자냐니")
 QUOTATIVE = re.compile(r"(?:라고|이라고|하고|고\s|며|라며|라는|이라는|란|하며|는\s|등)")
 
 
+# An upload splits each paragraph three times: the aligner counts its sentences, its second
+# pass aligns them, and the checks count them again on each row (most rows are one paragraph
+# of each side). The spans are a pure function of the text, so each text is split once: the
+# last SPLIT_TEXTS texts of up to SPLIT_CACHED_CHARS characters are kept (a few hundred
+# kilobytes for news paragraphs, at most about 4 MB), enough for both sides of an article.
+SPLIT_TEXTS = 512
+SPLIT_CACHED_CHARS = 2_000
+
+
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     """The (start, end) spans of the sentences of `text`, in order, without the spaces
     between them: text[start:end] is one sentence. `lang` is "ko" or "en". Blank text has
     no sentences; text without an end is one sentence."""
     if lang not in ("ko", "en"):
         raise ValueError(f"lang must be 'ko' or 'en', not {lang!r}")
+    if len(text) > SPLIT_CACHED_CHARS:
+        return list(_spans(text, lang))
+    # A copy, so no caller can change what the next one gets.
+    return list(_cached_spans(text, lang))
+
+
+def _spans(text: str, lang: str) -> tuple[tuple[int, int], ...]:
     ends = set()
     for match in SENTENCE_END.finditer(text):
         if _ends_sentence(text, match.start(), match.end(), lang):
@@ -84,7 +101,10 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
         elif span:
             spans.append(span)
         start = end
-    return spans
+    return tuple(spans)
+
+
+_cached_spans = functools.lru_cache(maxsize=SPLIT_TEXTS)(_spans)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -2,6 +2,7 @@
 share a consonant skeleton (JNSN). Both sides are reduced to coarse consonant classes:
 K (k, g, c, q), T (t, d), P (p, b, f, v), S (s, sh, th), J (j, ch, z), L (l, r), M, N, H."""
 
+import functools
 import re
 
 HANGUL_WORD = re.compile(r"[가-힣]+")
@@ -32,6 +33,12 @@ def _squeeze(classes) -> str:
     return "".join(out)
 
 
+# Skeletons are pure functions of a word, and an article repeats its words: each paragraph's
+# Hangul words and the whole document's are read for names, so each word is read once.
+SKELETONS = 16_384
+
+
+@functools.lru_cache(maxsize=SKELETONS)
 def hangul_skeleton(word: str) -> str:
     classes = []
     for char in word:
@@ -42,6 +49,7 @@ def hangul_skeleton(word: str) -> str:
     return _squeeze(classes)
 
 
+@functools.lru_cache(maxsize=SKELETONS)
 def english_skeleton(word: str) -> str:
     word = word.lower()
     classes = []
@@ -127,7 +135,8 @@ def unheard_names(korean_text: str, english_names: dict) -> frozenset:
     write by meaning either. A translator keeps names: an English paragraph that carries
     one the Korean never mentions is likely to have been added."""
     by_start = {}
-    stems = {_without_particle(word) for word in HANGUL_WORD.findall(korean_text)}
+    # Each distinct word once: an article repeats most of its words.
+    stems = {_without_particle(word) for word in set(HANGUL_WORD.findall(korean_text))}
     for skeleton in {hangul_skeleton(stem) for stem in stems}:
         by_start.setdefault(skeleton[:1], []).append(skeleton)
     latin = {word.lower() for word in LATIN_WORD.findall(korean_text)}

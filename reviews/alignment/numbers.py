@@ -63,6 +63,8 @@ KOREAN_NATIVE = re.compile(
 )
 KOREAN_WEEKDAY = re.compile("|".join(KOREAN_WEEKDAYS))
 ENGLISH_MAY = re.compile(r"\bMay\s+\d|\d\s+May\b")
+# The words _english_keys reads as numbers, weekdays or months.
+WORD_KEYS = frozenset((*ENGLISH_NUMBER_WORDS, *ENGLISH_WEEKDAYS, *ENGLISH_MONTHS))
 ENGLISH_NUMBER = re.compile(rf"({DIGITS})(?:\s?(hundred|thousand|million|billion|trillion|bn)\b)?")
 
 
@@ -128,6 +130,8 @@ def _english_keys(text: str) -> tuple[frozenset, frozenset]:
         keys.add(_number_key(value * ENGLISH_SCALES[scale] if scale else value))
     for word in LATIN_WORD.findall(text):
         lower = word.lower()
+        if lower not in WORD_KEYS:
+            continue  # most words: one look-up rather than three
         if lower in ENGLISH_NUMBER_WORDS:
             soft.add(_number_key(ENGLISH_NUMBER_WORDS[lower]))
         elif lower in ENGLISH_WEEKDAYS:
@@ -136,6 +140,6 @@ def _english_keys(text: str) -> tuple[frozenset, frozenset]:
             keys.add("m:" + str(ENGLISH_MONTHS[lower]))
     # "May" is a month only next to a day or year ("May 5", "5 May", "May 2019"); otherwise
     # it is as likely a name or a verb.
-    if ENGLISH_MAY.search(text):
+    if "May" in text and ENGLISH_MAY.search(text):
         keys.add("m:5")
     return frozenset(keys | soft), frozenset(keys - soft)

@@ -83,16 +83,22 @@ def english_paragraph(text: str, common_words: frozenset = frozenset()) -> Parag
 def merge(paragraphs: list[Paragraph]) -> Paragraph:
     if len(paragraphs) == 1:
         return paragraphs[0]
+    # One pass over the paragraphs, field by field (a generator per field cost a third of
+    # the link costs of an upload).
+    length, sentences, anchors, firm, words, quoted, sounds, terms, concepts = zip(
+        *paragraphs, strict=True
+    )
+    none = frozenset()
     return Paragraph(
-        length=sum(p.length for p in paragraphs),
-        sentences=sum(p.sentences for p in paragraphs),
-        anchors=frozenset().union(*(p.anchors for p in paragraphs)),
-        firm=frozenset().union(*(p.firm for p in paragraphs)),
-        words=frozenset().union(*(p.words for p in paragraphs)),
-        quoted=any(p.quoted for p in paragraphs),
-        sounds=frozenset().union(*(p.sounds for p in paragraphs)),
-        terms=frozenset().union(*(p.terms for p in paragraphs)),
-        concepts=frozenset().union(*(p.concepts for p in paragraphs)),
+        length=sum(length),
+        sentences=sum(sentences),
+        anchors=none.union(*anchors),
+        firm=none.union(*firm),
+        words=none.union(*words),
+        quoted=any(quoted),
+        sounds=none.union(*sounds),
+        terms=none.union(*terms),
+        concepts=none.union(*concepts),
     )
 
 

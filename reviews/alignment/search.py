@@ -131,23 +131,41 @@ def _search(n: int, m: int, link_cost, band: list[tuple[int, int]], shapes: list
     back = [[None] * (high - low + 1) for low, high in band]
     best[0][0 - lows[0]] = 0.0
     forward[0][0 - lows[0]] = 0.0
+    # The inner loops run tens of thousands of times on a short article: the rows a cell's
+    # links come from are looked up once per row rather than once per cell and shape, and
+    # _add_costs is written out in place (the same operations in the same order, so the
+    # same floats). Bands never start before column 0, so a column inside the previous
+    # row's band is never negative.
+    log1p, exp = math.log1p, math.exp
 
     for i in range(n + 1):
         low = lows[i]
         best_row, forward_row, back_row = best[i], forward[i], back[i]
+        sources = [
+            (shape, shape[1], i - shape[0], lows[i - shape[0]], highs[i - shape[0]])
+            for shape in shapes
+            if i - shape[0] >= 0
+        ]
+        sources = [
+            (shape, dj, pi, plow, phigh, best[pi], forward[pi])
+            for shape, dj, pi, plow, phigh in sources
+        ]
         for j in range(low, highs[i] + 1):
             best_cost, best_shape, soft_cost = INFINITY, None, INFINITY
-            for di, dj in shapes:
-                pi, pj = i - di, j - dj
-                if pi < 0 or pj < 0 or pj < lows[pi] or pj > highs[pi]:
+            for shape, dj, pi, plow, phigh, pbest, pforward in sources:
+                pj = j - dj
+                if pj < plow or pj > phigh:
                     continue
-                start = best[pi][pj - lows[pi]]
+                start = pbest[pj - plow]
                 if start == INFINITY:
                     continue
                 cost = link_cost(pi, i, pj, j)
                 if start + cost < best_cost:
-                    best_cost, best_shape = start + cost, (di, dj)
-                soft_cost = _add_costs(soft_cost, forward[pi][pj - lows[pi]] + cost)
+                    best_cost, best_shape = start + cost, shape
+                a, b = soft_cost, pforward[pj - plow] + cost
+                if a > b:
+                    a, b = b, a
+                soft_cost = a if b == INFINITY else a - log1p(exp(a - b))
             if best_shape is not None:
                 best_row[j - low] = best_cost
                 back_row[j - low] = best_shape
@@ -162,18 +180,29 @@ def _search(n: int, m: int, link_cost, band: list[tuple[int, int]], shapes: list
     for i in range(n, -1, -1):
         low = lows[i]
         backward_row, back_row = backward[i], back[i]
+        sources = [
+            (shape[1], i - shape[0], lows[i - shape[0]], highs[i - shape[0]])
+            for shape in shapes
+            if i - shape[0] >= 0
+        ]
+        sources = [
+            (dj, pi, plow, phigh, forward[pi], backward[pi]) for dj, pi, plow, phigh in sources
+        ]
         for j in range(highs[i], low - 1, -1):
             remaining = backward_row[j - low]
             if remaining == INFINITY or back_row[j - low] is None:
                 continue
-            for di, dj in shapes:
-                pi, pj = i - di, j - dj
-                if pi < 0 or pj < 0 or pj < lows[pi] or pj > highs[pi]:
+            for dj, pi, plow, phigh, pforward, pbackward in sources:
+                pj = j - dj
+                if pj < plow or pj > phigh:
                     continue
-                if forward[pi][pj - lows[pi]] == INFINITY:
+                index = pj - plow
+                if pforward[index] == INFINITY:
                     continue
-                row, index = backward[pi], pj - lows[pi]
-                row[index] = _add_costs(row[index], remaining + link_cost(pi, i, pj, j))
+                a, b = pbackward[index], remaining + link_cost(pi, i, pj, j)
+                if a > b:
+                    a, b = b, a
+                pbackward[index] = a if b == INFINITY else a - log1p(exp(a - b))
 
     path = []
     i, j = n, m

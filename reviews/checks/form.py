@@ -3,6 +3,7 @@ quotes, spacing, repeated words and the final punctuation."""
 
 import re
 
+from reviews.checks import caseless
 from reviews.checks.findings import ERROR, WARNING, Finding
 
 HANGUL_RUN = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+")
@@ -16,6 +17,9 @@ def check_empty(source: str, target: str) -> list[Finding]:
 
 
 def hangul_share(text: str) -> float:
+    # Most English has no Hangul at all: its share is 0 without counting its letters.
+    if not HANGUL_RUN.search(text):
+        return 0.0
     letters = LETTER.findall(text)
     if not letters:
         return 0.0
@@ -53,13 +57,16 @@ def check_hangul(source: str, target: str) -> list[Finding]:
 
 PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”", "「": "」", "『": "』", "《": "》", "〈": "〉"}
 CLOSERS = {closer: opener for opener, closer in PAIRS.items()}
+# The only characters unbalanced() acts on: it visits these rather than every character.
+BRACKET_OR_QUOTE = re.compile("[" + re.escape("".join(PAIRS) + "".join(CLOSERS)) + '"]')
 
 
 def unbalanced(text: str) -> tuple[str, int] | None:
     """The first bracket or quotation mark without its partner, and where it is."""
     stack: list[tuple[str, int]] = []
     straight_open: int | None = None
-    for index, ch in enumerate(text):
+    for match in BRACKET_OR_QUOTE.finditer(text):
+        index, ch = match.start(), match.group()
         if ch in PAIRS:
             stack.append((ch, index))
         elif ch in CLOSERS:
@@ -122,27 +129,53 @@ SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<=\w)[ \t]+[,.;:!?](?!\.\.)(?=\s|$|[\"
 SPACE_INSIDE_BRACKETS = re.compile(r"[(\[][ \t]+|[ \t]+[)\]]")
 
 
+# What each spacing pattern cannot match without: plain substring tests, much cheaper than
+# the patterns' lookarounds at every character of a text that has none of them.
+SPACE_OR_TAB_BEFORE_PUNCTUATION = re.compile(r"[ \t][,.;:!?]")
+
+
+def may_double_space(text: str) -> bool:
+    return "  " in text or "\t" in text
+
+
+def may_space_before_punctuation(text: str) -> bool:
+    return SPACE_OR_TAB_BEFORE_PUNCTUATION.search(text) is not None
+
+
+def may_space_inside_brackets(text: str) -> bool:
+    return "\t" in text or any(pair in text for pair in ("( ", "[ ", " )", " ]"))
+
+
 def check_spacing(source: str, target: str) -> list[Finding]:
     findings = []
-    for pattern, message in (
-        (DOUBLE_SPACE, "A double space in the English."),
-        (SPACE_BEFORE_PUNCTUATION, "A space before punctuation in the English."),
-        (SPACE_INSIDE_BRACKETS, "A space inside brackets in the English."),
+    for pattern, possible, message in (
+        (DOUBLE_SPACE, may_double_space, "A double space in the English."),
+        (
+            SPACE_BEFORE_PUNCTUATION,
+            may_space_before_punctuation,
+            "A space before punctuation in the English.",
+        ),
+        (
+            SPACE_INSIDE_BRACKETS,
+            may_space_inside_brackets,
+            "A space inside brackets in the English.",
+        ),
     ):
-        match = pattern.search(target)
+        match = pattern.search(target) if possible(target) else None
         if match:
             findings.append(Finding("spacing", WARNING, message, match.span(), None))
     return findings[:1]
 
 
 REPEATED_WORD = re.compile(r"\b([A-Za-z]+)[ \t]+\1\b", re.IGNORECASE)
+LOWER_REPEATED_WORD = re.compile(REPEATED_WORD.pattern)  # for reviews.checks.caseless
 # Repeats that English grammar allows: "had had", "that that".
 ALLOWED_REPEATS = frozenset({"had", "that", "is", "bye", "very", "knock", "no", "yes"})
 
 
 def check_repeat(source: str, target: str) -> list[Finding]:
-    for match in REPEATED_WORD.finditer(target):
-        word = match.group(1)
+    for match in caseless.finditer(REPEATED_WORD, LOWER_REPEATED_WORD, target):
+        word = target[match.start(1) : match.end(1)]
         if word.lower() in ALLOWED_REPEATS:
             continue
         return [Finding("repeat", ERROR, f"“{word}” is repeated.", match.span(), None)]

@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from reviews.checks import caseless
 from reviews.checks.findings import ERROR, WARNING, Finding
 from reviews.korean import stem
 
@@ -93,11 +94,25 @@ ENGLISH_VAGUE = re.compile(
     r"(?: of (thousands|millions|billions|trillions))?\b",
     re.IGNORECASE,
 )
+# The same two, case-sensitive, for reviews.checks.caseless (their words are lower case).
+LOWER_WORD_NUMBER = re.compile(ENGLISH_WORD_NUMBER.pattern)
+LOWER_VAGUE = re.compile(ENGLISH_VAGUE.pattern)
 ENGLISH_DATE = re.compile(
     rf"\b({MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?"
     rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_NAMES})\b\.?"
 )
 ENGLISH_LONE_MONTH = re.compile(rf"\b({MONTH_NAMES})\b\.?")
+# Every month's name starts with its first three letters: text without any of them has no
+# date for ENGLISH_DATE or ENGLISH_LONE_MONTH to find (most paragraphs), and is not scanned.
+MONTH_STARTS = tuple(month[:3] for month in MONTHS)
+
+
+def month_matches(pattern: re.Pattern, text: str):
+    if not any(start in text for start in MONTH_STARTS):
+        return ()
+    return pattern.finditer(text)
+
+
 ENGLISH_DATELINE = re.compile(
     rf"^[A-Z][A-Za-z .'-]*, (?:{MONTH_NAMES})\.? \d{{1,2}} \([A-Za-z ]+\) ?(?:--|—|–)"
 )
@@ -273,7 +288,7 @@ def english_figures(text: str) -> list[Quantity]:
         for i in range(*quantity.span):
             taken[i] = True
 
-    for match in ENGLISH_DATE.finditer(text):
+    for match in month_matches(ENGLISH_DATE, text):
         month = match.group(1) or match.group(5)
         day = int(match.group(2) or match.group(4))
         if not 1 <= day <= 31:
@@ -309,7 +324,7 @@ def english_figures(text: str) -> list[Quantity]:
             end += percent.end()
         span = (match.start(), end)
         add(Quantity(tuple(values), span, firm, text[slice(*span)], tolerance=tolerance))
-    for match in ENGLISH_WORD_NUMBER.finditer(text):
+    for match in caseless.finditer(ENGLISH_WORD_NUMBER, LOWER_WORD_NUMBER, text):
         if taken[match.start()]:
             continue
         if match.group(3):  # "a hundred", "a million", "a dozen"
@@ -328,8 +343,8 @@ def english_figures(text: str) -> list[Quantity]:
             value += ENGLISH_ONES[match.group(2).lower()]
         if match.group(4):
             value *= ENGLISH_SCALES.get(match.group(4).lower(), 12)
-        add(Quantity((value,), match.span(), False, match.group(0)))
-    for match in ENGLISH_VAGUE.finditer(text):
+        add(Quantity((value,), match.span(), False, text[match.start() : match.end()]))
+    for match in caseless.finditer(ENGLISH_VAGUE, LOWER_VAGUE, text):
         if taken[match.start()]:
             continue
         first = match.group(1).lower()
@@ -337,8 +352,8 @@ def english_figures(text: str) -> list[Quantity]:
         if match.group(2):
             unit *= ENGLISH_SCALES[match.group(2).lower()[:-1]]
         low, high = (2 * unit, 10 * unit) if first != "dozens" else (24, 100)
-        add(Quantity((), match.span(), False, match.group(0), (low, high)))
-    for match in ENGLISH_LONE_MONTH.finditer(text):
+        add(Quantity((), match.span(), False, text[match.start() : match.end()], (low, high)))
+    for match in month_matches(ENGLISH_LONE_MONTH, text):
         if taken[match.start()]:
             continue
         if match.group(1) == "May" and not ENGLISH_MONTH_MAY.search(text[: match.start()]):
@@ -367,6 +382,8 @@ def same_value(a: Quantity, b: Quantity) -> bool:
 
 
 def english_weekdays(text: str) -> list[tuple[str, tuple[int, int]]]:
+    if "day" not in text:
+        return []  # every weekday's name ends in it
     return [(m.group(1), m.span()) for m in ENGLISH_WEEKDAY.finditer(text)]
 
 

@@ -1,0 +1,300 @@
+"""The faster checks and aligner give exactly what the plain versions gave.
+
+Each shortcut (a case-sensitive pattern on lowered text, a prefilter, brackets visited
+directly, the search's inner loops written out) is compared with the straightforward code it
+replaced, kept here as the reference: on the demo article and on random rows built to hit
+every shortcut's edge (tabs, double spaces, brackets, odd capitals, the characters
+IGNORECASE folds to ASCII)."""
+
+import math
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from reviews import checks
+from reviews.alignment import align
+from reviews.alignment.costs import LINK_PRIORS, make_link_cost
+from reviews.alignment.lengths import document_ratio
+from reviews.alignment.paragraphs import Paragraph, english_paragraph, korean_paragraph, merge
+from reviews.alignment.search import INFINITY, _add_costs, _band_around, _search
+from reviews.checks import caseless, content, form, numbers
+from reviews.sentences import split_sentences
+
+DEMO = Path(__file__).resolve().parents[1] / "reviews" / "demo"
+
+
+def demo_paragraphs():
+    korean = [p.strip() for p in (DEMO / "ko.txt").read_text().split("\n\n") if p.strip()]
+    english = [p.strip() for p in (DEMO / "en.txt").read_text().split("\n\n") if p.strip()]
+    return korean, english
+
+
+# The plain versions, as they were before the shortcuts.
+
+
+def plain_hangul_share(text):
+    letters = form.LETTER.findall(text)
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if not ch.isascii()) / len(letters)
+
+
+def plain_unbalanced(text):
+    stack, straight_open = [], None
+    for index, ch in enumerate(text):
+        if ch in form.PAIRS:
+            stack.append((ch, index))
+        elif ch in form.CLOSERS:
+            if stack and stack[-1][0] == form.CLOSERS[ch]:
+                stack.pop()
+            elif ch == "”" and straight_open is not None:
+                straight_open = None
+            else:
+                return ch, index
+        elif ch == '"':
+            if stack and stack[-1][0] == "“":
+                stack.pop()
+            elif straight_open is None:
+                straight_open = index
+            else:
+                straight_open = None
+    if straight_open is not None:
+        return '"', straight_open
+    if stack:
+        return stack[0]
+    openings = text.count("‘")
+    if openings and openings > len(re.findall(r"’(?![A-Za-z])", text)):
+        return "‘", text.index("‘")
+    return None
+
+
+def plain_weekdays(text):
+    return [(m.group(1), m.span()) for m in numbers.ENGLISH_WEEKDAY.finditer(text)]
+
+
+@pytest.fixture
+def plain(monkeypatch):
+    """Switch every shortcut off; the quantities' cache is emptied on the way in and out."""
+
+    def use():
+        monkeypatch.setattr(
+            caseless, "finditer", lambda pattern, lower, text: pattern.finditer(text)
+        )
+        monkeypatch.setattr(form, "hangul_share", plain_hangul_share)
+        monkeypatch.setattr(form, "unbalanced", plain_unbalanced)
+        for name in (
+            "may_double_space",
+            "may_space_before_punctuation",
+            "may_space_inside_brackets",
+        ):
+            monkeypatch.setattr(form, name, lambda text: True)
+        monkeypatch.setattr(numbers, "english_weekdays", plain_weekdays)
+        monkeypatch.setattr(numbers, "month_matches", lambda pattern, text: pattern.finditer(text))
+        monkeypatch.setattr(content, "english_weekdays", plain_weekdays)
+        clear()
+
+    def clear():
+        numbers._english_quantities.cache_clear()
+        numbers._korean_quantities.cache_clear()
+
+    clear()
+    yield use
+    monkeypatch.undo()
+    clear()
+
+
+ODD_BITS = [
+    "  ", "\t", " ,", " .", " ?", "( ", " )", "[ ", " ]", "(", ")", "[", "]", "“", "”", '"',
+    "‘", "’", "「", "」", "ſ", "\u212a", "İ", "ı", "TWO", "Twenty-One", "a Hundred",
+    "A dozen", "tHREE-fold", "the the", "The the", "is is", "Tens Of Thousands", "DOZENS",
+    "Monday", "on Friday", "12일", "오후 3시", "다섯 명", "3 p.m.", "5.69 million", "May 5",
+    "Jan. 19", "March", "Sept. 3", "5 December", "SEOUL, Dec. 1 (Yonhap) -- ", "수십억", " 50%",
+    "1조 2천억", "Kim Jong-un", "Kim Jong-eun", "한국", "? ", "! ",
+]  # fmt: skip
+
+
+def random_rows(rng, korean, english, count):
+    def spoil(text):
+        for _ in range(rng.randrange(6)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(ODD_BITS) + text[at:]
+        return text
+
+    rows = []
+    for _ in range(count):
+        source = " ".join(rng.sample(korean, rng.randint(0, 2)))
+        target = " ".join(rng.sample(english, rng.randint(0, 2)))
+        rows.append((spoil(source) if rng.random() < 0.5 else source, spoil(target)))
+    return rows
+
+
+def findings_of(rows):
+    per_row, whole = checks.check_document(rows, glossary=[("정부", "government", "regime")])
+    extra = [checks.check_pair(s, t, ratio=None) for s, t in rows]
+    return per_row, whole, extra
+
+
+def test_the_checks_find_the_same_on_the_demo_and_on_random_rows(plain):
+    korean, english = demo_paragraphs()
+    demo = [
+        ("\n\n".join(korean[i] for i in ko), "\n\n".join(english[j] for j in en))
+        for ko, en, _ in align(korean, english)
+    ]
+    rows = demo + random_rows(random.Random(12), korean, english, 600)
+    fast = findings_of(rows)
+    plain()
+    slow = findings_of(rows)
+    assert fast == slow
+    # The random rows reach every shortcut's other branch.
+    kinds = {finding.kind for row in slow[0] for finding in row}
+    assert {"spacing", "repeat", "brackets", "number", "hangul"} <= kinds
+
+
+def test_lowered_text_keeps_lengths_ascii_and_word_characters_but_for_four():
+    word = re.compile(r"\w")
+    odd = []
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = char_lower = chr(code)
+        char_lower = char.lower()
+        if (
+            len(char_lower) != 1
+            or char_lower.isascii() != char.isascii()
+            or bool(word.match(char)) != bool(word.match(char_lower))
+        ):
+            odd.append(char)
+    assert set(odd) <= set("\u0130\u0131\u017f\u212a")
+    assert all(caseless.FOLDS_TO_ASCII.search(char) for char in "\u0130\u0131\u017f\u212a")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "lower"),
+    [
+        (numbers.ENGLISH_WORD_NUMBER, numbers.LOWER_WORD_NUMBER),
+        (numbers.ENGLISH_VAGUE, numbers.LOWER_VAGUE),
+        (form.REPEATED_WORD, form.LOWER_REPEATED_WORD),
+    ],
+)
+def test_a_lowered_pattern_finds_the_same_spans(pattern, lower):
+    rng = random.Random(3)
+    korean, english = demo_paragraphs()
+    for source, target in random_rows(rng, korean, english, 400):
+        for text in (target, source + target, target.upper()):
+            expected = [
+                (m.span(), [m.span(g) for g in range(1, pattern.groups + 1)])
+                for m in pattern.finditer(text)
+            ]
+            found = [
+                (m.span(), [m.span(g) for g in range(1, pattern.groups + 1)])
+                for m in caseless.finditer(pattern, lower, text)
+            ]
+            assert found == expected, text
+
+
+def spans(matches):
+    return [[match.span(group) for group in range(match.re.groups + 1)] for match in matches]
+
+
+def test_split_sentences_hands_out_its_own_list():
+    first = split_sentences("One. Two.", "en")
+    first.append((0, 0))
+    assert split_sentences("One. Two.", "en") == [(0, 4), (5, 9)]
+
+
+def plain_merge(paragraphs):
+    if len(paragraphs) == 1:
+        return paragraphs[0]
+    return Paragraph(
+        length=sum(p.length for p in paragraphs),
+        sentences=sum(p.sentences for p in paragraphs),
+        anchors=frozenset().union(*(p.anchors for p in paragraphs)),
+        firm=frozenset().union(*(p.firm for p in paragraphs)),
+        words=frozenset().union(*(p.words for p in paragraphs)),
+        quoted=any(p.quoted for p in paragraphs),
+        sounds=frozenset().union(*(p.sounds for p in paragraphs)),
+        terms=frozenset().union(*(p.terms for p in paragraphs)),
+        concepts=frozenset().union(*(p.concepts for p in paragraphs)),
+    )
+
+
+def plain_search(n, m, link_cost, band, shapes):
+    lows = [low for low, _ in band]
+    highs = [high for _, high in band]
+    best = [[INFINITY] * (high - low + 1) for low, high in band]
+    forward = [[INFINITY] * (high - low + 1) for low, high in band]
+    back = [[None] * (high - low + 1) for low, high in band]
+    best[0][0 - lows[0]] = 0.0
+    forward[0][0 - lows[0]] = 0.0
+    for i in range(n + 1):
+        low = lows[i]
+        for j in range(low, highs[i] + 1):
+            best_cost, best_shape, soft_cost = INFINITY, None, INFINITY
+            for di, dj in shapes:
+                pi, pj = i - di, j - dj
+                if pi < 0 or pj < 0 or pj < lows[pi] or pj > highs[pi]:
+                    continue
+                start = best[pi][pj - lows[pi]]
+                if start == INFINITY:
+                    continue
+                cost = link_cost(pi, i, pj, j)
+                if start + cost < best_cost:
+                    best_cost, best_shape = start + cost, (di, dj)
+                soft_cost = _add_costs(soft_cost, forward[pi][pj - lows[pi]] + cost)
+            if best_shape is not None:
+                best[i][j - low] = best_cost
+                back[i][j - low] = best_shape
+                forward[i][j - low] = soft_cost
+    backward = [[INFINITY] * (high - low + 1) for low, high in band]
+    backward[n][m - lows[n]] = 0.0
+    for i in range(n, -1, -1):
+        low = lows[i]
+        for j in range(highs[i], low - 1, -1):
+            remaining = backward[i][j - low]
+            if remaining == INFINITY or back[i][j - low] is None:
+                continue
+            for di, dj in shapes:
+                pi, pj = i - di, j - dj
+                if pi < 0 or pj < 0 or pj < lows[pi] or pj > highs[pi]:
+                    continue
+                if forward[pi][pj - lows[pi]] == INFINITY:
+                    continue
+                row, index = backward[pi], pj - lows[pi]
+                row[index] = _add_costs(row[index], remaining + link_cost(pi, i, pj, j))
+    path = []
+    i, j = n, m
+    while i or j:
+        di, dj = back[i][j - lows[i]]
+        path.append((i - di, j - dj, i, j))
+        i, j = i - di, j - dj
+    path.reverse()
+    return path, forward, backward, forward[n][m - lows[n]]
+
+
+def test_the_search_and_merges_give_the_same_floats():
+    korean, english = demo_paragraphs()
+    rng = random.Random(7)
+    for trial in range(12):
+        # The demo, then pieces of it with paragraphs dropped, doubled and shuffled nearby.
+        ko = [p for p in korean if trial == 0 or rng.random() > 0.15]
+        en = [p for p in english if trial == 0 or rng.random() > 0.15]
+        if trial:
+            en = en + rng.sample(en, 2)
+        ko_features = [korean_paragraph(text) for text in ko]
+        en_features = [english_paragraph(text) for text in en]
+        for start in range(len(ko_features) - 2):
+            for size in (2, 3):
+                part = ko_features[start : start + size]
+                assert merge(part) == plain_merge(part)
+        ratio = document_ratio([p.length for p in ko_features], [p.length for p in en_features])
+        cost = make_link_cost(ko_features, en_features, ratio)
+        n, m = len(ko), len(en)
+        guide = [(round(i * m / n), round(i * m / n)) for i in range(n + 1)]
+        for width in (1, 3, m):
+            band = _band_around(guide, n, m, width)
+            fast = _search(n, m, cost, band, list(LINK_PRIORS))
+            slow = plain_search(n, m, cost, band, list(LINK_PRIORS))
+            assert repr(fast) == repr(slow)
+            assert not math.isinf(fast[3])
