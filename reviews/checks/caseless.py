@@ -3,30 +3,25 @@
 Python's re tries every alternative of an IGNORECASE alternation in full at each word ("two",
 "three", ... "tenths" at every word of a paragraph); a case-sensitive one skips an alternative
 on its first letter. A pattern whose letters are all lower-case ASCII finds, case-sensitively
-in `text.lower()`, exactly the spans IGNORECASE finds in `text`, unless the text has one of the
-four characters IGNORECASE folds to an ASCII letter (İ, ı, ſ and the Kelvin sign K): for every
-other character `str.lower()` keeps the length, whether it is ASCII and whether it is a word
-character (tests/test_checks_speed.py checks this over every code point), so the spans and
-word boundaries are the same.
+in `lowered(text)`, exactly the spans IGNORECASE finds in `text`: IGNORECASE folds four
+characters to an ASCII letter (İ and ı to i, ſ to s, the Kelvin sign K to k), which `lowered`
+replaces by that letter first, and for every other character `str.lower()` keeps the length,
+whether it is ASCII and whether it is a word character (tests/test_checks_speed.py checks this
+over every code point), so the spans and word boundaries are the same. Callers take what they
+show from `text` by span, and what they look up (a number's word) from the match, which is
+then always plain ASCII.
 """
 
-import re
-
-FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
-def lowered(text: str) -> str | None:
-    """`text` in lower case for a lower-case pattern, or None when IGNORECASE must be used."""
-    if FOLDS_TO_ASCII.search(text):
-        return None
-    return text.lower()
+# What IGNORECASE matches each of them with: one ASCII letter, so lengths stay the same.
+ASCII_FOLDS = str.maketrans("\u0130\u0131\u017f\u212a", "iisk")
 
 
-def finditer(pattern: re.Pattern, lower_pattern: re.Pattern, text: str):
-    """pattern.finditer(text), with `pattern` IGNORECASE and `lower_pattern` the same pattern
-    case-sensitive. The matches' spans are the same; their groups are those of the lowered
-    text, so callers take what they show from `text` by span."""
-    folded = lowered(text)
-    if folded is None:
-        return pattern.finditer(text)
-    return lower_pattern.finditer(folded)
+def lowered(text: str) -> str:
+    """`text` in lower case, as a lower-case pattern must see it to match as IGNORECASE does."""
+    return text.translate(ASCII_FOLDS).lower()
+
+
+def finditer(lower_pattern, text: str):
+    """The matches IGNORECASE would find in `text`, of `lower_pattern` (the same pattern, all
+    lower case, case-sensitive) in `lowered(text)`: same spans, groups from the lowered text."""
+    return lower_pattern.finditer(lowered(text))

@@ -174,7 +174,7 @@ ALLOWED_REPEATS = frozenset({"had", "that", "is", "bye", "very", "knock", "no", 
 
 
 def check_repeat(source: str, target: str) -> list[Finding]:
-    for match in caseless.finditer(REPEATED_WORD, LOWER_REPEATED_WORD, target):
+    for match in caseless.finditer(LOWER_REPEATED_WORD, target):
         word = target[match.start(1) : match.end(1)]
         if word.lower() in ALLOWED_REPEATS:
             continue

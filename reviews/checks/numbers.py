@@ -324,7 +324,7 @@ def english_figures(text: str) -> list[Quantity]:
             end += percent.end()
         span = (match.start(), end)
         add(Quantity(tuple(values), span, firm, text[slice(*span)], tolerance=tolerance))
-    for match in caseless.finditer(ENGLISH_WORD_NUMBER, LOWER_WORD_NUMBER, text):
+    for match in caseless.finditer(LOWER_WORD_NUMBER, text):
         if taken[match.start()]:
             continue
         if match.group(3):  # "a hundred", "a million", "a dozen"
@@ -344,7 +344,7 @@ def english_figures(text: str) -> list[Quantity]:
         if match.group(4):
             value *= ENGLISH_SCALES.get(match.group(4).lower(), 12)
         add(Quantity((value,), match.span(), False, text[match.start() : match.end()]))
-    for match in caseless.finditer(ENGLISH_VAGUE, LOWER_VAGUE, text):
+    for match in caseless.finditer(LOWER_VAGUE, text):
         if taken[match.start()]:
             continue
         first = match.group(1).lower()
