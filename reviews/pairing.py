@@ -17,6 +17,7 @@ from reviews import workflow
 from reviews.alignment import align
 from reviews.diffing import check_length
 from reviews.findings import refresh_document
+from reviews.learned_lexicon import refresh as refresh_learned_lexicon
 from reviews.models import Document, Event, Paragraph
 
 SIDES = ("source", "target")
@@ -209,6 +210,7 @@ ACTIONS = {
 
 def realign_unpinned(rows):
     """Run the aligner over each stretch of rows that nobody pinned."""
+    refresh_learned_lexicon()
     result, stretch = [], []
 
     def flush():

@@ -4,7 +4,12 @@
 import re
 from typing import NamedTuple
 
-from reviews.alignment.lexicon import english_terms, korean_terms, rendered_keys
+from reviews.alignment.lexicon import (
+    english_concepts,
+    english_terms,
+    korean_concepts,
+    korean_terms,
+)
 from reviews.alignment.names import (
     CAPITALISED_WORD,
     HANGUL_WORD,
@@ -53,7 +58,7 @@ def korean_paragraph(text: str) -> Paragraph:
             if len(skeleton) >= MIN_NAME_SKELETON - 1
         ),
         terms=terms,
-        concepts=terms,
+        concepts=korean_concepts(text, terms),
     )
 
 
@@ -76,7 +81,7 @@ def english_paragraph(text: str, common_words: frozenset = frozenset()) -> Parag
             and len(skeleton := english_skeleton(word)) >= MIN_NAME_SKELETON
         ),
         terms=terms,
-        concepts=rendered_keys(terms),
+        concepts=english_concepts(text, terms),
     )
 
 
