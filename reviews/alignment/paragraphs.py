@@ -24,7 +24,11 @@ from reviews.alignment.numbers import (
     _english_keys,
     _korean_keys,
 )
+from reviews.alignment.units import english_measures
 from reviews.sentences import split_sentences
+
+# A switch for measuring what the conversion of measures adds (units.py).
+UNITS = True
 
 
 class Paragraph(NamedTuple):
@@ -66,6 +70,9 @@ def english_paragraph(text: str, common_words: frozenset = frozenset()) -> Parag
     """Features of an English paragraph. A capitalised word counts as a name unless it also
     appears in lower case in `common_words` (the document's), as "The" and "But" do."""
     anchors, firm = _english_keys(text)
+    if UNITS:
+        converted, measured = english_measures(text)
+        anchors, firm = anchors | converted, firm - measured
     terms = english_terms(text)
     return Paragraph(
         length=len(text.strip()),
