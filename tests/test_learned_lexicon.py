@@ -15,6 +15,7 @@ from reviews.alignment.costs import LEXICON_MATCH, make_link_cost
 from reviews.alignment.learning import english_words, korean_words, learn, log_likelihood
 from reviews.alignment.lengths import document_ratio
 from reviews.alignment.paragraphs import english_paragraph, korean_paragraph
+from reviews.alignment.sentences import sentence_units
 from reviews.learned_lexicon import refresh
 from reviews.models import LearnedTerm, Paragraph
 from tests.conftest import new_document
@@ -95,6 +96,14 @@ def test_learned_words_are_shared_evidence_for_a_link(no_learned_lexicon):
     after, korean, english = cost()
     assert "등대" in korean[0].concepts and "등대" in english[0].concepts
     assert after == pytest.approx(before - LEXICON_MATCH)
+
+
+def test_sentence_features_ignore_the_learned_lexicon(no_learned_lexicon):
+    """A row's sentence marks must not depend on which process computed them."""
+    lexicon.use_learned({"등대": ["lighthouse"]}, version=1)
+    assert "등대" in korean_paragraph("등대에서 불빛이 보였다.").concepts
+    assert "등대" not in sentence_units("등대에서 불빛이 보였다.", "ko")[0].concepts
+    assert "등대" not in sentence_units("It shone from the lighthouse.", "en")[0].concepts
 
 
 def approve_all(document):
