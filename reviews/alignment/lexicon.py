@@ -152,7 +152,7 @@ def korean_concepts(text: str, terms: frozenset) -> frozenset:
     stems the learned lexicon has."""
     if not LEARNED_KOREAN:
         return terms
-    learned = {noun for noun in map(_korean_stem, HANGUL_WORD.findall(text))}
+    learned = set(map(_korean_stem, HANGUL_WORD.findall(text)))
     learned.intersection_update(LEARNED_KOREAN)
     return terms | learned if learned else terms
 
