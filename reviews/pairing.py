@@ -210,7 +210,6 @@ ACTIONS = {
 
 def realign_unpinned(rows):
     """Run the aligner over each stretch of rows that nobody pinned."""
-    refresh_learned_lexicon()
     result, stretch = [], []
 
     def flush():
@@ -263,6 +262,7 @@ def change_pairing(
     rows = load(document)
     before = snapshot(rows)
     if action == "realign":
+        refresh_learned_lexicon()
         rows = realign_unpinned(rows)
     elif action in ACTIONS:
         if side not in SIDES:
