@@ -50,6 +50,8 @@ EXCLUDED = {
 REVIEWS_EXCLUDED = {
     "reviews.editingpresence": "who has a row's editor open in the last half minute: state, "
     "not history; a restored desk starts with nobody editing",
+    "reviews.learnedterm": "the aligner's learned lexicon, derived from the approved rows the "
+    "archive carries; a restored desk runs manage.py learn_lexicon again",
 }
 # label: the columns left out of its rows. A document's state version is the page cache's
 # (reviews/page_cache.py): the database sets it, and a restored desk gets versions of its own,

@@ -12,6 +12,7 @@ from reviews.findings import check_new_document, check_new_rows, refresh_documen
 from reviews.formats import UnreadableFile
 from reviews.formats.errors import bare_filename
 from reviews.formats.interchange import APPROVED
+from reviews.learned_lexicon import refresh as refresh_learned_lexicon
 from reviews.models import Comment, Document, Event, MemoryUnit, Paragraph, Revision, Role, Stage
 
 # The same cap as comments typed in the app (reviews.comments imports workflow, which imports
@@ -35,6 +36,7 @@ def check_paragraph_count(paragraphs, name):
 def pair_rows(source_paragraphs, target_paragraphs):
     """Rows of (source text, target text, confidence); several paragraphs in one cell are
     kept apart by a blank line."""
+    refresh_learned_lexicon()
     rows = []
     for source_indices, target_indices, confidence in align(source_paragraphs, target_paragraphs):
         rows.append(

@@ -555,6 +555,27 @@ class MemoryUnit(models.Model):
         return f"{self.source[:40]} → {self.target[:40]}"
 
 
+class LearnedTerm(models.Model):
+    """One association of the learned lexicon: a Korean stem and an English word that the
+    desk's approved 1-1 rows put together far more often than chance (reviews/alignment/
+    learning.py). `manage.py learn_lexicon` writes a whole new build and deletes the old
+    one in one transaction; every process aligning reloads when the highest build changes
+    (reviews/learned_lexicon.py)."""
+
+    build = models.PositiveIntegerField()
+    korean = models.CharField(max_length=100)
+    english = models.CharField(max_length=100)
+    # The Dice coefficient of the two words over the approved rows, in (0, 1].
+    score = models.FloatField()
+
+    class Meta:
+        ordering = ["build", "korean", "english"]
+        indexes = [models.Index(fields=["build"], name="learned_term_build")]
+
+    def __str__(self):
+        return f"{self.korean} = {self.english} ({self.score:.2f}, build {self.build})"
+
+
 class ApiToken(models.Model):
     """A person's key to the read API. Only a hash is stored: the token is shown once, when it
     is made, and can never be read back."""

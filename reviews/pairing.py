@@ -17,6 +17,7 @@ from reviews import workflow
 from reviews.alignment import align
 from reviews.diffing import check_length
 from reviews.findings import refresh_document
+from reviews.learned_lexicon import refresh as refresh_learned_lexicon
 from reviews.models import Document, Event, Paragraph
 
 SIDES = ("source", "target")
@@ -261,6 +262,7 @@ def change_pairing(
     rows = load(document)
     before = snapshot(rows)
     if action == "realign":
+        refresh_learned_lexicon()
         rows = realign_unpinned(rows)
     elif action in ACTIONS:
         if side not in SIDES:

@@ -294,9 +294,10 @@ def test_links_cover_every_paragraph_when_counts_differ(n, m):
     assert_covers(align(korean, english), n, m)
 
 
-# Issue 10's lexicon round: 0.992 and 0.970 without the entries read off the dev sets.
+# Issue 10's lexicon round: 0.992 and 0.970 without the entries read off the dev sets;
+# converted measures (units.py) 0.992 and 0.972.
 @pytest.mark.parametrize(
-    ("name", "floor"), [("ntrex-dev.jsonl", 0.99), ("newsv1-noisy.jsonl", 0.965)]
+    ("name", "floor"), [("ntrex-dev.jsonl", 0.99), ("newsv1-noisy.jsonl", 0.97)]
 )
 def test_f1_on_shared_dev_sets(name, floor):
     result = score(shared_articles(name))

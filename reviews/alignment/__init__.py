@@ -2,18 +2,20 @@
 
 The aligner is Gale-Church dynamic programming over paragraph lengths, with extra evidence
 that survives translation: numbers and dates (read the Korean way and the English way),
-weekdays, Latin-script words kept in the Korean (names, acronyms), names written in Hangul
-that sound like an English name, English names the whole Korean never mentions (evidence
-that their paragraph was added), common news words of a hand-written lexicon (shared by a
-link, or never rendered by the other side), double quotation marks and sentence counts.
-Each link's cost is a negative log-probability (up to a constant), so the same costs give
-both the best alignment (Viterbi) and each chosen link's posterior probability
-(forward-backward), which is reported as its confidence.
+measures converted to metric ("40 miles" and "64km"), weekdays, Latin-script words kept
+in the Korean (names, acronyms), names written in Hangul that sound like an English name,
+English names the whole Korean never mentions (evidence that their paragraph was added),
+common news words of a hand-written lexicon (shared by a link, or never rendered by the
+other side) and, when one is loaded, of the lexicon learned from the desk's approved rows
+(shared by a link), double quotation marks and sentence counts. Each link's cost is a
+negative log-probability (up to a constant), so the same costs give both the best
+alignment (Viterbi) and each chosen link's posterior probability (forward-backward), which
+is reported as its confidence.
 
-The package's modules, one job each: `lengths` (the length model), `numbers`, `names` and
-`lexicon` (evidence that survives translation), `paragraphs` (the features compared),
-`costs` (a link's cost), `search` (the banded search), `confidence` (posterior
-probabilities).
+The package's modules, one job each: `lengths` (the length model), `numbers`, `units`,
+`names` and `lexicon` (evidence that survives translation), `learning` (the learned
+lexicon's associations), `paragraphs` (the features compared), `costs` (a link's cost),
+`search` (the banded search), `confidence` (posterior probabilities).
 
 Standard library only, and no Django import: the importer and the evaluation command both
 call `align`.

@@ -14,6 +14,7 @@ import functools
 import re
 from pathlib import Path
 
+from reviews.alignment.learning import english_word
 from reviews.korean import stem
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.txt")
@@ -118,3 +119,53 @@ def unrendered_terms(korean_text: str, english_text: str) -> frozenset:
     unrendered = {key for key in korean if key not in korean_heard}
     unrendered.update(lemma for lemma in english if not ENGLISH_TO_KOREAN[lemma] & korean)
     return frozenset(unrendered)
+
+
+# The learned lexicon (learning.py, from the desk's approved rows): Korean stem -> English
+# words, and back. Empty until use_learned is called; the app loads it from the table
+# reviews_learnedterm (reviews/learned_lexicon.py), align_eval from a gold file.
+LEARNED_KOREAN: dict[str, frozenset] = {}
+LEARNED_ENGLISH: dict[str, frozenset] = {}
+learned_version = None
+
+
+def use_learned(lexicon: dict, version=None) -> None:
+    """Use these learned associations (Korean stem -> English words) from now on, in place
+    of any learned before; `version` says which build they are (None: none). The two maps
+    are replaced, not changed in place, so an alignment running in another thread reads
+    either the old ones or the new."""
+    global LEARNED_KOREAN, LEARNED_ENGLISH, learned_version
+    korean = {key: frozenset(words) for key, words in lexicon.items() if words}
+    english: dict[str, frozenset] = {}
+    for key, words in korean.items():
+        for word in words:
+            english[word] = english.get(word, frozenset()) | {key}
+    LEARNED_KOREAN, LEARNED_ENGLISH, learned_version = korean, english, version
+
+
+_korean_stem = functools.lru_cache(maxsize=65_536)(stem)
+_english_form = functools.lru_cache(maxsize=65_536)(english_word)
+
+
+def korean_concepts(text: str, terms: frozenset) -> frozenset:
+    """The concepts a Korean text shows: its hand-written lexicon keys (`terms`) and its
+    stems the learned lexicon has."""
+    if not LEARNED_KOREAN:
+        return terms
+    learned = set(map(_korean_stem, HANGUL_WORD.findall(text)))
+    learned.intersection_update(LEARNED_KOREAN)
+    return terms | learned if learned else terms
+
+
+def english_concepts(text: str, terms: frozenset) -> frozenset:
+    """The Korean keys an English text renders: by the hand-written lexicon (from its
+    lemmas, `terms`) and by the learned one."""
+    rendered = rendered_keys(terms)
+    if not LEARNED_ENGLISH:
+        return rendered
+    learned = set()
+    for word in ENGLISH_WORD.findall(text):
+        keys = LEARNED_ENGLISH.get(_english_form(word))
+        if keys:
+            learned |= keys
+    return rendered | learned if learned else rendered

@@ -4,7 +4,12 @@
 import re
 from typing import NamedTuple
 
-from reviews.alignment.lexicon import english_terms, korean_terms, rendered_keys
+from reviews.alignment.lexicon import (
+    english_concepts,
+    english_terms,
+    korean_concepts,
+    korean_terms,
+)
 from reviews.alignment.names import (
     CAPITALISED_WORD,
     HANGUL_WORD,
@@ -19,7 +24,11 @@ from reviews.alignment.numbers import (
     _english_keys,
     _korean_keys,
 )
+from reviews.alignment.units import english_measures
 from reviews.sentences import split_sentences
+
+# A switch for measuring what the conversion of measures adds (units.py).
+UNITS = True
 
 
 class Paragraph(NamedTuple):
@@ -53,7 +62,7 @@ def korean_paragraph(text: str) -> Paragraph:
             if len(skeleton) >= MIN_NAME_SKELETON - 1
         ),
         terms=terms,
-        concepts=terms,
+        concepts=korean_concepts(text, terms),
     )
 
 
@@ -61,6 +70,9 @@ def english_paragraph(text: str, common_words: frozenset = frozenset()) -> Parag
     """Features of an English paragraph. A capitalised word counts as a name unless it also
     appears in lower case in `common_words` (the document's), as "The" and "But" do."""
     anchors, firm = _english_keys(text)
+    if UNITS:
+        converted, measured = english_measures(text)
+        anchors, firm = anchors | converted, firm - measured
     terms = english_terms(text)
     return Paragraph(
         length=len(text.strip()),
@@ -76,7 +88,7 @@ def english_paragraph(text: str, common_words: frozenset = frozenset()) -> Parag
             and len(skeleton := english_skeleton(word)) >= MIN_NAME_SKELETON
         ),
         terms=terms,
-        concepts=rendered_keys(terms),
+        concepts=english_concepts(text, terms),
     )
 
 

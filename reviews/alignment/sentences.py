@@ -11,6 +11,7 @@ import re
 
 from reviews.alignment.costs import make_link_cost
 from reviews.alignment.lengths import KO_PER_EN_CHARS
+from reviews.alignment.lexicon import rendered_keys
 from reviews.alignment.paragraphs import Paragraph, english_paragraph, korean_paragraph
 from reviews.alignment.search import INFINITY, _add_costs, _search
 from reviews.sentences import split_sentences
@@ -36,11 +37,16 @@ def sentence_units(text: str, lang: str, common_words: frozenset = frozenset()) 
 
 
 def _features(sentence: str, lang: str, common_words: frozenset) -> Paragraph:
+    # The hand-written lexicon's concepts only, not the learned lexicon's: that one is
+    # loaded per process, and the sentence marks and omission checks of a row must not
+    # depend on which process computed them.
     if lang == "ko":
         features = korean_paragraph(sentence)
+        concepts = features.terms
     else:
         features = english_paragraph(sentence, common_words)
-    return features._replace(sentences=0)
+        concepts = rendered_keys(features.terms)
+    return features._replace(sentences=0, concepts=concepts)
 
 
 def soft_cost(unit_cost, a: int, b: int, c: int, d: int) -> float:

@@ -19,6 +19,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reviews.alignment import align
+from reviews.alignment.learning import learn
+from reviews.alignment.lexicon import use_learned
 from reviews.alignment.sentences import align_sentences
 from reviews.sentences import split_sentences
 
@@ -179,6 +181,16 @@ def score_sentences(articles) -> dict | None:
     }
 
 
+def gold_pairs(articles) -> list[tuple[str, str]]:
+    """The (Korean, English) texts of the gold 1-1 links: what the desk would have approved."""
+    return [
+        (article["ko_paragraphs"][ko[0]], article["en_paragraphs"][en[0]])
+        for article in articles
+        for ko, en in article["gold"]
+        if len(ko) == 1 and len(en) == 1
+    ]
+
+
 def read_articles(path: Path) -> list[dict]:
     """The articles of a JSON-lines file; CommandError if it is missing or malformed."""
     try:
@@ -235,10 +247,34 @@ class Command(BaseCommand):
             action="store_true",
             help="also score the sentence aligner where the file carries line ids",
         )
+        parser.add_argument(
+            "--learn-from",
+            type=Path,
+            metavar="OTHER_FILE",
+            help="learn a lexicon from this other file's gold 1-1 links (in memory, as if the"
+            " desk had approved them) and align with it; never the file being scored",
+        )
 
     def handle(self, *args, **options):
         articles = read_articles(options["file"])
-        result = score(articles)
+        write = self.stdout.write
+        learn_from = options["learn_from"]
+        if learn_from is not None:
+            if learn_from.resolve() == options["file"].resolve():
+                raise CommandError("--learn-from must name another file than the one scored")
+            lexicon = learn(gold_pairs(read_articles(learn_from)))
+            entries = sum(map(len, lexicon.values()))
+            words = len(lexicon)
+            write(f"learned {entries} associations of {words} Korean words from {learn_from}")
+            use_learned(lexicon, version="align_eval")
+        try:
+            result = score(articles)
+            self._report(result, articles, options)
+        finally:
+            if learn_from is not None:
+                use_learned({})
+
+    def _report(self, result, articles, options):
         write = self.stdout.write
         write(f"precision {result['precision']:.3f}")
         write(f"recall    {result['recall']:.3f}")
