@@ -80,8 +80,14 @@ def grid_context(request, document, glossary=None):
     """What every row needs, worked out once per document rather than once per row.
     `glossary` is term_matcher()'s, when the caller has it already."""
     user = request.user
+    may_align = workflow.can(user, "align", document)
+    aligning = document.stage == Stage.ALIGNING
     return {
         "document": document,
+        # Asked by each row several times: worked out here once (the stage and `may` are in
+        # the row cache's key).
+        "aligning": aligning,
+        "pairing_cells": aligning and may_align,
         "low_confidence": LOW_CONFIDENCE,
         "glossary": glossary if glossary is not None else term_matcher(),
         "may_save_directly": workflow.can(user, "save_directly", document),
@@ -92,10 +98,10 @@ def grid_context(request, document, glossary=None):
                 "decide",
                 "approve_paragraph",
                 "comment",
-                "align",
                 "dismiss_finding",
             )
-        },
+        }
+        | {"align": may_align},
     }
 
 
@@ -104,9 +110,12 @@ def rows_of(document):
     open threads (with their authors and reply counts) and its comment counts, in three
     queries whatever the number of rows.
 
-    The proposals and threads are read by the document, not prefetched by the rows' ids: a
-    prefetch sends the 400 ids of a long document as 400 parameters, twice, and building and
-    binding those was a sixth of the page's CPU when every row came from the row cache. The
+    Nothing is prefetched: a prefetch's query is built and bound with one parameter per row,
+    twice, which for a long document was a sixth of the page's CPU with every row from the row
+    cache. The open threads are read by their document (a comment is always on its
+    paragraph's document: reviews.comments.add_comment); the proposals, which have no
+    document of their own, by the rows' ids, once, which keeps the database's work to this
+    document's open proposals (joined by document, PostgreSQL reads every open proposal). The
     rows' uploaded text and change list are not read: the page shows neither."""
     threads = Q(comments__reply_to=None)
     # FETCH_PEERS: a relation the template reaches lazily loads for all rows in one query.
@@ -126,13 +135,15 @@ def rows_of(document):
         paragraph.open_proposals, paragraph.open_threads = [], []
         by_pk[paragraph.pk] = paragraph
     proposals = (
-        Revision.objects.filter(state=Revision.State.PROPOSED, paragraph__document=document)
+        Revision.objects.filter(state=Revision.State.PROPOSED, paragraph_id__in=list(by_pk))
         .select_related("author")
         .order_by("pk")
     )
     # The margin's cards: each open thread with its author and its number of replies.
     open_threads = (
-        Comment.objects.filter(paragraph__document=document, reply_to=None, resolved_at=None)
+        Comment.objects.filter(
+            document=document, paragraph__isnull=False, reply_to=None, resolved_at=None
+        )
         .select_related("author")
         .annotate(reply_count=Count("replies"))
         .order_by("pk")
