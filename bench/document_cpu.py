@@ -95,7 +95,6 @@ def main():
         from django.test import Client
 
         from bench.seed import seed
-
         from reviews.models import Document
 
         call_command("migrate", verbosity=0)
