@@ -13,7 +13,9 @@ and the 400-row page through Django's test client as the bench editor:
     BENCH_PROFILE=1 .venv/bin/python bench/document_cpu.py   # also a cProfile profile
 
 BENCH_SERVER (default postgres://postgres@127.0.0.1:5432) names the server; the scratch
-database is BENCH_SCRATCH, by default wb_document_cpu_<pid>.
+database is BENCH_SCRATCH, by default wb_document_cpu_<pid>. With BENCH_KEEP=1 it is kept
+after the run and reused, unseeded again, by the next run that names it: comparing two
+versions of the code on the very same rows, run after run.
 """
 
 import os
@@ -34,13 +36,32 @@ os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="wb-static-"))
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-any-deployment-0123456789")
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+KEEP = bool(os.environ.get("BENCH_KEEP"))
+TITLES = {40: "Bench: document page, 40 rows", 400: "Bench: document page, 400 rows"}
 
 
-def admin(sql):
+def admin(sql, *params):
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(sql)
+        return connection.execute(sql, params).fetchall() if params else connection.execute(sql)
+
+
+def scratch_exists():
+    return bool(admin("select 1 from pg_database where datname = %s", SCRATCH))
+
+
+def queries_of(client, url, cold):
+    """The queries of one request, the caches in `cold` cleared first."""
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name in cold:
+        caches[name].clear()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, secure=True)
+    return len(queries)
 
 
 def measure(client, url, runs, cold):
@@ -60,7 +81,9 @@ def measure(client, url, runs, cold):
 
 
 def main():
-    admin(f"create database {SCRATCH}")
+    reuse = KEEP and scratch_exists()
+    if not reuse:
+        admin(f"create database {SCRATCH}")
     try:
         import django
 
@@ -72,21 +95,29 @@ def main():
         from django.test import Client
 
         from bench.seed import seed
+        from reviews.models import Document
 
         call_command("migrate", verbosity=0)
         call_command("collectstatic", "--noinput", verbosity=0)
-        seeded = seed("S", progress=lambda *_: None)
+        if reuse:
+            pages = {rows: Document.objects.get(title=title).pk for rows, title in TITLES.items()}
+            editor = "bench-editor1"
+        else:
+            seeded = seed("S", progress=lambda *_: None)
+            pages, editor = {40: seeded.page_40, 400: seeded.page_400}, seeded.people["editor"]
         client = Client()
-        client.force_login(User.objects.get(username=seeded.people["editor"]))
+        client.force_login(User.objects.get(username=editor))
         print(f"{RUNS} requests each; CPU ms = mean process_time, wall ms = median")
-        print("| page | cache | CPU ms/request | wall ms (median) |")
-        print("|---|---|---:|---:|")
-        for rows, pk in ((40, seeded.page_40), (400, seeded.page_400)):
+        print(f"load average {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
+        print("| page | cache | CPU ms/request | wall ms (median) | queries |")
+        print("|---|---|---:|---:|---:|")
+        for rows, pk in pages.items():
             url = f"/documents/{pk}/"
             client.get(url, secure=True)  # templates compiled, connections open
             for label, cold in (("cold", ("rows", "pages")), ("rows", ("pages",)), ("warm", ())):
                 cpu, wall = measure(client, url, RUNS, cold)
-                print(f"| {rows} rows | {label} | {cpu:.1f} | {wall:.1f} |")
+                queries = queries_of(client, url, cold)
+                print(f"| {rows} rows | {label} | {cpu:.1f} | {wall:.1f} | {queries} |")
         for name in ("rows", "pages"):
             store = getattr(caches[name], "_cache", None)  # locmem: key -> pickled value
             if store is not None:
@@ -99,11 +130,12 @@ def main():
             import cProfile
             import pstats
 
-            for rows, pk, label, cold in (
-                (400, seeded.page_400, "cold", ("rows", "pages")),
-                (400, seeded.page_400, "rows", ("pages",)),
-                (40, seeded.page_40, "warm", ()),
+            for rows, label, cold in (
+                (400, "cold", ("rows", "pages")),
+                (400, "rows", ("pages",)),
+                (40, "warm", ()),
             ):
+                pk = pages[rows]
                 profiler = cProfile.Profile()
                 profiler.runcall(measure, client, f"/documents/{pk}/", 5, cold)
                 print(f"--- {rows} rows, {label}, 5 requests ---")
@@ -112,7 +144,8 @@ def main():
                 ).print_stats(70)
         connections.close_all()
     finally:
-        admin(f"drop database if exists {SCRATCH} with (force)")
+        if not KEEP:
+            admin(f"drop database if exists {SCRATCH} with (force)")
 
 
 if __name__ == "__main__":

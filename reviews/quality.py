@@ -6,12 +6,10 @@ score is points per 1,000 source words, and a document passes at or below the th
 Resolved threads still count: the score judges the translation as delivered, not as fixed.
 """
 
-import hashlib
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.core.cache import caches
-from django.db.models import F
+from django.db.models import F, Sum
 
 from reviews.diffing import EditRate, edit_rate, word_count
 from reviews.models import Comment, Document, Paragraph
@@ -49,26 +47,12 @@ def graded_threads(documents):
     )
 
 
-def source_words(sources):
-    """The Korean words of a document's paragraphs. Tokenising every row on each page view
-    was a sixth of the cached page's time, so the count is cached by the texts' hash: the same
-    texts always count the same, so the entry never goes stale."""
-    sources = list(sources)
-    digest = hashlib.blake2b("\x00".join(sources).encode(), digest_size=20).hexdigest()
-    key = f"words:{len(sources)}:{digest}"
-    words = caches["rows"].get(key)
+def document_score(document, words=None):
+    """`words`: the Korean words of its rows, when the caller has the rows already (one query
+    fewer). Rows keep their count (Paragraph.source_words, worked out from the Korean on every
+    write), so a page view never tokenises the text."""
     if words is None:
-        words = sum(word_count(source) for source in sources)
-        caches["rows"].set(key, words)
-    return words
-
-
-def document_score(document, sources=None):
-    """`sources`: the paragraphs' Korean when the caller has the rows already (one query
-    fewer)."""
-    if sources is None:
-        sources = document.paragraphs.order_by("position").values_list("source", flat=True)
-    words = source_words(sources)
+        words = document.paragraphs.aggregate(words=Sum("source_words", default=0))["words"]
     # One query for the grades; the counts by severity and by category all come from it.
     grades = list(graded_threads([document]).values_list("category", "severity"))
     errors = Counter(severity for _, severity in grades)

@@ -219,7 +219,7 @@ def queries_for_document_page(client, people, rows):
         response = client.get(document.get_absolute_url())
     html = response.content.decode()
     assert html.count('class="proposal"') == 2 * rows
-    # The bulk bar counts each author's proposals from the rows' prefetch.
+    # The bulk bar counts each author's proposals from the rows' proposals.
     assert f"<strong>Mina Seo</strong>: {rows} open proposals" in html
     assert f"<strong>Daniel Park</strong>: {rows} open proposals" in html
     assert html.index("<strong>Daniel Park</strong>:") < html.index("<strong>Mina Seo</strong>:")
@@ -231,9 +231,10 @@ def test_document_page_query_count_does_not_grow_with_rows_and_proposals(client,
     large = queries_for_document_page(client, people, 40)
     # 13: the glossary version for the term marks and the one-a-day reader record joined the
     # page; neither grows with the rows. The open threads of every row, with their authors and
-    # reply counts, for the margin's cards and the quotes' marks, are one prefetch; the quality
+    # reply counts, for the margin's cards and the quotes' marks, are one query; the quality
     # score's word count no longer fetches the Korean again; the progress bar and the approval
     # check share one count query (reviews.progress), and the person's profile comes with the
     # user (reviews.backends); each author's open proposals are counted from the rows'
-    # prefetch. Served from the row cache, the rows cost no further query.
+    # proposals (reviews.views.grid.rows_of). Served from the row cache, the rows cost no
+    # further query.
     assert small == large <= 13, (small, large)

@@ -10,15 +10,18 @@ import re
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews import editing, findings, glossary, pairing, preferences, workflow
 from reviews.comments import add_comment, mark_addressed, set_resolved
+from reviews.glossary_marks import term_matcher
 from reviews.models import Paragraph, Revision
 from reviews.row_cache import TOKEN_PLACEHOLDER, PageRows
-from tests.conftest import ENGLISH, csrf_tokens, new_document
+from tests.conftest import ENGLISH, KOREAN, csrf_tokens, new_document
 
 NONCE = re.compile(r'nonce="[^"]+"')
 MASKED = re.compile(r"\b[A-Za-z0-9]{64}\b")  # a masked CSRF token (also in hx-headers)
@@ -359,3 +362,89 @@ def test_row_url_is_reverse_filled_in():
         ("history", (123456, 654321)),
     ]:
         assert row_url(name, *args) == reverse(name, args=args)
+
+
+def busy_document(people, count):
+    """A document in review of `count` rows with all a row can show: open proposals (whose
+    text needs escaping), graded threads quoting the English with replies, threads quoting
+    the Korean, resolved threads, the checks' findings (the third row of every four has a
+    wrong number) and a dismissed one."""
+    source = [KOREAN[i % 4] for i in range(count)]
+    target = [WRONG[i % 4] for i in range(count)]
+    document = new_document(
+        people, stage_actions=("confirm_pairing", "submit_for_review"), source=source, target=target
+    )
+    for i, row in enumerate(rows(document)):
+        if i % 3 == 0:
+            editing.save_edit(people.translator, row.pk, row.text + " <b>&amp;</b>", 1)
+        if i % 4 == 1:
+            quote = row.text.split()[1]
+            graded = {"category": "style", "severity": "minor", "quote_side": "target"}
+            thread = add_comment(
+                people.editor, document, "Check <this>.", paragraph=row, quote=quote, **graded
+            )
+            add_comment(people.translator, document, "Done.", reply_to=thread)
+        if i % 4 == 2:
+            quote = row.source.split()[0]
+            add_comment(
+                people.editor,
+                document,
+                "The Korean.",
+                paragraph=row,
+                quote=quote,
+                quote_side="source",
+            )
+        if i % 8 == 3:
+            old = add_comment(people.editor, document, "Old.", paragraph=row)
+            set_resolved(people.editor, old, True)
+    third = rows(document)[2]
+    findings.dismiss(people.editor, document, third.pk, third.findings[0]["key"], "Right.")
+    return document
+
+
+def counted(client, document):
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, document)
+    return len(queries), html
+
+
+def test_the_page_s_queries_do_not_grow_with_rows_fresh_or_from_cached_rows(editor, people):
+    term_matcher()  # the glossary's terms are kept per process: loaded once
+    seen = []
+    for count in (4, 24):
+        document = busy_document(people, count)
+        caches["rows"].clear()
+        fresh, html = counted(editor, document)
+        assert html.count('class="proposal"') == len(range(0, count, 3))
+        assert "quote-mark" in html and "finding-mark" in html and "Dismissed by" in html
+        cached, again = counted(editor, document)
+        assert normalised(again) == normalised(html)
+        seen.append((fresh, cached))
+    # Rendering rows asks nothing the page did not load; rows from the cache save no query.
+    assert seen[0] == seen[1] and seen[0][0] == seen[0][1], seen
+
+
+@pytest.mark.parametrize("stage", ["aligning", "reviewing"])
+def test_a_busy_page_from_cached_rows_is_byte_for_byte_the_page_rendered_fresh(
+    people, monkeypatch, stage
+):
+    if stage == "aligning":  # the pairing's cells and flags, as the manager sees them
+        document = new_document(people, stage_actions=(), target=[*WRONG, "Added."])
+    else:
+        document = busy_document(people, 12)
+    real = PageRows.html
+
+    def render_fails(context):
+        raise AssertionError("a row was rendered although it was cached")
+
+    def from_the_cache(self, paragraph, context, render):
+        return real(self, paragraph, context, render_fails)
+
+    for person in (people.editor, people.translator, people.manager):
+        client = Client()
+        client.force_login(person)
+        page(client, document)  # every row stored
+        with monkeypatch.context() as patch:
+            patch.setattr(PageRows, "html", from_the_cache)
+            served = page(client, document)
+        assert normalised(served) == normalised(fresh_page(client, document, monkeypatch))

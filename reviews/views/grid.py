@@ -3,7 +3,7 @@
 from collections import Counter
 
 from django.contrib import messages
-from django.db.models import FETCH_PEERS, Count, Max, Prefetch, Q
+from django.db.models import FETCH_PEERS, Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -50,7 +50,7 @@ def document_context(request, document, *, glossary=None, **extra):
         "export_formats": FORMAT_LABELS.items(),
         "role": document.role_of(request.user),
         "open_by_author": open_proposals_by_author(paragraphs),
-        "score": document_score(document, sources=[row.source for row in paragraphs]),
+        "score": document_score(document, words=sum(row.source_words for row in paragraphs)),
         "may_assign": workflow.can(request.user, "assign", document),
         "may_credit": workflow.can(request.user, "credit", document),
         "translators": people_in(Role.TRANSLATOR),
@@ -80,8 +80,14 @@ def grid_context(request, document, glossary=None):
     """What every row needs, worked out once per document rather than once per row.
     `glossary` is term_matcher()'s, when the caller has it already."""
     user = request.user
+    may_align = workflow.can(user, "align", document)
+    aligning = document.stage == Stage.ALIGNING
     return {
         "document": document,
+        # Asked by each row several times: worked out here once (the stage and `may` are in
+        # the row cache's key).
+        "aligning": aligning,
+        "pairing_cells": aligning and may_align,
         "low_confidence": LOW_CONFIDENCE,
         "glossary": glossary if glossary is not None else term_matcher(),
         "may_save_directly": workflow.can(user, "save_directly", document),
@@ -92,37 +98,31 @@ def grid_context(request, document, glossary=None):
                 "decide",
                 "approve_paragraph",
                 "comment",
-                "align",
                 "dismiss_finding",
             )
-        },
+        }
+        | {"align": may_align},
     }
 
 
 def rows_of(document):
-    open_proposals = Prefetch(
-        "revisions",
-        queryset=Revision.objects.filter(state=Revision.State.PROPOSED)
-        .select_related("author")
-        .order_by("pk"),
-        to_attr="open_proposals",
-    )
-    # The margin's cards: each open thread with its author and its number of replies, for all
-    # rows in one query.
-    open_threads = Prefetch(
-        "comments",
-        queryset=Comment.objects.filter(reply_to=None, resolved_at=None)
-        .select_related("author")
-        .annotate(reply_count=Count("replies"))
-        .order_by("pk"),
-        to_attr="open_threads",
-    )
+    """The document's rows in order, each with its open proposals (with their authors), its
+    open threads (with their authors and reply counts) and its comment counts, in three
+    queries whatever the number of rows.
+
+    Nothing is prefetched: a prefetch's query is built and bound with one parameter per row,
+    twice, which for a long document was a sixth of the page's CPU with every row from the row
+    cache. The open threads are read by their document (a comment is always on its
+    paragraph's document: reviews.comments.add_comment); the proposals, which have no
+    document of their own, by the rows' ids, once, which keeps the database's work to this
+    document's open proposals (joined by document, PostgreSQL reads every open proposal). The
+    rows' uploaded text and change list are not read: the page shows neither."""
     threads = Q(comments__reply_to=None)
     # FETCH_PEERS: a relation the template reaches lazily loads for all rows in one query.
-    return (
+    paragraphs = list(
         document.paragraphs.order_by("position")
+        .defer("original_text", "changes")
         .fetch_mode(FETCH_PEERS)
-        .prefetch_related(open_proposals, open_threads)
         .annotate(
             thread_count=Count("comments", filter=threads),
             unresolved_count=Count("comments", filter=threads & Q(comments__resolved_at=None)),
@@ -130,6 +130,30 @@ def rows_of(document):
             latest_comment=Max("comments__pk"),
         )
     )
+    by_pk = {}
+    for paragraph in paragraphs:
+        paragraph.open_proposals, paragraph.open_threads = [], []
+        by_pk[paragraph.pk] = paragraph
+    proposals = (
+        Revision.objects.filter(state=Revision.State.PROPOSED, paragraph_id__in=list(by_pk))
+        .select_related("author")
+        .order_by("pk")
+    )
+    # The margin's cards: each open thread with its author and its number of replies.
+    open_threads = (
+        Comment.objects.filter(
+            document=document, paragraph__isnull=False, reply_to=None, resolved_at=None
+        )
+        .select_related("author")
+        .annotate(reply_count=Count("replies"))
+        .order_by("pk")
+    )
+    for attribute, related in (("open_proposals", proposals), ("open_threads", open_threads)):
+        for item in related:
+            paragraph = by_pk[item.paragraph_id]
+            item.paragraph = paragraph  # as a prefetch would: no query to reach the row
+            getattr(paragraph, attribute).append(item)
+    return paragraphs
 
 
 def row_of(document, paragraph_pk):
