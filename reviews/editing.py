@@ -224,6 +224,7 @@ def locked_proposal(revision_id, document_id=None):
         revisions = revisions.filter(paragraph__document_id=document_id)
     revision = revisions.get(pk=revision_id)
     paragraph = locked_paragraph(revision.paragraph_id)
+    revision.paragraph = paragraph
     if revision.state != Revision.State.PROPOSED:
         raise EditRefused(f"This proposal was already {revision.get_state_display().lower()}.")
     return revision, paragraph

@@ -3,9 +3,10 @@
 from collections import Counter
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db.models import FETCH_PEERS, Count, Max, Prefetch, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
@@ -14,7 +15,7 @@ from reviews.exporting import FORMAT_LABELS
 from reviews.forms import people_in
 from reviews.glossary_marks import term_matcher
 from reviews.importing import LOW_CONFIDENCE
-from reviews.models import Comment, Priority, Revision, Role, Stage, display_name
+from reviews.models import Comment, Paragraph, Priority, Revision, Role, Stage, display_name
 from reviews.page_cache import cacheable_request, cached_page
 from reviews.pairing import undo_stack
 from reviews.progress import document_counts
@@ -132,20 +133,31 @@ def rows_of(document):
     )
 
 
-def row_of(document, paragraph_pk):
+# Plain SQL on purpose, as in reviews/progress.py: compiling the ORM's form of these three
+# small queries cost about 3 ms of CPU per re-rendered row (bench/fixed_cost.py), more than
+# running them; these take a fraction of that. The same SQL runs on PostgreSQL and SQLite.
+ROW_SQL = "SELECT * FROM reviews_paragraph WHERE id = %s AND document_id = %s"
+PROPOSALS_SQL = "SELECT * FROM reviews_revision WHERE paragraph_id = %s AND state = %s ORDER BY id"
+COMMENTS_SQL = "SELECT * FROM reviews_comment WHERE paragraph_id = %s ORDER BY id"
+
+
+def row_of(document, paragraph_pk, viewer=None, paragraph=None):
     """One row of the document with what rows_of gives each row (its open proposals, its open
-    threads with their reply counts, its comment counts and latest comment), in three plain
-    queries: for one row, building and compiling rows_of's annotated, prefetched query costs
-    several times more CPU than these (bench/fixed_cost.py). Http404 for a row of another
-    document. Replies are on their thread's paragraph (reviews.comments.add_comment), so the
-    row's comments are its threads and their replies."""
-    paragraph = get_object_or_404(document.paragraphs, pk=paragraph_pk)
-    paragraph.open_proposals = list(
-        paragraph.revisions.filter(state=Revision.State.PROPOSED)
-        .select_related("author")
-        .order_by("pk")
-    )
-    comments = list(paragraph.comments.select_related("author").order_by("pk"))
+    threads with their reply counts, its comment counts and latest comment). Http404 for a
+    row of another document. `paragraph`, when given, is the row as a write just left it
+    (locked and written in its transaction), so it is not read again. Replies are on their
+    thread's paragraph (reviews.comments.add_comment), so the row's comments are its threads
+    and their replies. Authors are nearly always the document's translator or editor or
+    `viewer`: those are taken as the request has them, anyone else is read in one query."""
+    if paragraph is None:
+        paragraph = next(iter(Paragraph.objects.raw(ROW_SQL, [paragraph_pk, document.pk])), None)
+        if paragraph is None:
+            raise Http404("No such paragraph in this document")
+    paragraph.document = document
+    proposed = Revision.State.PROPOSED.value
+    paragraph.open_proposals = list(Revision.objects.raw(PROPOSALS_SQL, [paragraph.pk, proposed]))
+    comments = list(Comment.objects.raw(COMMENTS_SQL, [paragraph.pk]))
+    with_authors([*paragraph.open_proposals, *comments], document, viewer)
     threads = [comment for comment in comments if comment.reply_to_id is None]
     replies = Counter(comment.reply_to_id for comment in comments if comment.reply_to_id)
     paragraph.open_threads = [thread for thread in threads if thread.resolved_at is None]
@@ -157,11 +169,24 @@ def row_of(document, paragraph_pk):
     return paragraph
 
 
-def row_response(request, document, paragraph_pk, *, announcement=None, **extra):
+def with_authors(items, document, viewer=None):
+    """Set each item's author (revisions, comments) from the people the request already has
+    (the document's translator and editor, `viewer`), reading any others in one query."""
+    people = (document.translator, document.editor, viewer)
+    known = {person.pk: person for person in people if person is not None and person.pk}
+    missing = {item.author_id for item in items} - known.keys()
+    if missing:
+        known |= get_user_model().objects.in_bulk(missing)
+    for item in items:
+        item.author = known[item.author_id]
+
+
+def row_response(request, document, paragraph_pk, *, announcement=None, paragraph=None, **extra):
     """The re-rendered row, plus the progress bar swapped out of band. `announcement` is what
     a screen reader says ("{number}" is the row's number); a refusal or a conflict is said at
-    once instead, and a notice is said when nothing else is."""
-    paragraph = row_of(document, paragraph_pk)
+    once instead, and a notice is said when nothing else is. `paragraph` is the row as the
+    write just left it, when there was one (see row_of)."""
+    paragraph = row_of(document, paragraph_pk, request.user, paragraph)
     undo = extra.get("undo")
     if undo and "version" not in undo:
         # After a decision: the version the row is shown at, read with the row itself.
@@ -190,12 +215,13 @@ def row_outcome(
     tone=None,
     undo=None,
     announcement=None,
+    paragraph=None,
 ):
     """After an action on a row: the row itself for htmx, else the page with a message.
     A notice reads as success unless its `tone` is "neutral" (a rejection is no failure, and
     no success either). `undo` ({"revision"}, with "version" unless it is the row's as
     re-rendered) puts an Undo button in the notice; without htmx the page after the redirect
-    shows it in the row (the `undo` query)."""
+    shows it in the row (the `undo` query). `paragraph`: the row as a write left it."""
     if request.htmx:
         return row_response(
             request,
@@ -206,6 +232,7 @@ def row_outcome(
             notice_tone=tone,
             undo=undo,
             announcement=announcement,
+            paragraph=paragraph,
         )
     if error:
         messages.error(request, error)

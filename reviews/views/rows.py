@@ -62,7 +62,10 @@ def edit_paragraph(request, pk, paragraph_pk):
         said = "Paragraph {number} saved and accepted." if accept else "Paragraph {number} saved."
     if notice:
         said = f"{said} {notice}"
-    return row_outcome(request, document, paragraph.pk, notice=notice, announcement=said)
+    # The row as the save left it (locked, then written): not read again.
+    return row_outcome(
+        request, document, paragraph.pk, notice=notice, announcement=said, paragraph=paragraph
+    )
 
 
 def conflict_response(request, document, paragraph, conflict):
@@ -124,17 +127,15 @@ def decide(request, pk, revision_pk, decision):
         return row_outcome(request, document, paragraph_pk, error=str(refused))
     said = DECISIONS_SAID[decision]
     paragraph_pk = decided.paragraph_id
+    # The row as the decision left it, locked in its transaction: not read again.
+    row = {"announcement": said, "paragraph": decided.paragraph}
     if decision == "withdraw":
-        return row_outcome(
-            request, document, paragraph_pk, notice=done, tone=tone, announcement=said
-        )
+        return row_outcome(request, document, paragraph_pk, notice=done, tone=tone, **row)
     if decided.note and decision == "reject":
         done = f"Rejected: “{decided.note}”."
     # The version the Undo form carries is the row's as re-rendered (reviews.views.grid).
     undo = {"revision": decided}
-    return row_outcome(
-        request, document, paragraph_pk, notice=done, tone=tone, undo=undo, announcement=said
-    )
+    return row_outcome(request, document, paragraph_pk, notice=done, tone=tone, undo=undo, **row)
 
 
 @require_POST
