@@ -3,9 +3,8 @@
 from collections import Counter
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.db.models import FETCH_PEERS, Count, Max, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -15,14 +14,15 @@ from reviews.exporting import FORMAT_LABELS
 from reviews.forms import people_in
 from reviews.glossary_marks import term_matcher
 from reviews.importing import LOW_CONFIDENCE
-from reviews.models import Comment, Paragraph, Priority, Revision, Role, Stage, display_name
+from reviews.models import Comment, Priority, Revision, Role, Stage, display_name
 from reviews.page_cache import cacheable_request, cached_page
 from reviews.pairing import undo_stack
 from reviews.progress import document_counts
 from reviews.quality import document_score
 from reviews.row_cache import PageRows, row_viewer
+from reviews.views.access import paragraph_or_404
 from reviews.views.announce import announce
-from reviews.views.comments import thread_context
+from reviews.views.comments import thread_context, with_people
 from reviews.views.stage import progress_context, stage_fragments
 
 
@@ -133,10 +133,9 @@ def rows_of(document):
     )
 
 
-# Plain SQL on purpose, as in reviews/progress.py: compiling the ORM's form of these three
+# Plain SQL on purpose, as in reviews/progress.py: compiling the ORM's form of the row's three
 # small queries cost about 3 ms of CPU per re-rendered row (bench/fixed_cost.py), more than
-# running them; these take a fraction of that. The same SQL runs on PostgreSQL and SQLite.
-ROW_SQL = "SELECT * FROM reviews_paragraph WHERE id = %s AND document_id = %s"
+# running them. The same SQL runs on PostgreSQL and SQLite. (The row itself: paragraph_or_404.)
 PROPOSALS_SQL = "SELECT * FROM reviews_revision WHERE paragraph_id = %s AND state = %s ORDER BY id"
 COMMENTS_SQL = "SELECT * FROM reviews_comment WHERE paragraph_id = %s ORDER BY id"
 
@@ -150,14 +149,12 @@ def row_of(document, paragraph_pk, viewer=None, paragraph=None):
     and their replies. Authors are nearly always the document's translator or editor or
     `viewer`: those are taken as the request has them, anyone else is read in one query."""
     if paragraph is None:
-        paragraph = next(iter(Paragraph.objects.raw(ROW_SQL, [paragraph_pk, document.pk])), None)
-        if paragraph is None:
-            raise Http404("No such paragraph in this document")
+        paragraph = paragraph_or_404(document, paragraph_pk)
     paragraph.document = document
     proposed = Revision.State.PROPOSED.value
     paragraph.open_proposals = list(Revision.objects.raw(PROPOSALS_SQL, [paragraph.pk, proposed]))
     comments = list(Comment.objects.raw(COMMENTS_SQL, [paragraph.pk]))
-    with_authors([*paragraph.open_proposals, *comments], document, viewer)
+    with_people([*paragraph.open_proposals, *comments], document, viewer)
     threads = [comment for comment in comments if comment.reply_to_id is None]
     replies = Counter(comment.reply_to_id for comment in comments if comment.reply_to_id)
     paragraph.open_threads = [thread for thread in threads if thread.resolved_at is None]
@@ -167,18 +164,6 @@ def row_of(document, paragraph_pk, viewer=None, paragraph=None):
     paragraph.unresolved_count = len(paragraph.open_threads)
     paragraph.latest_comment = comments[-1].pk if comments else None
     return paragraph
-
-
-def with_authors(items, document, viewer=None):
-    """Set each item's author (revisions, comments) from the people the request already has
-    (the document's translator and editor, `viewer`), reading any others in one query."""
-    people = (document.translator, document.editor, viewer)
-    known = {person.pk: person for person in people if person is not None and person.pk}
-    missing = {item.author_id for item in items} - known.keys()
-    if missing:
-        known |= get_user_model().objects.in_bulk(missing)
-    for item in items:
-        item.author = known[item.author_id]
 
 
 def row_response(request, document, paragraph_pk, *, announcement=None, paragraph=None, **extra):
