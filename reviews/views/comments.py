@@ -117,11 +117,13 @@ def on_document_page(request, document):
     return current.path == document.get_absolute_url()
 
 
-def thread_response(request, document, paragraph, *, announcement="", stage=True, **extra):
-    """The thread panel; on the document page also the row's comment count, the row's texts
-    and, unless `stage` is False (nothing they show changed), the stage buttons and the
-    progress out of band (a critical comment holds approval back). A screen reader hears
-    `announcement`, or a refusal at once."""
+def thread_response(
+    request, document, paragraph, *, announcement="", stage=True, texts=True, **extra
+):
+    """The thread panel; on the document page also, out of band, the row's comment count,
+    the row's texts (unless `texts` is False: no quote mark changed) and the stage buttons
+    and the progress (unless `stage` is False: nothing they show changed; a critical comment
+    holds approval back). A screen reader hears `announcement`, or a refusal at once."""
     on_page = on_document_page(request, document)
     context = thread_context(request, document, paragraph, on_document_page=on_page, **extra)
     html = render_to_string("reviews/comments.html#threads", context, request)
@@ -130,7 +132,8 @@ def thread_response(request, document, paragraph, *, announcement="", stage=True
             html += render_to_string(
                 "reviews/comments.html#count", {**context, "oob": True}, request
             )
-            html += row_text_fragments(request, document, paragraph, context["threads"])
+            if texts:
+                html += row_text_fragments(request, document, paragraph, context["threads"])
         if stage:
             html += stage_fragments(request, document)
     if extra.get("error"):
@@ -222,8 +225,8 @@ def comments(request, pk, paragraph_pk=None):
                 "chosen_severity": request.POST.get("severity", ""),
             }
         if request.htmx:
-            # Nothing was written: the stage buttons and the progress stay as they are.
-            return thread_response(request, document, paragraph, stage=False, **kept)
+            # Nothing was written: the texts, the stage buttons and the progress stay as they are.
+            return thread_response(request, document, paragraph, stage=False, texts=False, **kept)
         context = thread_context(request, document, paragraph, **kept)
         return TemplateResponse(request, "reviews/comments.html", context)
     if request.htmx:
@@ -231,9 +234,18 @@ def comments(request, pk, paragraph_pk=None):
         if reply_to is None:
             said = f"Comment added to {where(paragraph)}."
         # Of comments, the stage buttons count only unresolved critical threads (a reply is no
-        # thread); the progress bar counts none.
-        critical = comment.reply_to_id is None and comment.severity == Comment.Severity.CRITICAL
-        return thread_response(request, document, paragraph, announcement=said, stage=critical)
+        # thread) and the progress bar none. A new thread is the row's last (threads number by
+        # age), so only its own quote, if it has one, adds a mark to the texts.
+        thread = comment.reply_to_id is None
+        critical = thread and comment.severity == Comment.Severity.CRITICAL
+        return thread_response(
+            request,
+            document,
+            paragraph,
+            announcement=said,
+            stage=critical,
+            texts=thread and bool(comment.quote),
+        )
     return back(document, paragraph)
 
 
