@@ -242,14 +242,17 @@ def save_edit(
     return revision
 
 
+LOCK_REVISION_SQL = "SELECT * FROM reviews_revision WHERE id = %s"
+OF_DOCUMENT_SQL = " AND paragraph_id IN (SELECT id FROM reviews_paragraph WHERE document_id = %s)"
+
+
 def locked_proposal(revision_id, document_id=None):
     """The revision and its paragraph, locked. With `document_id`, a revision of another
     document raises Revision.DoesNotExist (a view's 404)."""
-    # The author comes along (they are told of the decision); only the revision is locked.
-    revisions = Revision.objects.select_for_update(of=("self",)).select_related("author")
+    sql, params = LOCK_REVISION_SQL, [revision_id]
     if document_id is not None:
-        revisions = revisions.filter(paragraph__document_id=document_id)
-    revision = revisions.get(pk=revision_id)
+        sql, params = sql + OF_DOCUMENT_SQL, [revision_id, document_id]
+    revision = locked(Revision, sql, params)
     paragraph = locked_paragraph(revision.paragraph_id)
     revision.paragraph = paragraph
     if revision.state != Revision.State.PROPOSED:
@@ -288,7 +291,7 @@ def accept_proposal(user, revision_id, *, document_id=None):
     revision.save(update_fields=["state", "decided_by", "decided_at"])
     merge = Revision(
         paragraph=paragraph,
-        author=revision.author,
+        author_id=revision.author_id,
         author_role=revision.author_role,
         text=merged,
         base_version=paragraph.version,
@@ -347,6 +350,8 @@ def excerpt(text):
 
 def tell_author(event, revision):
     """The proposal's author hears of the decision (notify skips them when they decided)."""
+    if revision.author_id == event.actor_id:
+        return  # no one to tell, and no need to read the author
     notify(event, [revision.author], Notification.Reason.DECIDED)
 
 
