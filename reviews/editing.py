@@ -95,8 +95,15 @@ def normalise(text):
 # row locks (it takes one writer at a time), so there they are plain reads, as the ORM's
 # select_for_update is.
 LOCK_DOCUMENT_SQL = (
-    "SELECT * FROM reviews_document WHERE id = "
-    "(SELECT document_id FROM reviews_paragraph WHERE id = %s)"
+    "SELECT * FROM reviews_document"
+    " WHERE id = (SELECT document_id FROM reviews_paragraph WHERE id = %s)"
+)
+# A write locks the document by marking its activity (for the desk's queue order): the UPDATE
+# takes the no-key row lock the SELECT would, and spares the write's own touch afterwards
+# (Document.touch). A write refused after it rolls it back with the rest.
+TOUCH_DOCUMENT_SQL = (
+    "UPDATE reviews_document SET updated_at = %s"
+    " WHERE id = (SELECT document_id FROM reviews_paragraph WHERE id = %s)"
 )
 LOCK_PARAGRAPH_SQL = "SELECT * FROM reviews_paragraph WHERE id = %s"
 
@@ -104,28 +111,42 @@ LOCK_PARAGRAPH_SQL = "SELECT * FROM reviews_paragraph WHERE id = %s"
 def locked(model, sql, params, *, no_key=False):
     """The one row `sql` reads, locked where the database has row locks (a no-key lock with
     `no_key`); else model.DoesNotExist. Only inside a transaction, as select_for_update."""
-    if not connection.in_atomic_block:
-        raise TransactionManagementError("A row lock outside a transaction is no lock.")
     features = connection.features
     if features.has_select_for_update:
         no_key = no_key and features.has_select_for_no_key_update
         sql = f"{sql} FOR NO KEY UPDATE" if no_key else f"{sql} FOR UPDATE"
-    found = next(iter(model.objects.raw(sql, params)), None)
-    if found is None:
+    return one_row(model, sql, params)
+
+
+def one_row(model, sql, params):
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("A row lock outside a transaction is no lock.")
+    found = list(model.objects.raw(sql, params))
+    if not found:
         raise model.DoesNotExist(f"No {model._meta.model_name} matches the given query.")
-    return found
+    return found[0]
 
 
-def locked_paragraph(paragraph_id, document_id=None):
+def locked_paragraph(paragraph_id, document_id=None, *, touch=True):
     """The paragraph, locked, with its document locked first (always in that order). The
     document lock is what makes a stage change (approval) and an edit take turns; it is a
-    no-key lock, so it does not block the rows that point at the document. With
+    no-key lock, so it does not block the rows that point at the document. With `touch` (a
+    write that records an event) the document is locked by marking its activity. With
     `document_id`, a paragraph of another document raises Document.DoesNotExist (a view's
     404) instead of being locked."""
-    sql, params = LOCK_DOCUMENT_SQL, [paragraph_id]
+    params = [paragraph_id]
+    if touch:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        sql, params = TOUCH_DOCUMENT_SQL, [now, paragraph_id]
+    else:
+        sql = LOCK_DOCUMENT_SQL
     if document_id is not None:
-        sql, params = f"{sql} AND id = %s", [paragraph_id, document_id]
-    document = locked(Document, sql, params, no_key=True)
+        sql, params = f"{sql} AND id = %s", [*params, document_id]
+    if touch:
+        document = one_row(Document, f"{sql} RETURNING *", params)
+        document.touched = True
+    else:
+        document = locked(Document, sql, params, no_key=True)
     paragraph = locked(Paragraph, LOCK_PARAGRAPH_SQL, [paragraph_id])
     paragraph.document = document
     return paragraph
@@ -400,7 +421,8 @@ def restore_revision(user, revision, version, *, accept=False):
 
 @transaction.atomic
 def approve_paragraph(user, paragraph_id):
-    paragraph = locked_paragraph(paragraph_id)
+    # Not touched by the lock: approving an approved row records nothing.
+    paragraph = locked_paragraph(paragraph_id, touch=False)
     require(user, "approve_paragraph", paragraph.document)
     if paragraph.revisions.filter(state=Revision.State.PROPOSED).exists():
         raise EditRefused("Decide the open proposals of this paragraph before approving it.")

@@ -146,7 +146,10 @@ class Document(models.Model):
         )
 
     def touch(self):
-        """Mark activity on the document, for the desk's queue order."""
+        """Mark activity on the document, for the desk's queue order; not again when a write
+        locked it by marking it (reviews.editing.locked_paragraph)."""
+        if getattr(self, "touched", False):
+            return
         Document.objects.filter(pk=self.pk).update(updated_at=timezone.now())
 
     def people(self):
