@@ -81,7 +81,7 @@ def threads_of(document, paragraph, viewer=None):
 
 def thread_context(request, document, paragraph, **extra):
     threads = threads_of(document, paragraph, request.user)
-    addressed = addressed_ids([thread.pk for thread in threads], [document.pk])
+    addressed = addressed_ids([thread.pk for thread in threads], document.pk)
     for thread in threads:
         thread.may_resolve = may_resolve(request.user, thread, document)
         thread.addressed = thread.pk in addressed and thread.resolved_at is None
