@@ -15,7 +15,7 @@ from reviews import editing
 from reviews.comments import add_comment
 from reviews.findings import glossary_entries
 from reviews.glossary_marks import term_matcher
-from reviews.models import Comment, Paragraph, Revision
+from reviews.models import Comment, Document, Event, Paragraph, Revision
 from tests.conftest import new_document
 
 NONCE = re.compile(r'nonce="[^"]+"')
@@ -244,3 +244,26 @@ def test_rows_by_someone_else_read_their_author(client, people, reviewing):
     html = client.get(reverse("row", args=[reviewing.pk, row.pk]), headers=HTMX).content.decode()
     assert "Proposed by <strong>Jiwon Han</strong>" in html
     assert row_html(html, row.pk) == row_html(fresh_page(client, reviewing), row.pk)
+
+
+def test_a_write_marks_the_documents_activity_and_a_refused_one_does_not(people, reviewing):
+    """The lock that marks the activity (reviews.editing.locked_paragraph) is rolled back with
+    a refused write; approving an approved row records nothing and marks nothing."""
+    row = rows(reviewing)[0]
+
+    def activity():
+        return Document.objects.values_list("updated_at", flat=True).get(pk=reviewing.pk)
+
+    before = activity()
+    with pytest.raises(editing.EditRefused, match="Nothing changed"):
+        editing.save_edit(people.editor, row.pk, row.text, row.version)
+    assert activity() == before
+    editing.save_edit(people.editor, row.pk, row.text + " More.", row.version, accept=True)
+    saved = activity()
+    assert saved > before
+    editing.approve_paragraph(people.editor, row.pk)
+    approved = activity()
+    assert approved > saved
+    events = Event.objects.filter(document=reviewing).count()
+    editing.approve_paragraph(people.editor, row.pk)
+    assert (activity(), Event.objects.filter(document=reviewing).count()) == (approved, events)
