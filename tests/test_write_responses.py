@@ -126,29 +126,50 @@ def test_a_saved_proposal_sends_the_row_and_stage_a_fresh_page_shows(
     assert "1 of 4" not in page and "2 open proposals" in page
 
 
-def test_a_save_and_accept_sends_the_row_and_stage_a_fresh_page_shows(
+def test_a_save_and_accept_sends_the_row_a_fresh_page_shows_and_no_stage(
     editor, reviewing, django_assert_num_queries
 ):
     """As a proposal, and the checks: the document's rows and the glossary's version, the
-    row's text and findings in one update: 17 (19 before)."""
+    row's text and findings in one update; no counts, as the row was not approved, so the
+    stage buttons and the progress count what they counted: 16 (19 before)."""
     row = rows(reviewing)[1]  # the row with a thread: its card and count come along
+    before = fresh_page(editor, reviewing)
     url = reverse("edit", args=[reviewing.pk, row.pk])
     data = {"text": row.text + " Accepted.", "version": row.version, "accept": "1"}
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = post(editor, url, data)
     assert Paragraph.objects.get(pk=row.pk).version == row.version + 1
     html = response.content.decode()
     page = fresh_page(editor, reviewing)
     assert "Check the figure." in row_html(page, row.pk)
     assert row_html(html, row.pk) == row_html(page, row.pk)
-    assert stage_html(html) == stage_html(page)
+    assert 'id="progress"' not in html and 'id="transitions"' not in html
+    assert stage_html(page) == stage_html(before)
+
+
+def test_a_save_and_accept_on_an_approved_row_sends_the_stage_too(editor, people, reviewing):
+    row = rows(reviewing)[0]
+    editing.approve_paragraph(people.editor, row.pk)
+    before = fresh_page(editor, reviewing)
+    url = reverse("edit", args=[reviewing.pk, row.pk])
+    data = {"text": row.text + " Again.", "version": row.version, "accept": "1"}
+    html = post(editor, url, data).content.decode()
+    page = fresh_page(editor, reviewing)
+    assert row_html(html, row.pk).replace(element(html, r'<p class="notice'), "") == row_html(
+        page, row.pk
+    )
+    assert stage_html(html) == stage_html(page) != stage_html(before)
+    assert "0 of 4 paragraphs approved" in stage_html(page)[0]
 
 
 def test_an_accept_sends_the_row_and_stage_a_fresh_page_shows(
     editor, people, reviewing, django_assert_num_queries
 ):
-    """The save and accept's 17, and the proposal locked, its author read and told (the
-    decision is an update of the proposal, not a new revision): 20 (21 before)."""
+    """Session, person, groups, document; a savepoint, the proposal, the document (marking
+    its activity) and the row locked, the document's rows and the glossary's version for the
+    checks, the row's update, the decision's, the event, the author read and told, the
+    release; the row's proposals and comments, the glossary's version, the counts: 20 (21
+    before)."""
     row = rows(reviewing)[2]
     proposal = Revision.objects.get(paragraph=row, state=Revision.State.PROPOSED)
     url = reverse("decide", args=[reviewing.pk, proposal.pk, "accept"])

@@ -166,11 +166,14 @@ def row_of(document, paragraph_pk, viewer=None, paragraph=None):
     return paragraph
 
 
-def row_response(request, document, paragraph_pk, *, announcement=None, paragraph=None, **extra):
-    """The re-rendered row, plus the progress bar swapped out of band. `announcement` is what
-    a screen reader says ("{number}" is the row's number); a refusal or a conflict is said at
-    once instead, and a notice is said when nothing else is. `paragraph` is the row as the
-    write just left it, when there was one (see row_of)."""
+def row_response(
+    request, document, paragraph_pk, *, announcement=None, paragraph=None, stage=True, **extra
+):
+    """The re-rendered row, plus the progress bar and the stage buttons swapped out of band
+    (unless `stage` is False: the change left what they count as it was). `announcement` is
+    what a screen reader says ("{number}" is the row's number); a refusal or a conflict is
+    said at once instead, and a notice is said when nothing else is. `paragraph` is the row
+    as the write just left it, when there was one (see row_of)."""
     paragraph = row_of(document, paragraph_pk, request.user, paragraph)
     undo = extra.get("undo")
     if undo and "version" not in undo:
@@ -179,7 +182,7 @@ def row_response(request, document, paragraph_pk, *, announcement=None, paragrap
     context = {**grid_context(request, document), "paragraph": paragraph, **extra}
     row = render_to_string("reviews/document.html#row", context, request)
     # What a row change can change elsewhere: the progress bar and the stage buttons.
-    response = HttpResponse(row + stage_fragments(request, document))
+    response = HttpResponse(row + stage_fragments(request, document) if stage else row)
     refusal = extra.get("conflict") or extra.get("error")
     if refusal:
         return announce(response, f"Paragraph {paragraph.number}: {refusal}", urgent=True)
@@ -201,12 +204,14 @@ def row_outcome(
     undo=None,
     announcement=None,
     paragraph=None,
+    stage=True,
 ):
     """After an action on a row: the row itself for htmx, else the page with a message.
     A notice reads as success unless its `tone` is "neutral" (a rejection is no failure, and
     no success either). `undo` ({"revision"}, with "version" unless it is the row's as
     re-rendered) puts an Undo button in the notice; without htmx the page after the redirect
-    shows it in the row (the `undo` query). `paragraph`: the row as a write left it."""
+    shows it in the row (the `undo` query). `paragraph`: the row as a write left it; `stage`
+    False: the progress and the stage buttons are not sent (see row_response)."""
     if request.htmx:
         return row_response(
             request,
@@ -218,6 +223,7 @@ def row_outcome(
             undo=undo,
             announcement=announcement,
             paragraph=paragraph,
+            stage=stage,
         )
     if error:
         messages.error(request, error)

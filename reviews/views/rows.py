@@ -62,9 +62,19 @@ def edit_paragraph(request, pk, paragraph_pk):
         said = "Paragraph {number} saved and accepted." if accept else "Paragraph {number} saved."
     if notice:
         said = f"{said} {notice}"
+    # The stage buttons read the document's counts of rows, approved rows, open proposals and
+    # critical threads (reviews.workflow.refusal): a change accepted at once on a row that was
+    # not approved leaves all four as they were, so the buttons and the progress are as shown.
+    counted = revision.state == Revision.State.PROPOSED or revision.unapproved
     # The row as the save left it (locked, then written): not read again.
     return row_outcome(
-        request, document, paragraph.pk, notice=notice, announcement=said, paragraph=paragraph
+        request,
+        document,
+        paragraph.pk,
+        notice=notice,
+        announcement=said,
+        paragraph=paragraph,
+        stage=counted,
     )
 
 
