@@ -320,11 +320,26 @@ def test_the_htmx_post_returns_the_thread_and_the_count_out_of_band(client, peop
     assert "Check the figure" in html
     assert f'<span id="comment-count-{row.pk}" hx-swap-oob="true">' in html
     assert '<span class="count count-open">1 open comment</span>' in html
-    # The row's texts come along too, so a quote's mark appears or goes with its thread.
-    assert f'<div class="cell-text" id="target-text-{row.pk}" hx-swap-oob="true">' in html
-    assert f'<div class="cell-text" id="source-text-{row.pk}" hx-swap-oob="true">' in html
     comment = Comment.objects.get()
     assert (comment.paragraph, comment.category, comment.severity) == (row, "accuracy", "major")
+    # A thread quoting nothing marks nothing: the row's texts are not sent again; nor are the
+    # stage buttons and the progress, which count only critical threads.
+    texts = [
+        f'<div class="cell-text" id="{side}-text-{row.pk}" hx-swap-oob="true">'
+        for side in ("target", "source")
+    ]
+    assert not any(text in html for text in texts)
+    assert 'id="transitions"' not in html and 'id="progress"' not in html
+    # A quoting one: the texts come along, so its quote's mark appears with its thread.
+    response = client.post(
+        thread_url(document, row),
+        {"body": "This word", "quote": row.text.split()[0], "quote_side": "target"},
+        **HTMX,
+        HTTP_HX_CURRENT_URL=f"http://testserver{document.get_absolute_url()}#row-{row.pk}",
+    )
+    html = response.content.decode()
+    assert all(text in html for text in texts)
+    assert 'class="quote-mark"' in html
 
 
 def test_a_refused_htmx_post_keeps_the_draft_and_says_why(client, people, document):

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from reviews import workflow
-from reviews.models import Document
+from reviews.models import Document, Paragraph
 
 
 def document_for(request, pk, action="view"):
@@ -26,3 +26,17 @@ def number_or_404(value):
     if not re.fullmatch(r"[0-9]{1,18}", str(value)):
         raise Http404("Not an id")
     return int(value)
+
+
+# Plain SQL on purpose, as in reviews/progress.py: the ORM's form costs several times more CPU
+# to compile than to run, on every write that re-renders a row (bench/fixed_cost.py).
+PARAGRAPH_SQL = "SELECT * FROM reviews_paragraph WHERE id = %s AND document_id = %s"
+
+
+def paragraph_or_404(document, paragraph_pk):
+    """The row `paragraph_pk` of `document` (one the view got from document_for), else 404."""
+    found = next(iter(Paragraph.objects.raw(PARAGRAPH_SQL, [paragraph_pk, document.pk])), None)
+    if found is None:
+        raise Http404("No such paragraph in this document")
+    found.document = document
+    return found

@@ -3,8 +3,8 @@
 from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -24,24 +24,64 @@ from reviews.comments import (
     set_resolved,
 )
 from reviews.models import Comment, Stage
-from reviews.views.access import document_for, number_or_404
+from reviews.views.access import document_for, number_or_404, paragraph_or_404
 from reviews.views.announce import announce
 from reviews.views.stage import stage_fragments
 
+# Plain SQL on purpose, as in reviews/progress.py: the ORM's form (threads with their people,
+# replies prefetched with theirs) cost more CPU to compile than to run, on every comment posted
+# (bench/fixed_cost.py). The threads on `paragraph` (or on the document) and every reply to
+# them, oldest first; the same on PostgreSQL and SQLite.
+THREADS_SQL = """
+SELECT * FROM reviews_comment
+WHERE document_id = %(document)s AND (
+  (reply_to_id IS NULL AND {on})
+  OR reply_to_id IN (
+    SELECT id FROM reviews_comment
+    WHERE document_id = %(document)s AND reply_to_id IS NULL AND {on}
+  )
+)
+ORDER BY id
+"""
+ON_PARAGRAPH = "paragraph_id = %(paragraph)s"
+ON_DOCUMENT = "paragraph_id IS NULL"
 
-def threads_of(document, paragraph):
-    replies = Prefetch("replies", queryset=Comment.objects.select_related("author").order_by("pk"))
-    return (
-        Comment.objects.filter(document=document, paragraph=paragraph, reply_to=None)
-        .select_related("author", "resolved_by")
-        .prefetch_related(replies)
-        .order_by("pk")
-    )
+
+def with_people(items, document, viewer=None, fields=("author",)):
+    """Set each item's people (`fields` of revisions or comments) from those the request
+    already has (the document's translator and editor, `viewer`), which they nearly always
+    are, reading any others in one query."""
+    people = (document.translator, document.editor, viewer)
+    known = {person.pk: person for person in people if person is not None and person.pk}
+    wanted = {getattr(item, f"{field}_id") for item in items for field in fields}
+    missing = wanted - known.keys() - {None}
+    if missing:
+        known |= get_user_model().objects.in_bulk(missing)
+    for item in items:
+        for field in fields:
+            setattr(item, field, known.get(getattr(item, f"{field}_id")))
+
+
+def threads_of(document, paragraph, viewer=None):
+    """The threads on `paragraph` (None: on the document), oldest first, each with its
+    replies in order as `reply_list`, and the people of both."""
+    on = ON_DOCUMENT if paragraph is None else ON_PARAGRAPH
+    params = {"document": document.pk, "paragraph": paragraph.pk if paragraph else None}
+    comments = list(Comment.objects.raw(THREADS_SQL.format(on=on), params))
+    with_people(comments, document, viewer, fields=("author", "resolved_by"))
+    threads = [comment for comment in comments if comment.reply_to_id is None]
+    by_pk = {thread.pk: thread for thread in threads}
+    for thread in threads:
+        thread.reply_list = []
+    for comment in comments:
+        if comment.reply_to_id is not None:
+            by_pk[comment.reply_to_id].reply_list.append(comment)
+    return threads
 
 
 def thread_context(request, document, paragraph, **extra):
-    threads = list(threads_of(document, paragraph))
-    addressed = addressed_ids([thread.pk for thread in threads], [document.pk])
+    threads = threads_of(document, paragraph, request.user)
+    addressed = addressed_ids([thread.pk for thread in threads], document.pk)
     for thread in threads:
         thread.may_resolve = may_resolve(request.user, thread, document)
         thread.addressed = thread.pk in addressed and thread.resolved_at is None
@@ -77,10 +117,13 @@ def on_document_page(request, document):
     return current.path == document.get_absolute_url()
 
 
-def thread_response(request, document, paragraph, *, announcement="", **extra):
-    """The thread panel; on the document page also the row's comment count, the stage buttons
-    and the progress out of band (a critical comment holds approval back). A screen reader
-    hears `announcement`, or a refusal at once."""
+def thread_response(
+    request, document, paragraph, *, announcement="", stage=True, texts=True, **extra
+):
+    """The thread panel; on the document page also, out of band, the row's comment count,
+    the row's texts (unless `texts` is False: no quote mark changed) and the stage buttons
+    and the progress (unless `stage` is False: nothing they show changed; a critical comment
+    holds approval back). A screen reader hears `announcement`, or a refusal at once."""
     on_page = on_document_page(request, document)
     context = thread_context(request, document, paragraph, on_document_page=on_page, **extra)
     html = render_to_string("reviews/comments.html#threads", context, request)
@@ -89,8 +132,10 @@ def thread_response(request, document, paragraph, *, announcement="", **extra):
             html += render_to_string(
                 "reviews/comments.html#count", {**context, "oob": True}, request
             )
-            html += row_text_fragments(request, document, paragraph, context["threads"])
-        html += stage_fragments(request, document)
+            if texts:
+                html += row_text_fragments(request, document, paragraph, context["threads"])
+        if stage:
+            html += stage_fragments(request, document)
     if extra.get("error"):
         return announce(HttpResponse(html), extra["error"], urgent=True)
     return announce(HttpResponse(html), announcement)
@@ -129,7 +174,7 @@ def row_text_fragments(request, document, paragraph, threads):
 def paragraph_or_none(document, paragraph_pk):
     if paragraph_pk is None:
         return None
-    return get_object_or_404(document.paragraphs, pk=paragraph_pk)
+    return paragraph_or_404(document, paragraph_pk)
 
 
 def back(document, paragraph):
@@ -153,7 +198,7 @@ def comments(request, pk, paragraph_pk=None):
             Comment, pk=number_or_404(request.POST["reply_to"]), document=document
         )
     try:
-        add_comment(
+        comment = add_comment(
             request.user,
             document,
             request.POST.get("body", ""),
@@ -180,14 +225,27 @@ def comments(request, pk, paragraph_pk=None):
                 "chosen_severity": request.POST.get("severity", ""),
             }
         if request.htmx:
-            return thread_response(request, document, paragraph, **kept)
+            # Nothing was written: the texts, the stage buttons and the progress stay as they are.
+            return thread_response(request, document, paragraph, stage=False, texts=False, **kept)
         context = thread_context(request, document, paragraph, **kept)
         return TemplateResponse(request, "reviews/comments.html", context)
     if request.htmx:
         said = f"Reply added on {where(paragraph)}."
         if reply_to is None:
             said = f"Comment added to {where(paragraph)}."
-        return thread_response(request, document, paragraph, announcement=said)
+        # Of comments, the stage buttons count only unresolved critical threads (a reply is no
+        # thread) and the progress bar none. A new thread is the row's last (threads number by
+        # age), so only its own quote, if it has one, adds a mark to the texts.
+        thread = comment.reply_to_id is None
+        critical = thread and comment.severity == Comment.Severity.CRITICAL
+        return thread_response(
+            request,
+            document,
+            paragraph,
+            announcement=said,
+            stage=critical,
+            texts=thread and bool(comment.quote),
+        )
     return back(document, paragraph)
 
 

@@ -5,7 +5,7 @@ from collections import Counter
 from django.contrib import messages
 from django.db.models import FETCH_PEERS, Count, Max, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
@@ -20,8 +20,9 @@ from reviews.pairing import undo_stack
 from reviews.progress import document_counts
 from reviews.quality import document_score
 from reviews.row_cache import PageRows, row_viewer
+from reviews.views.access import paragraph_or_404
 from reviews.views.announce import announce
-from reviews.views.comments import thread_context
+from reviews.views.comments import thread_context, with_people
 from reviews.views.stage import progress_context, stage_fragments
 
 
@@ -156,20 +157,28 @@ def rows_of(document):
     return paragraphs
 
 
-def row_of(document, paragraph_pk):
+# Plain SQL on purpose, as in reviews/progress.py: compiling the ORM's form of the row's three
+# small queries cost about 3 ms of CPU per re-rendered row (bench/fixed_cost.py), more than
+# running them. The same SQL runs on PostgreSQL and SQLite. (The row itself: paragraph_or_404.)
+PROPOSALS_SQL = "SELECT * FROM reviews_revision WHERE paragraph_id = %s AND state = %s ORDER BY id"
+COMMENTS_SQL = "SELECT * FROM reviews_comment WHERE paragraph_id = %s ORDER BY id"
+
+
+def row_of(document, paragraph_pk, viewer=None, paragraph=None):
     """One row of the document with what rows_of gives each row (its open proposals, its open
-    threads with their reply counts, its comment counts and latest comment), in three plain
-    queries: for one row, building and compiling rows_of's annotated, prefetched query costs
-    several times more CPU than these (bench/fixed_cost.py). Http404 for a row of another
-    document. Replies are on their thread's paragraph (reviews.comments.add_comment), so the
-    row's comments are its threads and their replies."""
-    paragraph = get_object_or_404(document.paragraphs, pk=paragraph_pk)
-    paragraph.open_proposals = list(
-        paragraph.revisions.filter(state=Revision.State.PROPOSED)
-        .select_related("author")
-        .order_by("pk")
-    )
-    comments = list(paragraph.comments.select_related("author").order_by("pk"))
+    threads with their reply counts, its comment counts and latest comment). Http404 for a
+    row of another document. `paragraph`, when given, is the row as a write just left it
+    (locked and written in its transaction), so it is not read again. Replies are on their
+    thread's paragraph (reviews.comments.add_comment), so the row's comments are its threads
+    and their replies. Authors are nearly always the document's translator or editor or
+    `viewer`: those are taken as the request has them, anyone else is read in one query."""
+    if paragraph is None:
+        paragraph = paragraph_or_404(document, paragraph_pk)
+    paragraph.document = document
+    proposed = Revision.State.PROPOSED.value
+    paragraph.open_proposals = list(Revision.objects.raw(PROPOSALS_SQL, [paragraph.pk, proposed]))
+    comments = list(Comment.objects.raw(COMMENTS_SQL, [paragraph.pk]))
+    with_people([*paragraph.open_proposals, *comments], document, viewer)
     threads = [comment for comment in comments if comment.reply_to_id is None]
     replies = Counter(comment.reply_to_id for comment in comments if comment.reply_to_id)
     paragraph.open_threads = [thread for thread in threads if thread.resolved_at is None]
@@ -181,11 +190,15 @@ def row_of(document, paragraph_pk):
     return paragraph
 
 
-def row_response(request, document, paragraph_pk, *, announcement=None, **extra):
-    """The re-rendered row, plus the progress bar swapped out of band. `announcement` is what
-    a screen reader says ("{number}" is the row's number); a refusal or a conflict is said at
-    once instead, and a notice is said when nothing else is."""
-    paragraph = row_of(document, paragraph_pk)
+def row_response(
+    request, document, paragraph_pk, *, announcement=None, paragraph=None, stage=True, **extra
+):
+    """The re-rendered row, plus the progress bar and the stage buttons swapped out of band
+    (unless `stage` is False: the change left what they count as it was). `announcement` is
+    what a screen reader says ("{number}" is the row's number); a refusal or a conflict is
+    said at once instead, and a notice is said when nothing else is. `paragraph` is the row
+    as the write just left it, when there was one (see row_of)."""
+    paragraph = row_of(document, paragraph_pk, request.user, paragraph)
     undo = extra.get("undo")
     if undo and "version" not in undo:
         # After a decision: the version the row is shown at, read with the row itself.
@@ -193,7 +206,7 @@ def row_response(request, document, paragraph_pk, *, announcement=None, **extra)
     context = {**grid_context(request, document), "paragraph": paragraph, **extra}
     row = render_to_string("reviews/document.html#row", context, request)
     # What a row change can change elsewhere: the progress bar and the stage buttons.
-    response = HttpResponse(row + stage_fragments(request, document))
+    response = HttpResponse(row + stage_fragments(request, document) if stage else row)
     refusal = extra.get("conflict") or extra.get("error")
     if refusal:
         return announce(response, f"Paragraph {paragraph.number}: {refusal}", urgent=True)
@@ -214,12 +227,15 @@ def row_outcome(
     tone=None,
     undo=None,
     announcement=None,
+    paragraph=None,
+    stage=True,
 ):
     """After an action on a row: the row itself for htmx, else the page with a message.
     A notice reads as success unless its `tone` is "neutral" (a rejection is no failure, and
     no success either). `undo` ({"revision"}, with "version" unless it is the row's as
     re-rendered) puts an Undo button in the notice; without htmx the page after the redirect
-    shows it in the row (the `undo` query)."""
+    shows it in the row (the `undo` query). `paragraph`: the row as a write left it; `stage`
+    False: the progress and the stage buttons are not sent (see row_response)."""
     if request.htmx:
         return row_response(
             request,
@@ -230,6 +246,8 @@ def row_outcome(
             notice_tone=tone,
             undo=undo,
             announcement=announcement,
+            paragraph=paragraph,
+            stage=stage,
         )
     if error:
         messages.error(request, error)

@@ -62,7 +62,20 @@ def edit_paragraph(request, pk, paragraph_pk):
         said = "Paragraph {number} saved and accepted." if accept else "Paragraph {number} saved."
     if notice:
         said = f"{said} {notice}"
-    return row_outcome(request, document, paragraph.pk, notice=notice, announcement=said)
+    # The stage buttons read the document's counts of rows, approved rows, open proposals and
+    # critical threads (reviews.workflow.refusal): a change accepted at once on a row that was
+    # not approved leaves all four as they were, so the buttons and the progress are as shown.
+    counted = revision.state == Revision.State.PROPOSED or revision.unapproved
+    # The row as the save left it (locked, then written): not read again.
+    return row_outcome(
+        request,
+        document,
+        paragraph.pk,
+        notice=notice,
+        announcement=said,
+        paragraph=paragraph,
+        stage=counted,
+    )
 
 
 def conflict_response(request, document, paragraph, conflict):
@@ -124,17 +137,15 @@ def decide(request, pk, revision_pk, decision):
         return row_outcome(request, document, paragraph_pk, error=str(refused))
     said = DECISIONS_SAID[decision]
     paragraph_pk = decided.paragraph_id
+    # The row as the decision left it, locked in its transaction: not read again.
+    row = {"announcement": said, "paragraph": decided.paragraph}
     if decision == "withdraw":
-        return row_outcome(
-            request, document, paragraph_pk, notice=done, tone=tone, announcement=said
-        )
+        return row_outcome(request, document, paragraph_pk, notice=done, tone=tone, **row)
     if decided.note and decision == "reject":
         done = f"Rejected: “{decided.note}”."
     # The version the Undo form carries is the row's as re-rendered (reviews.views.grid).
     undo = {"revision": decided}
-    return row_outcome(
-        request, document, paragraph_pk, notice=done, tone=tone, undo=undo, announcement=said
-    )
+    return row_outcome(request, document, paragraph_pk, notice=done, tone=tone, undo=undo, **row)
 
 
 @require_POST
