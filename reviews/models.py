@@ -123,7 +123,9 @@ class Document(models.Model):
         # stage index answers the queue's per-stage filters and the waiting count.
         indexes = [
             models.Index(
-                F("due_at").asc(nulls_last=True),
+                # Ascending is NULLS LAST in PostgreSQL, as the queue sorts (SQLite refuses
+                # NULLS in an index's definition).
+                F("due_at").asc(),
                 F("priority").desc(),
                 F("updated_at").desc(),
                 F("id").desc(),

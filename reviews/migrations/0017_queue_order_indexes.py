@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='document',
-            index=models.Index(models.OrderBy(models.F('due_at'), nulls_last=True), models.OrderBy(models.F('priority'), descending=True), models.OrderBy(models.F('updated_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='queue_due'),
+            index=models.Index(models.OrderBy(models.F('due_at')), models.OrderBy(models.F('priority'), descending=True), models.OrderBy(models.F('updated_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='queue_due'),
         ),
         migrations.AddIndex(
             model_name='document',
