@@ -44,8 +44,9 @@ def waiting_for(user):
 
 def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="due"):
     """The documents, sorted, with their unresolved threads counted (PostgreSQL counts them
-    after the sort and the LIMIT: only for the page shown). The row counts are count_rows's,
-    for the page alone."""
+    after the sort and the LIMIT: only for the page shown; the indexes queue_due and
+    queue_activity give the sort, so a page is the index's first entries). The rows' HTML and
+    counts are queue_rows's, for the page alone."""
     documents = Document.objects.visible_to(user)
     if waiting:
         documents = documents.filter(waiting_for(user))
