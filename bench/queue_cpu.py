@@ -1,10 +1,12 @@
 """The desk queue on a seeded database (scale L: bench/seed.py, as `make bench` seeds it):
 in-process CPU (time.process_time, median of RUNS requests through Django's test client,
-DEBUG off, secure=True) and queries, for the bench's editor, translator and manager on each
-path; with --explain, EXPLAIN (ANALYZE, BUFFERS) of every query but the session's.
+DEBUG off, secure=True), wall time and the database's share of it (the queries' own times),
+and queries, for the bench's editor, translator and manager on each path; with --explain,
+EXPLAIN (ANALYZE, BUFFERS) of every query but the session's. With --cold the rows cache is
+emptied before each request: every row counted and rendered, as after a change to each.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_queue_l \
-        .venv/bin/python bench/queue_cpu.py / "/?show=all" [--explain]
+        .venv/bin/python bench/queue_cpu.py / "/?show=all" [--explain] [--cold]
 """
 
 import os
@@ -28,6 +30,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from reviews.row_cache import row_cache  # noqa: E402
+
 RUNS = int(os.environ.get("RUNS", 20))
 PEOPLE = ("bench-editor1", "bench-translator1", "bench-manager1")  # bench/seed.py's
 
@@ -38,22 +42,30 @@ def explain(sql):
         return [row[0] for row in cursor.fetchall()]
 
 
-def main(paths, show_plans):
+def main(paths, show_plans, cold):
     for username in PEOPLE:
         client = Client()
         client.force_login(User.objects.get(username=username))
         for path in paths:
             assert client.get(path, secure=True).status_code == 200  # warm, and not an error
-            times = []
+            times, walls, database = [], [], []
             for _ in range(RUNS):
-                start = time.process_time()
-                client.get(path, secure=True)
-                times.append(time.process_time() - start)
+                if cold:
+                    row_cache().clear()
+                with CaptureQueriesContext(connection) as timed:
+                    start, wall = time.process_time(), time.perf_counter()
+                    client.get(path, secure=True)
+                    times.append(time.process_time() - start)
+                    walls.append(time.perf_counter() - wall)
+                database.append(sum(float(query["time"]) for query in timed.captured_queries))
+            if cold:
+                row_cache().clear()
             with CaptureQueriesContext(connection) as captured:
                 client.get(path, secure=True)
             print(
-                f"{username:<20} {path:<14} CPU median {statistics.median(times) * 1000:6.1f} ms"
-                f"  queries {len(captured)}",
+                f"{username:<20} {path:<26} CPU median {statistics.median(times) * 1000:6.1f} ms"
+                f"  wall {statistics.median(walls) * 1000:6.1f} ms"
+                f" (database {statistics.median(database) * 1000:5.1f})  queries {len(captured)}",
                 flush=True,
             )
             if not show_plans:
@@ -68,4 +80,8 @@ def main(paths, show_plans):
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
-    main([a for a in arguments if a.startswith("/")] or ["/"], "--explain" in arguments)
+    main(
+        [a for a in arguments if a.startswith("/")] or ["/"],
+        "--explain" in arguments,
+        "--cold" in arguments,
+    )

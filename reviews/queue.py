@@ -1,9 +1,16 @@
 """The desk's queue: the documents a person may see, what waits for them, and the counts."""
 
+import hashlib
+
 from django.db.models import FETCH_PEERS, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.template.loader import get_template
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from reviews.models import Comment, Document, Paragraph, Revision, Stage, is_manager
+from reviews.row_cache import code_version, row_cache
 
 # The queue's orders: by due date (the desk's deadlines first, then the priority a manager set),
 # or by the last activity.
@@ -37,8 +44,9 @@ def waiting_for(user):
 
 def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="due"):
     """The documents, sorted, with their unresolved threads counted (PostgreSQL counts them
-    after the sort and the LIMIT: only for the page shown). The row counts are count_rows's,
-    for the page alone."""
+    after the sort and the LIMIT: only for the page shown; the indexes queue_due and
+    queue_activity give the sort, so a page is the index's first entries). The rows' HTML and
+    counts are queue_rows's, for the page alone."""
     documents = Document.objects.visible_to(user)
     if waiting:
         documents = documents.filter(waiting_for(user))
@@ -91,3 +99,49 @@ def count_rows(documents):
         document.words_to_review = counts.get("words_to_review", 0)
         document.open_proposals = proposals.get(document.pk, 0)
     return documents
+
+
+def queue_row_key(document):
+    """The cache key of a document's row in the queue: a hash of
+
+    - the code version (every template and app module, Django's version), the URL prefix, the
+      active language and time zone (the row's times are shown in it);
+    - the document's pk, created_at (a cache can outlive a database restored or reset, where
+      the same pk is another document) and state_version, which database triggers raise on
+      every write to the document's row (title, stage, assignees, due date, priority, last
+      activity), its paragraphs (rows, approved rows, words to review), revisions (open
+      proposals) and comments (open threads), and on any change to people's names
+      (migration 0016);
+    - whether it is overdue now, the one thing the row shows that time alone changes.
+
+    Whatever the row adds that lives outside these must be added here."""
+    parts = (
+        code_version(),
+        get_script_prefix(),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        document.pk,
+        document.created_at,
+        document.state_version,
+        document.is_overdue,
+    )
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    return f"queue-row:{document.pk}:{digest}"
+
+
+def queue_rows(documents):
+    """The rows of `documents` (a page of desk_queue) as HTML, in order: each from the rows
+    cache (settings.CACHES["rows"]) while its document is unchanged, the others counted
+    (count_rows, two queries for all of them) and rendered once, then stored. Nothing is
+    invalidated: a write raises the document's state version, so its old row is never asked
+    for again, in any app server, and ages out of the bounded cache."""
+    keyed = [(document, queue_row_key(document)) for document in documents]
+    stored = row_cache().get_many([key for _, key in keyed]) if keyed else {}
+    missing = [(document, key) for document, key in keyed if key not in stored]
+    if missing:
+        count_rows([document for document, _ in missing])
+        template = get_template("reviews/dashboard.html#queue-row")
+        fresh = {key: template.render({"document": document}) for document, key in missing}
+        row_cache().set_many(fresh)
+        stored.update(fresh)
+    return [mark_safe(stored[key]) for _, key in keyed]  # noqa: S308 - rendered, escaped, above

@@ -112,8 +112,8 @@ def test_dashboard_query_count_does_not_grow_with_documents(
     client.force_login(people.manager)
     # 11 (the profile comes with the user, reviews.backends): the rows' counts and words to
     # review are one query and the open proposals one more, over the page's documents alone
-    # (reviews.queue.count_rows), and the comments waiting for the person's answer one more
-    # (reviews.comments), for any page.
+    # (reviews.queue.count_rows; none once the rows are cached, reviews.queue.queue_rows), and
+    # the comments waiting for the person's answer one more (reviews.comments), for any page.
     with django_assert_max_num_queries(11):
         response = client.get(reverse("dashboard") + "?show=all")
     assert response.content.decode().count("Budget passed") == 6

@@ -211,3 +211,108 @@ def test_the_editors_waiting_queue_takes_the_same_queries_for_thirty_documents_a
     # Each document's three threads wait for the editor: one the translator answered, one she
     # marked addressed, one she asked.
     assert "90 comments waiting for your answer" in html
+
+
+def queue_cells(client, document, query="?show=all"):
+    """The numbers and names of `document`'s row in the queue as the client sees it now."""
+    import re
+
+    html = client.get(reverse("dashboard") + query).content.decode()
+    row = re.search(rf'<tr[^>]*>\s*<td class="title-cell"><a href="{document.get_absolute_url()}'
+                    r'">(.*?)</tr>', html, re.S)  # fmt: skip
+    assert row, "the document's row is on the page"
+    cells = dict(re.findall(r'data-label="([^"]+)">(.*?)</td>', row.group(1), re.S))
+    return {label: re.sub(r"<[^>]+>", "", value).strip() for label, value in cells.items()} | {
+        "Title": re.sub(r"<[^>]+>", "", row.group(1).split("</a>")[0]).strip()
+    }
+
+
+def test_a_queue_row_shows_every_change_to_its_document_at_once(client, people):
+    """Rows are kept in the rows cache under the document's state version: each write below
+    (a proposal, a decision, a comment, resolving it, a rename, an assignee's new name) must
+    show on the very next view, never the row stored before it."""
+    from reviews import editing
+    from reviews.comments import add_comment, set_resolved
+    from reviews.row_cache import row_cache
+
+    row_cache().clear()
+    document = new_document(people, stage_actions=("confirm_pairing", "submit_for_review"))
+    first, second, *_ = document.paragraphs.order_by("position")
+    client.force_login(people.manager)
+    before = queue_cells(client, document)
+    assert before == queue_cells(client, document)  # the stored row, the same
+    assert (before["Open proposals"], before["Open comments"]) == ("0", "0")
+
+    proposal = editing.save_edit(people.translator, first.pk, "A proposal", first.version)
+    assert queue_cells(client, document)["Open proposals"] == "1"
+    editing.accept_proposal(people.editor, proposal.pk)
+    assert queue_cells(client, document)["Open proposals"] == "0"
+    editing.approve_paragraph(people.editor, second.pk)
+    approved = queue_cells(client, document)["Approved"]
+    assert approved.startswith("1/") and approved != before["Approved"]
+    assert int(queue_cells(client, document)["Words to review"]) == int(
+        before["Words to review"]
+    ) - word_count(second.source)
+
+    thread = add_comment(people.editor, document, "Check the figure", paragraph=first)
+    assert queue_cells(client, document)["Open comments"] == "1"
+    set_resolved(people.editor, thread, True)
+    assert queue_cells(client, document)["Open comments"] == "0"
+
+    rename(document, "Budget passed, then vetoed")
+    assert queue_cells(client, document)["Title"] == "Budget passed, then vetoed"
+    people.translator.first_name = "Minji"
+    people.translator.save()
+    assert queue_cells(client, document)["Translator"] == "Minji Seo"
+
+
+def test_the_queue_counts_and_renders_only_the_rows_that_changed(client, people):
+    """The first view of a page counts its rows (two queries, for all its documents); a view
+    of the same documents unchanged counts nothing; a change to one document counts that one
+    again, in the same two queries. None of it grows with the number of documents."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.row_cache import row_cache
+
+    counting = ("reviews_paragraph", "reviews_revision")
+
+    def view():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("dashboard") + "?show=all")
+        assert response.status_code == 200
+        counts = [q["sql"] for q in captured if any(t in q["sql"] for t in counting)]
+        return len(response.context["rows"]), len(captured), len(counts)
+
+    client.force_login(people.manager)
+    figures = {}
+    for total in (3, 30):
+        while Document.objects.count() < total:
+            new_document(people)
+        row_cache().clear()
+        cold = view()
+        warm = view()
+        rename(Document.objects.order_by("-updated_at", "-pk").first(), "Budget vetoed")
+        one_changed = view()
+        figures[total] = (cold, warm, one_changed)
+    rows = {3: 3, 30: 25}
+    for total, (cold, warm, one_changed) in figures.items():
+        assert (cold[0], warm[0], one_changed[0]) == (rows[total],) * 3
+        assert (cold[2], warm[2], one_changed[2]) == (2, 0, 2)
+        assert warm[1] == cold[1] - 2 and one_changed[1] == cold[1]
+    assert figures[3][0][1:] == figures[30][0][1:]
+
+
+def test_a_stored_queue_row_turns_overdue_when_its_due_time_passes(client, people, document):
+    """Nothing is written when a due time passes, so the row's key holds whether it is overdue."""
+    import time
+
+    due = timezone.now() + timedelta(seconds=2)
+    Document.objects.filter(pk=document.pk).update(due_at=due)
+    client.force_login(people.manager)
+    before = client.get(reverse("dashboard") + "?show=all").content.decode()
+    if timezone.now() < due:  # a slow machine may have seen it overdue already
+        assert '<strong class="overdue">Overdue</strong>' not in before
+    time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.1)
+    after = client.get(reverse("dashboard") + "?show=all").content.decode()
+    assert after.count('<strong class="overdue">Overdue</strong>') == 1

@@ -21,7 +21,7 @@ from reviews.importing import MAX_PARAGRAPHS, create_document
 from reviews.models import Document, Event, Revision, Role, Stage
 from reviews.notifications import whose_turn
 from reviews.quality import document_score
-from reviews.queue import ORDERS, count_rows, desk_queue, waiting_for
+from reviews.queue import ORDERS, desk_queue, queue_rows, waiting_for
 from reviews.readers import record_view
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
@@ -45,7 +45,7 @@ def dashboard(request):
         user, waiting=tab == "waiting", stage=stage, person=person, search=search, order=order
     )
     page = Paginator(documents, 25).get_page(request.GET.get("page"))
-    count_rows(page.object_list)
+    rows = queue_rows(page.object_list)
     waiting = waiting_thread_ids(user)
     if tab == "waiting" and not (stage or person or search):
         waiting_count = page.paginator.count  # the same documents, counted once
@@ -53,6 +53,7 @@ def dashboard(request):
         waiting_count = Document.objects.visible_to(user).filter(waiting_for(user)).count()
     context = {
         "page": page,
+        "rows": rows,
         "tab": tab,
         "stage": stage,
         "person": person,
