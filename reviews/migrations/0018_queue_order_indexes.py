@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0016_document_state_version'),
+        ('reviews', '0017_learned_lexicon'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
