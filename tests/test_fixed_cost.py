@@ -1,8 +1,10 @@
 """What every page and every action pays once: the counts behind the progress bar and the
 approval check in one query, and the person's profile loaded with the person."""
 
+import json
 import re
 
+import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,7 @@ from reviews.models import (
 )
 from reviews.preferences import set_time_zone, time_zone_of
 from reviews.progress import document_counts
+from reviews.static_files import StaticFilesStorage
 from reviews.views.inbox import unread_notifications, visible_notifications
 from tests.conftest import new_document
 
@@ -174,3 +177,15 @@ def test_the_headers_unread_count_is_the_notifications_page_s(people):
         person = getattr(people, name)
         orm = visible_notifications(person).filter(read_at=None).count()
         assert (unread_notifications(person), orm) == (count, count), name
+
+
+def test_a_static_url_is_worked_out_once_per_process(tmp_path, monkeypatch, settings):
+    settings.DEBUG = False  # with DEBUG on, the manifest storage names files unhashed
+    manifest = {"paths": {"css/a.css": "css/a.0123456789ab.css"}, "version": "1.1"}
+    (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
+    storage = StaticFilesStorage(location=tmp_path, base_url="/static/")
+    with pytest.raises(ValueError):
+        storage.url("css/missing.css")  # not in the manifest: refused, as before
+    assert storage.url("css/a.css") == "/static/css/a.0123456789ab.css"
+    monkeypatch.setattr(storage, "stored_name", lambda name: pytest.fail("worked out again"))
+    assert storage.url("css/a.css") == "/static/css/a.0123456789ab.css"
