@@ -2,9 +2,9 @@
 
 Builds one 40-row document in review (2 rows in 10 with an open proposal, 1 in 10 with a
 comment), then drives, through Django's test client as the document's editor: the document
-page, saving an edit (htmx), accepting a proposal (htmx) and adding a comment (htmx). Prints
-the queries of one request and the mean and median `time.process_time()` of REQUESTS
-requests each.
+page, a row fragment (htmx), saving an edit (htmx), accepting a proposal (htmx) and adding a
+comment (htmx). Prints the queries of one request and the mean and median
+`time.process_time()` of REQUESTS requests each.
 
     DEBUG=false SECRET_KEY=scratch-key DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_scratch \
         .venv/bin/python bench/fixed_cost.py
@@ -103,6 +103,13 @@ def main():
     print(f"database: {connection.vendor}; {ROWS} rows; CPU is time.process_time() per request")
     print(f"{'endpoint':<24}{'queries':>9}{'cpu ms':>12}{'median ms':>12}{'requests':>10}")
     measure(f"document page {ROWS} rows", lambda i, _: client.get(page, secure=True))
+
+    # A row fragment (htmx GET), as after Escape in the row editor: rows taken in turn.
+    def row_fragment(i, _):
+        url = reverse("row", args=[document.pk, rows[i % ROWS].pk])
+        return client.get(url, headers=HTMX, secure=True)
+
+    measure("row fragment", row_fragment)
 
     # Saving an edit as the editor on rows without a proposal: each save proposes, so the row
     # then has one; rows are taken in turn with their current version.

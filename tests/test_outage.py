@@ -6,6 +6,7 @@ tests/test_faults.py."""
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
@@ -39,7 +40,7 @@ def test_a_lost_database_in_a_view_is_a_503(logged_in, document, error):
 
 def test_a_lost_database_before_the_view_is_a_503(logged_in, document):
     """The session is read by middleware, before any view: the error handler still knows."""
-    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=LOST):
+    with mock.patch(f"{settings.SESSION_ENGINE}.SessionStore.load", side_effect=LOST):
         response = logged_in.post(reverse("edit", args=[document.pk, 1]), {"text": "x"})
     assert_503(response)
 

@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews import readers
 from reviews.models import DocumentView, Event
+from tests.conftest import new_document
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -99,3 +101,78 @@ def test_an_export_is_in_the_activity_log_with_who_and_when(client, people, docu
     client.force_login(people.manager)
     html = client.get(reverse("activity", args=[document.pk])).content.decode()
     assert "<strong>Daniel Park</strong>\n        exported as docx" in html
+
+
+@pytest.fixture
+def fresh_memo(monkeypatch):
+    """This worker's memo of the views it wrote, empty for the test."""
+    monkeypatch.setattr(readers, "_written", set())
+    return readers._written
+
+
+def view_writes(client, document, committed=None):
+    """The page's queries that touch the views table; with `committed` (the fixture
+    django_capture_on_commit_callbacks) the view's on_commit callbacks run after it, as they
+    would on a server (the test's own transaction never commits)."""
+    with CaptureQueriesContext(connection) as captured:
+        if committed is None:
+            response = client.get(reverse("document", args=[document.pk]))
+        else:
+            with committed(execute=True):
+                response = client.get(reverse("document", args=[document.pk]))
+    assert response.status_code == 200
+    return view_queries(captured.captured_queries)
+
+
+def test_a_second_view_the_same_day_writes_nothing(
+    client, people, document, fresh_memo, django_capture_on_commit_callbacks
+):
+    committed = django_capture_on_commit_callbacks
+    client.force_login(people.translator)
+    assert len(view_writes(client, document, committed)) == 1
+    assert view_writes(client, document, committed) == []
+    assert DocumentView.objects.get().user == people.translator
+
+
+def test_the_memo_never_hides_a_new_day_another_document_or_another_person(
+    client, people, document, fresh_memo, django_capture_on_commit_callbacks
+):
+    committed = django_capture_on_commit_callbacks
+    other = new_document(people)
+    today = timezone.localdate()
+    client.force_login(people.translator)
+    view_writes(client, document, committed)
+    # Another document, the same person and day.
+    assert len(view_writes(client, other, committed)) == 1
+    # Another person, the same document and day.
+    client.force_login(people.editor)
+    assert len(view_writes(client, document, committed)) == 1
+    # The next day, the same person and document.
+    client.force_login(people.translator)
+    tomorrow = today + datetime.timedelta(days=1)
+    with mock.patch("reviews.readers.timezone.localdate", return_value=tomorrow):
+        assert len(view_writes(client, document, committed)) == 1
+        assert view_writes(client, document, committed) == []
+    views = set(DocumentView.objects.values_list("document", "user", "day"))
+    assert views == {
+        (document.pk, people.translator.pk, today),
+        (other.pk, people.translator.pk, today),
+        (document.pk, people.editor.pk, today),
+        (document.pk, people.translator.pk, tomorrow),
+    }
+
+
+def test_a_view_rolled_back_is_not_remembered(client, people, document, fresh_memo):
+    # Without the commit (the test's transaction is rolled back), nothing is remembered: each
+    # view writes again, as it did before the memo.
+    client.force_login(people.translator)
+    assert len(view_writes(client, document)) == 1
+    assert len(view_writes(client, document)) == 1
+    assert not fresh_memo
+
+
+def test_the_memo_is_emptied_when_full(fresh_memo, monkeypatch):
+    monkeypatch.setattr(readers, "WRITTEN_MAX", 2)
+    for key in ("a", "b", "c"):
+        readers.remember(key)
+    assert fresh_memo == {"c"}

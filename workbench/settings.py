@@ -159,7 +159,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "reviews.static_files.StaticFilesStorage"
     },
 }
 
@@ -326,6 +326,8 @@ WORKBENCH_RECOVERY_CODES = 10
 # pushed forward at most once a minute (reviews/sessions.py) rather than on every request.
 WORKBENCH_SESSION_IDLE_SECONDS = envint("WORKBENCH_SESSION_IDLE_SECONDS", str(8 * 60 * 60))
 SESSION_COOKIE_AGE = WORKBENCH_SESSION_IDLE_SECONDS
+# Django's database sessions, read in plain SQL (reviews/sessions.py).
+SESSION_ENGINE = "reviews.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # SESSION_COOKIE_SECURE is on whenever DEBUG is off (above).
