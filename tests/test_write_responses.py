@@ -110,13 +110,14 @@ def post(client, url, data=None, **headers):
 def test_a_saved_proposal_sends_the_row_and_stage_a_fresh_page_shows(
     editor, reviewing, django_assert_num_queries
 ):
-    """Session, person, groups, document; a savepoint (the test's transaction), the document
+    """Session, person with their groups, document; a savepoint (the test's transaction), the document
     locked by marking its activity, the row locked, the revision, the event, its release; the
-    row's proposals and comments, the glossary's version, the counts: 14 (16 before: the row
-    read again, the document's activity marked on its own)."""
+    row's proposals and comments, the glossary's version, the counts: 13 (16 before: the row
+    read again, the document's activity marked on its own, the groups in a query of their
+    own)."""
     row = rows(reviewing)[0]
     url = reverse("edit", args=[reviewing.pk, row.pk])
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = post(editor, url, {"text": row.text + " Edited.", "version": row.version})
     assert Revision.objects.filter(paragraph=row, state=Revision.State.PROPOSED).count() == 1
     html = response.content.decode()
@@ -136,7 +137,7 @@ def test_a_save_and_accept_sends_the_row_a_fresh_page_shows_and_no_stage(
     before = fresh_page(editor, reviewing)
     url = reverse("edit", args=[reviewing.pk, row.pk])
     data = {"text": row.text + " Accepted.", "version": row.version, "accept": "1"}
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = post(editor, url, data)
     assert Paragraph.objects.get(pk=row.pk).version == row.version + 1
     html = response.content.decode()
@@ -165,7 +166,7 @@ def test_a_save_and_accept_on_an_approved_row_sends_the_stage_too(editor, people
 def test_an_accept_sends_the_row_and_stage_a_fresh_page_shows(
     editor, people, reviewing, django_assert_num_queries
 ):
-    """Session, person, groups, document; a savepoint, the proposal, the document (marking
+    """Session, person with their groups, document; a savepoint, the proposal, the document (marking
     its activity) and the row locked, the document's rows and the glossary's version for the
     checks, the row's update, the decision's, the event, the author read and told, the
     release; the row's proposals and comments, the glossary's version, the counts: 20 (21
@@ -173,7 +174,7 @@ def test_an_accept_sends_the_row_and_stage_a_fresh_page_shows(
     row = rows(reviewing)[2]
     proposal = Revision.objects.get(paragraph=row, state=Revision.State.PROPOSED)
     url = reverse("decide", args=[reviewing.pk, proposal.pk, "accept"])
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         response = post(editor, url)
     assert people.translator.notifications.filter(reason="decided").count() == 1
     html = response.content.decode()
@@ -191,7 +192,7 @@ def test_an_accept_of_ones_own_proposal_reads_no_author(
     row = rows(reviewing)[0]
     proposal = editing.save_edit(people.editor, row.pk, row.text + " Mine.", row.version)
     url = reverse("decide", args=[reviewing.pk, proposal.pk, "accept"])
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = post(editor, url)
     assert "Proposal accepted" in response.headers["HX-Trigger-After-Settle"]
     assert without_notice_and_undo(row_html(response.content.decode(), row.pk)) == row_html(
@@ -209,7 +210,7 @@ def test_a_comment_sends_only_what_it_changed(editor, reviewing, django_assert_n
     before = fresh_page(editor, reviewing)
     url = reverse("paragraph_comments", args=[reviewing.pk, row.pk])
     page_url = f"https://testserver{reviewing.get_absolute_url()}"
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = post(editor, url, {"body": "And the date."}, **{"HX-Current-URL": page_url})
     html = response.content.decode()
     assert "And the date." in html and "Check the figure." in html
