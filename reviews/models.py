@@ -71,6 +71,17 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(Q(translator=user) | Q(editor=user))
 
 
+def visible_to_sql(user, alias):
+    """visible_to's rule as a condition on the documents table `alias`, for the few plain SQL
+    reads on every request (reviews/views/inbox.py); tests/test_fixed_cost.py checks that both
+    forms agree. The user's pk is the one parameter."""
+    if not user.is_authenticated:
+        return "FALSE", {}
+    if is_manager(user):
+        return "TRUE", {}
+    return f"({alias}.translator_id = %(user)s OR {alias}.editor_id = %(user)s)", {"user": user.pk}
+
+
 TOUCH_SQL = "UPDATE reviews_document SET updated_at = %s WHERE id = %s"
 
 

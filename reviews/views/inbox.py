@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from reviews import workflow
-from reviews.models import Document, is_manager
+from reviews.models import Document, visible_to_sql
 from reviews.views.access import number_or_404
 
 
@@ -40,22 +40,20 @@ def mark_read(request):
 
 # visible_notifications(user).filter(read_at=None).count() in plain SQL, as in
 # reviews/progress.py: every page's header shows it, and the ORM's form (a join and the
-# visibility subquery) costs about 1.4 ms of CPU to build and compile, this 0.1. The rule is
-# Document.objects.visible_to's: managers and superusers every document, anyone else those they
-# are assigned to (tests/test_fixed_cost.py checks both forms agree).
+# visibility subquery) costs about 1.4 ms of CPU to build and compile, this 0.1. Which
+# documents count is visible_to's rule, in its SQL form (visible_to_sql, beside it).
 UNREAD_SQL = """
 SELECT COUNT(*) FROM reviews_notification n
 JOIN reviews_event e ON e.id = n.event_id
 JOIN reviews_document d ON d.id = e.document_id
-WHERE n.recipient_id = %(user)s AND n.read_at IS NULL
+WHERE n.recipient_id = %(recipient)s AND n.read_at IS NULL AND {visible}
 """
-ASSIGNED_SQL = "AND (d.translator_id = %(user)s OR d.editor_id = %(user)s)"
 
 
 def unread_notifications(user):
-    sql = UNREAD_SQL if is_manager(user) else UNREAD_SQL + ASSIGNED_SQL
+    visible, params = visible_to_sql(user, "d")
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"user": user.pk})
+        cursor.execute(UNREAD_SQL.format(visible=visible), {"recipient": user.pk, **params})
         return cursor.fetchone()[0]
 
 
