@@ -84,6 +84,18 @@ def test_approving_again_puts_it_back(people):
     assert keys_of(row) == set(memory_index.band_keys(KO))
 
 
+def test_undoing_a_rejection_on_a_row_approved_since_takes_it_out(people):
+    row = approved_row(people)
+    proposal = editing.save_edit(people.translator, row.pk, EN + " Today.", row.version)
+    editing.reject_proposal(people.editor, proposal.pk)
+    editing.approve_paragraph(people.editor, row.pk)
+    assert keys_of(row)
+    row.refresh_from_db()
+    editing.undo_decision(people.editor, proposal.pk, row.version)
+    assert Paragraph.objects.get(pk=row.pk).status == Paragraph.Status.TRANSLATED
+    assert keys_of(row) == set()
+
+
 def test_deleting_a_document_takes_its_rows_keys(people):
     # Rows with history cannot be deleted (their revisions are protected); a pairing redone in
     # aligning deletes rows without any, as this bare document's.
