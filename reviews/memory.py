@@ -133,7 +133,7 @@ def ranked_rows_sql(user, keys, exclude_document=None):
         params += visible_params
     if exclude_document is not None:
         conditions.append("document_id <> %s")
-        params.append(exclude_document.pk)
+        params.append(getattr(exclude_document, "pk", exclude_document))  # a document or its pk
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     return ranked_sql(
         MemoryRowKey._meta.db_table,
