@@ -4,11 +4,12 @@ PostgreSQL and on SQLite alike.
 
 Why not trigrams or words: the desk's Korean (and the bench's, which is templated) shares its
 trigrams and its words with a tenth to a quarter of all rows, so any index on them reads long
-posting lists for every look-up (bench/memory.md). A band key is a hash of three MinHash
-values together, so two paragraphs share it with a probability of about J**3, J being the
+posting lists for every look-up (bench/memory.md). A band key is a hash of two MinHash
+values together, so two paragraphs share it with a probability of about J**2, J being the
 Jaccard similarity of their sets of 5-character shingles: a near-duplicate (J about 0.7)
-shares a third of its 16 keys; an unrelated paragraph of the same boilerplate (J 0.2) almost
-none.
+shares half of its 16 keys, a looser match (difflib 0.8, J about 0.4) two or three; an
+unrelated paragraph of the same boilerplate (J 0.1) rarely one. Three values a band missed
+the demo's 0.79 match (no key shared; tests/test_commands.py).
 
 The signature is one-permutation MinHash (each shingle hashed once into one of BINS bins, the
 smallest per bin kept; an empty bin borrows the next filled bin's value and its distance), so a
@@ -31,8 +32,8 @@ from django.db import connection, transaction
 from reviews.models import MemoryRowKey, MemoryUnit, MemoryUnitKey, Paragraph
 
 SHINGLE = 5  # characters: a Korean word and its particle, about
-BINS = 48
-ROWS_PER_BAND = 3
+BINS = 32
+ROWS_PER_BAND = 2
 BANDS = BINS // ROWS_PER_BAND
 # A band key shared by more owners than this tells little (it is boilerplate): the look-up
 # reads only its newest CAP owners, so no key costs more than CAP index entries.
