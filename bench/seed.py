@@ -25,6 +25,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 
+from reviews import memory_index
 from reviews.diffing import word_count
 from reviews.models import (
     Comment,
@@ -928,6 +929,14 @@ def seed(scale_name="S", *, seed_value=12, progress=print):
         units = memory_units(rng, scale.memory_units, people[Role.MANAGER][0], now)
         totals["memory units"] = write_rows(MemoryUnit, MEMORY_UNIT_COLUMNS, units)
     reset_sequences(Document, Paragraph, Revision, Comment, MemoryUnit)
+    # The memory's band keys of the approved rows and the units, as the app keeps them.
+    index_started = time.perf_counter()
+    row_keys, unit_keys = memory_index.rebuild()
+    totals["memory index keys"] = row_keys + unit_keys
+    progress(
+        f"  memory index: {row_keys + unit_keys:,} keys in "
+        f"{time.perf_counter() - index_started:.0f} s"
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

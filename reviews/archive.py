@@ -23,6 +23,8 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from reviews import memory_index
+
 FORMAT = "workbench-archive"
 VERSION = 1
 
@@ -52,6 +54,10 @@ REVIEWS_EXCLUDED = {
     "not history; a restored desk starts with nobody editing",
     "reviews.learnedterm": "the aligner's learned lexicon, derived from the approved rows the "
     "archive carries; a restored desk runs manage.py learn_lexicon again",
+    "reviews.memoryrowkey": "the memory's band keys, derived from the approved rows: rebuilt "
+    "after a restore (reviews/memory_index.py)",
+    "reviews.memoryunitkey": "the memory's band keys, derived from the imported units: rebuilt "
+    "after a restore",
 }
 # label: the columns left out of its rows. A document's state version is the page cache's
 # (reviews/page_cache.py): the database sets it, and a restored desk gets versions of its own,
@@ -393,6 +399,7 @@ def import_archive(stream):
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise ArchiveError(f"the database refused the archive's rows: {first_line}") from None
         reset_sequences(list(loaded))
+        memory_index.rebuild()
     return loaded
 
 

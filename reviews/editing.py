@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-from reviews import workflow
+from reviews import memory_index, workflow
 from reviews.cleaning import clean_text
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
 from reviews.findings import findings_after_change, store_findings
@@ -181,6 +181,7 @@ def apply_text(paragraph, text, revision):
     new_version = paragraph.version + 1
     changes = diff_words(paragraph.original_text, text)
     seen_version, old_text = paragraph.version, paragraph.text
+    was_approved = paragraph.status == Paragraph.Status.APPROVED
     paragraph.text, paragraph.version, paragraph.changes = text, new_version, changes
     paragraph.status = Paragraph.Status.TRANSLATED
     # The checks judge the new text before it is written, so one UPDATE stores both.
@@ -196,6 +197,8 @@ def apply_text(paragraph, text, revision):
     if updated != 1:
         # Unreachable while the row lock holds; kept so a lost update can never pass silently.
         raise EditRefused("This paragraph changed at the same moment; try again.")
+    if was_approved:
+        memory_index.forget_rows([paragraph.pk])
     store_findings(paragraph.document, rechecked)
     revision.version = new_version
 
@@ -235,6 +238,7 @@ def save_edit(
     if unapproved and not direct:
         Paragraph.objects.filter(pk=paragraph.pk).update(status=Paragraph.Status.TRANSLATED)
         paragraph.status = Paragraph.Status.TRANSLATED
+        memory_index.forget_rows([paragraph.pk])
     revision = Revision(
         paragraph=paragraph,
         author=user,
@@ -437,6 +441,7 @@ def approve_paragraph(user, paragraph_id):
         return paragraph
     Paragraph.objects.filter(pk=paragraph.pk).update(status=Paragraph.Status.APPROVED)
     paragraph.status = Paragraph.Status.APPROVED
+    memory_index.index_rows([paragraph.pk])
     Event.record(paragraph.document, user, Event.Verb.APPROVED_PARAGRAPH, paragraph)
     return paragraph
 
@@ -501,6 +506,7 @@ def undo_decision(user, revision_id, seen_version):
             # An open proposal keeps a paragraph unapproved, as a new one does in save_edit.
             Paragraph.objects.filter(pk=paragraph.pk).update(status=Paragraph.Status.TRANSLATED)
             paragraph.status = Paragraph.Status.TRANSLATED
+            memory_index.forget_rows([paragraph.pk])
     undo.save()
     Event.record(
         document,

@@ -5,6 +5,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from reviews import memory_index
 from reviews.alignment import align
 from reviews.cleaning import clean_line
 from reviews.diffing import check_length
@@ -267,6 +268,7 @@ def create_document_from_units(
         )
         for position, unit in enumerate(units)
     )
+    memory_index.index_rows(row.pk for row in rows if row.status == Paragraph.Status.APPROVED)
     placed = [(None, note) for note in bilingual.notes]
     placed += [(row, note) for row, unit in zip(rows, units, strict=True) for note in unit.notes]
     comments = _create_comments(document, placed, people, created_by)
@@ -325,4 +327,5 @@ def import_memory(pairs, *, origin, imported_by=None):
             )
         )
     MemoryUnit.objects.bulk_create(fresh, batch_size=500)
+    memory_index.index_units(unit.pk for unit in fresh)
     return len(fresh), len(pairs) - len(fresh)

@@ -14,40 +14,29 @@ Korean diff are shared. The sources:
   one names its file and says "imported memory" instead of linking to a document. An approved
   row comes first, so a pair both in a document and in a TMX file links to the document.
 
-Finding candidates:
-- PostgreSQL: pg_trgm's `%` operator, served by the GIN trigram indexes on the Korean of
-  approved rows (migration 0012, partial) and of imported units (migration 0010): the best
-  MAX_CANDIDATES of each by trigram similarity at WORKBENCH_MEMORY_TRIGRAM_THRESHOLD, asked
-  at the stricter TRIGRAM_STEPS first (trigram_candidates says why that is exact).
-- SQLite: the rows (and units) sharing the most of the paragraph's longest words (particles
-  stripped), at most MAX_CANDIDATES each; a scan, without an index.
+Finding candidates (reviews/memory_index.py): the paragraph's MinHash band keys, and per
+source the MAX_CANDIDATES owners sharing the most of them, read from the key tables with one
+statement each, the same SQL on PostgreSQL and SQLite. Templated Korean defeated pg_trgm and a
+word index (every trigram and word of it is common); band keys are rare unless the text is
+near (bench/memory.md has the figures).
 Every candidate is then scored the same way on both databases (difflib's ratio over the
 characters), so a suggestion shows the same percentage wherever it runs, and only those at
 or above WORKBENCH_MEMORY_MIN_SIMILARITY are shown.
 """
 
 import difflib
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.lookups import TrigramSimilar
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db import connection
+from django.db.models import Q
 
-from reviews import korean
-from reviews.diffing import diff_words, tokenize
-from reviews.models import Document, MemoryUnit, Paragraph
+from reviews import memory_index
+from reviews.diffing import diff_words
+from reviews.models import Document, MemoryRowKey, MemoryUnit, MemoryUnitKey, Paragraph, is_manager
 
+# Per source, the owners sharing the most band keys that are scored exactly.
 MAX_CANDIDATES = 20
-# PostgreSQL: the pg_trgm thresholds asked before WORKBENCH_MEMORY_TRIGRAM_THRESHOLD, strictest
-# first (see trigram_candidates). One step: at scale L's seed, 0.7 already holds the best
-# MAX_CANDIDATES for most imported units and for about half the rows; a 0.9 step first found
-# them almost never and cost a third of the 0.5 look-up.
-TRIGRAM_STEPS = (0.7,)
-# SQLite: how many of the paragraph's words to look for.
-SEARCH_WORDS = 8
 # What each source's look-up reads: (pk, Korean, English, then what names its origin).
 ROW_FIELDS = ("pk", "source", "text", "document_id", "document__title")
 UNIT_FIELDS = ("pk", "source", "target", "origin")
@@ -115,88 +104,86 @@ def memory_units():
     ).exclude(target="")
 
 
-def search_words(text):
-    """The paragraph's longest distinct words without their particles: long words are the
-    rare ones, and rare words are what near-duplicates share."""
-    stems = {korean.stem(token) for token in tokenize(text) if len(token) >= 2}
-    stems = {stem for stem in stems if any(char.isalnum() for char in stem)}
-    return sorted(stems, key=lambda stem: (-len(stem), stem))[:SEARCH_WORDS]
+def ranked_sql(table, owner, columns, order, keys, where="", params=()):
+    """Owners sharing the most of `keys`, best first: each key's newest CAP owners (so a
+    boilerplate key costs no more than that), then those passing `where`, counted. One
+    statement, the same SQL on both databases; each arm is an equality on the first column of
+    the primary key, read in its order."""
+    arm = (
+        f"SELECT * FROM (SELECT {columns} FROM {table} WHERE key = %s "  # noqa: S608
+        f"ORDER BY key DESC, {order} LIMIT {memory_index.CAP}) AS arm"
+    )
+    sql = (
+        f"SELECT {owner}, COUNT(*) AS shared FROM ("  # noqa: S608 - names from this module
+        + " UNION ALL ".join([arm] * len(keys))
+        + f") AS hits{where} GROUP BY {owner} "
+        f"ORDER BY shared DESC, {owner} DESC LIMIT {MAX_CANDIDATES}"
+    )
+    return sql, [*keys, *params]
 
 
-def trigram_matches(rows, source_text, fields=ROW_FIELDS):
-    """Rows (or units) whose Korean is trigram-similar to source_text (the `%` operator, which
-    the GIN index serves), best first. Run it under `trigram_threshold()`."""
-    return (
-        rows.filter(TrigramSimilar(F("source"), Value(source_text)))
-        .annotate(trigram=TrigramSimilarity("source", Value(source_text)))
-        .order_by("-trigram", "-pk")
-        .values_list(*fields)
+def ranked_rows_sql(user, keys, exclude_document=None):
+    conditions, params = [], []
+    # Document.objects.visible_to, as SQL: everything for a manager, else their documents.
+    # Asked once, of the keys' owners together, not once per key.
+    if not is_manager(user):
+        visible = Document.objects.visible_to(user).order_by().values("pk")
+        visible_sql, visible_params = visible.query.sql_with_params()
+        conditions.append(f"document_id IN ({visible_sql})")
+        params += visible_params
+    if exclude_document is not None:
+        conditions.append("document_id <> %s")
+        params.append(getattr(exclude_document, "pk", exclude_document))  # a document or its pk
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    return ranked_sql(
+        MemoryRowKey._meta.db_table,
+        "paragraph_id",
+        "document_id, paragraph_id",
+        "document_id DESC, paragraph_id DESC",  # the primary key's order, read backwards
+        keys,
+        where,
+        params,
     )
 
 
-@contextmanager
-def trigram_threshold(threshold=None):
-    """pg_trgm's `%` threshold for one transaction: SET LOCAL, so a pooled connection goes
-    back to the pool as it came. Inside, `set_trigram_threshold` may change it again."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        set_trigram_threshold(cursor, threshold)
-        yield cursor
+def ranked_units_sql(keys):
+    return ranked_sql(MemoryUnitKey._meta.db_table, "unit_id", "unit_id", "unit_id DESC", keys)
 
 
-def set_trigram_threshold(cursor, threshold=None):
-    if threshold is None:
-        threshold = settings.WORKBENCH_MEMORY_TRIGRAM_THRESHOLD
-    cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [threshold])
+def _ranked(sql, arguments):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arguments)
+        return [pk for pk, _ in cursor.fetchall()]
 
 
-def trigram_steps():
-    """The thresholds tried, strictest first, ending at WORKBENCH_MEMORY_TRIGRAM_THRESHOLD."""
-    floor = settings.WORKBENCH_MEMORY_TRIGRAM_THRESHOLD
-    return [step for step in TRIGRAM_STEPS if step > floor] + [floor]
+def _in_order(queryset, pks, fields):
+    """The rows of `queryset` among `pks`, in the order of `pks` (the best first)."""
+    found = {row[0]: row for row in queryset.filter(pk__in=pks).values_list(*fields)}
+    return [found[pk] for pk in pks if pk in found]
 
 
-def trigram_candidates(rows, source_text, fields=ROW_FIELDS):
-    """The best MAX_CANDIDATES at the loosest threshold, asked strictest first.
-
-    Exact, not a shortcut: if a stricter threshold already finds MAX_CANDIDATES rows, the best
-    MAX_CANDIDATES of the looser threshold are those same rows (each of them is at least as
-    similar as the last of these). The strict question is the cheaper one: the GIN scan
-    streams only the posting lists of the rarest trigrams, and fewer rows reach the recheck
-    (computing similarity() on each row the index gives back is most of a look-up's time).
-    When it finds fewer, the floor is asked as before, so nothing is lost."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        for threshold in trigram_steps():
-            set_trigram_threshold(cursor, threshold)
-            found = list(trigram_matches(rows, source_text, fields)[:MAX_CANDIDATES])
-            if len(found) == MAX_CANDIDATES:
-                break
-    return found
-
-
-def word_candidates(rows, source_text, fields=ROW_FIELDS):
-    """Rows sharing the most of the paragraph's search words, then the newest."""
-    words = search_words(source_text)
-    if not words:
+def row_candidates(user, source_text, exclude_document=None):
+    """Approved rows sharing the most band keys with source_text, among the documents `user`
+    may open: the document filter is in the key table, so a translator's look-up ranks their
+    own documents' rows, and the rows are read back through approved_rows all the same."""
+    keys = memory_index.band_keys(source_text)
+    if not keys or not user.is_authenticated:
         return []
-    shared = sum(Case(When(source__contains=word, then=1), default=0) for word in words)
-    return list(
-        rows.annotate(shared=shared)
-        .filter(shared__gt=0)
-        .order_by("-shared", "-pk")
-        .values_list(*fields)[:MAX_CANDIDATES]
-    )
+    ranked = _ranked(*ranked_rows_sql(user, keys, exclude_document))
+    return _in_order(approved_rows(user, exclude_document), ranked, ROW_FIELDS)
 
 
-def candidates(queryset, source_text, fields):
-    if connection.vendor == "postgresql":
-        return trigram_candidates(queryset, source_text, fields)
-    return word_candidates(queryset, source_text, fields)
+def unit_candidates(source_text):
+    keys = memory_index.band_keys(source_text)
+    if not keys:
+        return []
+    ranked = _ranked(*ranked_units_sql(keys))
+    return _in_order(memory_units(), ranked, UNIT_FIELDS)
 
 
 def approved_paragraphs(user, source_text, exclude_document=None):
     """Candidates from the desk's own approved rows."""
-    rows = approved_rows(user, exclude_document)
-    for pk, source, text, document_pk, title in candidates(rows, source_text, ROW_FIELDS):
+    for pk, source, text, document_pk, title in row_candidates(user, source_text, exclude_document):
         url = f"{Document(pk=document_pk).get_absolute_url()}#row-{pk}"
         yield Candidate(source, text, title, url, ("paragraph", pk))
 
@@ -206,7 +193,7 @@ def imported_units(user, source_text, exclude_document=None):
     those who may edit the document ask)."""
     if not (user.is_authenticated and user.is_active):
         return
-    for pk, source, target, origin in candidates(memory_units(), source_text, UNIT_FIELDS):
+    for pk, source, target, origin in unit_candidates(source_text):
         yield Candidate(source, target, origin, "", ("unit", pk))
 
 
@@ -214,24 +201,47 @@ def imported_units(user, source_text, exclude_document=None):
 SOURCES = (approved_paragraphs, imported_units)
 
 
+def best_scored(candidates, source_text, limit):
+    """The `limit` candidates with the highest difflib ratio to source_text (at least
+    WORKBENCH_MEMORY_MIN_SIMILARITY), best first and, among equals, in the candidates' order:
+    what scoring every one gives. The exact ratio is the costly part, so candidates are taken
+    by their upper bound (quick_ratio), highest first, and the rest are skipped once the bound
+    falls under the limit-th best ratio found: none of them could enter the top."""
+    floor = settings.WORKBENCH_MEMORY_MIN_SIMILARITY
+    bounded = []
+    for index, candidate in enumerate(candidates):
+        matcher = difflib.SequenceMatcher(None, candidate.source, source_text, autojunk=False)
+        if matcher.real_quick_ratio() < floor:
+            continue
+        bound = matcher.quick_ratio()
+        if bound >= floor:
+            bounded.append((bound, index, matcher, candidate))
+    bounded.sort(key=lambda item: (-item[0], item[1]))
+    scored = []
+    for bound, index, matcher, candidate in bounded:
+        if len(scored) >= limit and bound < scored[limit - 1][0]:
+            break
+        score = matcher.ratio()
+        if score >= floor:
+            scored.append((score, index, candidate))
+            scored.sort(key=lambda item: (-item[0], item[1]))
+    return [(score, candidate) for score, _, candidate in scored[:limit]]
+
+
 def suggestions(user, source_text, exclude_document=None, limit=3):
     """Up to `limit` suggestions for a row whose Korean is `source_text`, best first."""
     if not source_text.strip():
         return []
-    scored = []
+    candidates = []
     seen = set()
     for source in SOURCES:
         for candidate in source(user, source_text, exclude_document):
             # The same pair in several documents, or in a document and a TMX file, is one
             # suggestion.
             pair = (candidate.source, candidate.english)
-            if pair in seen:
-                continue
-            seen.add(pair)
-            score = similarity(candidate.source, source_text)
-            if score >= settings.WORKBENCH_MEMORY_MIN_SIMILARITY:
-                scored.append((score, candidate))
-    scored.sort(key=lambda item: -item[0])
+            if pair not in seen:
+                seen.add(pair)
+                candidates.append(candidate)
     return [
         Suggestion(
             source=candidate.source,
@@ -242,5 +252,5 @@ def suggestions(user, source_text, exclude_document=None, limit=3):
             similarity=score,
             diff=diff_words(candidate.source, source_text),
         )
-        for score, candidate in scored[:limit]
+        for score, candidate in best_scored(candidates, source_text, limit)
     ]

@@ -611,6 +611,33 @@ class LearnedTerm(models.Model):
         return f"{self.korean} = {self.english} ({self.score:.2f}, build {self.build})"
 
 
+class MemoryRowKey(models.Model):
+    """One MinHash band key of an approved row's Korean (reviews/memory_index.py). The key
+    comes first in the primary key, so one btree finds a key's rows, and the document is
+    beside it so a translator's look-up keeps to their documents without reading the rows."""
+
+    pk = models.CompositePrimaryKey("key", "document_id", "paragraph_id")
+    key = models.BigIntegerField()
+    # The row's document, copied (rows never move between documents): no foreign key, so
+    # deleting a document needs no index here; the row's own key cascades.
+    document_id = models.BigIntegerField()
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"{self.key} of row {self.paragraph_id}"
+
+
+class MemoryUnitKey(models.Model):
+    """One MinHash band key of an imported unit's Korean (reviews/memory_index.py)."""
+
+    pk = models.CompositePrimaryKey("key", "unit_id")
+    key = models.BigIntegerField()
+    unit = models.ForeignKey(MemoryUnit, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"{self.key} of unit {self.unit_id}"
+
+
 class ApiToken(models.Model):
     """A person's key to the read API. Only a hash is stored: the token is shown once, when it
     is made, and can never be read back."""

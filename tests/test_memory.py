@@ -6,13 +6,12 @@ from xml.sax.saxutils import escape
 
 import lxml.html
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from reviews import editing, memory
+from reviews import editing, memory, memory_index
 from reviews.importing import create_document
 from reviews.models import Document, MemoryUnit, Paragraph
 from tests.conftest import new_document
@@ -82,8 +81,7 @@ MEALS_KO = (
     "부산시 교육청은 내년 새 학기부터 모든 초등학교에 무료 아침 급식을 제공하기로 했다고 밝혔다."
 )
 MEALS_EN = "Busan's education office said it would serve free breakfasts in every primary school."
-# A few words changed: pg_trgm similarity 0.61, under the stricter thresholds asked first
-# (memory.TRIGRAM_STEPS), above the floor; difflib's ratio 0.86.
+# A few words changed: difflib's ratio 0.86 (pg_trgm's similarity 0.61).
 MEALS_EDITED_KO = (
     "부산시 교육청은 다음 달부터 모든 초등학교에 무료 아침 급식을 제공하겠다고 밝혔다."
 )
@@ -111,11 +109,7 @@ def test_a_near_match_with_small_edits_is_found_among_look_alikes_and_unrelated_
         )
         for n in range(memory.MAX_CANDIDATES + 10)
     )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT similarity(%s, %s)", [MEALS_KO, MEALS_EDITED_KO])
-            (trigram,) = cursor.fetchone()
-        assert settings.WORKBENCH_MEMORY_TRIGRAM_THRESHOLD <= trigram < min(memory.TRIGRAM_STEPS)
+    memory_index.index_rows(crowd.paragraphs.values_list("pk", flat=True))
     found = memory.suggestions(people.translator, MEALS_EDITED_KO)
     assert [s.english for s in found][:1] == [MEALS_EN]
     assert 80 <= found[0].percent < 100
@@ -193,6 +187,7 @@ def test_the_near_duplicate_is_found_among_many_newer_rows_sharing_a_word(people
         )
         for n in range(memory.MAX_CANDIDATES + 10)
     )
+    memory_index.index_rows(crowd.paragraphs.values_list("pk", flat=True))
     found = memory.suggestions(people.translator, TODAY_KO)
     assert found and found[0].english == APPROVED_EN
 
@@ -304,7 +299,10 @@ def test_an_imported_pair_is_suggested_ranked_with_approved_rows(
 
 
 def test_a_unit_without_a_file_name_says_imported_memory_and_links_nowhere(client, people, today):
-    MemoryUnit.objects.create(source=UNIT_KO, target=UNIT_EN, source_lang="ko", target_lang="en")
+    unit = MemoryUnit.objects.create(
+        source=UNIT_KO, target=UNIT_EN, source_lang="ko", target_lang="en"
+    )
+    memory_index.index_units([unit.pk])
     (found,) = memory.suggestions(people.translator, TODAY_KO, exclude_document=today)
     assert (found.origin, found.url) == ("", "")
     page = memory_page(client, people.translator, today, TODAY_KO)
@@ -348,15 +346,12 @@ def test_imported_units_are_for_everyone_signed_in_and_nobody_else(people, last_
     assert memory.suggestions(AnonymousUser(), TODAY_KO) == []
 
 
-# --------------------------------------------------------------------------- PostgreSQL
-
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="pg_trgm and its GIN index are PostgreSQL's"
-)
+# --------------------------------------------------------------------------- at size
 
 
 def seed(people, documents, rows_per_document, rng):
-    """Many approved documents in one go (bulk, as a test cannot afford the views)."""
+    """Many approved documents in one go (bulk, as a test cannot afford the views), indexed as
+    the bench seeder does."""
     created = Document.objects.bulk_create(
         Document(
             title=f"Seeded {number}",
@@ -367,7 +362,7 @@ def seed(people, documents, rows_per_document, rng):
         )
         for number in range(documents)
     )
-    Paragraph.objects.bulk_create(
+    rows = Paragraph.objects.bulk_create(
         Paragraph(
             document=document,
             position=position,
@@ -378,54 +373,17 @@ def seed(people, documents, rows_per_document, rng):
         for document in created
         for position in range(rows_per_document)
     )
+    memory_index.index_rows(row.pk for row in rows)
+    return rows
 
 
-@postgres_only
-def test_postgres_has_the_trigram_extension_and_index(db):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")
-        assert cursor.fetchone() == ("pg_trgm",)
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'paragraph_source_trgm'")
-        (definition,) = cursor.fetchone()
-    assert "gin (source gin_trgm_ops)" in definition
-    # Only approved rows are looked up (migration 0012).
-    assert "WHERE ((status)::text = 'approved'::text)" in definition
-
-
-@postgres_only
-@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("who", ["manager", "translator"])
-def test_postgres_plans_the_lookup_on_the_trigram_index(people, who, last_month):
-    # 20,000 rows: with fewer, scanning the whole table is rightly cheaper than the index.
-    seed(people, documents=5_000, rows_per_document=4, rng=random.Random(11))
-    # Committed rows and VACUUM ANALYZE, as autovacuum leaves a real table: the GIN index's
-    # own statistics are only brought up to date by VACUUM, and the planner prices it by them.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE reviews_paragraph")
-        cursor.execute("VACUUM ANALYZE reviews_document")
-    user = getattr(people, who)
-    rows = memory.approved_rows(user)
-    with memory.trigram_threshold():
-        plan = memory.trigram_matches(rows, TODAY_KO)[: memory.MAX_CANDIDATES].explain()
-    assert "paragraph_source_trgm" in plan, plan
-    # And the seeded haystack still gives back the near-duplicate first.
-    found = memory.suggestions(user, TODAY_KO)
-    assert found[0].english == APPROVED_EN
-
-
-@postgres_only
-def test_postgres_has_the_trigram_index_on_imported_units(db):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'memoryunit_source_trgm'")
-        (definition,) = cursor.fetchone()
-    assert "reviews_memoryunit USING gin (source gin_trgm_ops)" in definition
-
-
-@postgres_only
-@pytest.mark.django_db(transaction=True)
-def test_postgres_plans_the_unit_lookup_on_the_trigram_index(people, tmp_path):
+def test_the_near_duplicate_is_found_first_in_a_haystack_in_a_fixed_number_of_queries(
+    people, who, last_month, tmp_path, django_assert_num_queries
+):
+    seed(people, documents=500, rows_per_document=4, rng=random.Random(11))
     rng = random.Random(13)
-    MemoryUnit.objects.bulk_create(
+    units = MemoryUnit.objects.bulk_create(
         MemoryUnit(
             source=paragraph(rng),
             target=f"Seeded unit {number}",
@@ -433,15 +391,32 @@ def test_postgres_plans_the_unit_lookup_on_the_trigram_index(people, tmp_path):
             target_lang="en",
             origin="seeded.tmx",
         )
-        for number in range(20_000)
+        for number in range(2_000)
     )
+    memory_index.index_units(unit.pk for unit in units)
+    user = getattr(people, who)
+    user = type(user).objects.get(pk=user.pk)  # its groups not yet read
+    # The groups (is_manager), the ranked rows and their fields, the ranked units and theirs:
+    # however many rows and units there are.
+    with django_assert_num_queries(5):
+        found = memory.suggestions(user, TODAY_KO)
+    assert found[0].english == APPROVED_EN
     import_tmx(write_tmx(tmp_path / "vendor.tmx", [(UNIT_KO, UNIT_EN)]))
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE reviews_memoryunit")
-    with memory.trigram_threshold():
-        plan = memory.trigram_matches(memory.memory_units(), TODAY_KO, memory.UNIT_FIELDS)[
-            : memory.MAX_CANDIDATES
-        ].explain()
-    assert "memoryunit_source_trgm" in plan, plan
-    found = memory.suggestions(people.translator, TODAY_KO)
+    found = memory.suggestions(user, UNIT_KO.replace("6", "7"))
     assert found[0].english == UNIT_EN
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_postgres_reads_each_key_from_the_primary_key_index(people, last_month):
+    seed(people, documents=2_000, rows_per_document=4, rng=random.Random(11))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE reviews_memoryrowkey")
+        sql, arguments = memory.ranked_rows_sql(people.translator, memory_index.band_keys(TODAY_KO))
+        cursor.execute(f"EXPLAIN {sql}", arguments)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "reviews_memoryrowkey_pkey" in plan, plan
+    assert "Seq Scan on reviews_memoryrowkey" not in plan, plan

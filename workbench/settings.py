@@ -234,11 +234,8 @@ WORKBENCH_QUALITY_PENALTIES = {"minor": 1, "major": 5, "critical": 10}
 WORKBENCH_QUALITY_THRESHOLD = float(os.getenv("WORKBENCH_QUALITY_THRESHOLD", "15"))
 
 # Translation memory (reviews/memory.py): a suggestion must be at least this similar to the
-# row's Korean (0 to 1). On PostgreSQL candidates are first found with pg_trgm's similarity
-# at the second threshold: news Korean shares many trigrams ("밝혔다", "했다고"), and at 0.3 one
-# row in fifty passed, so PostgreSQL rightly chose to scan the table (bench/memory.py).
+# row's Korean (0 to 1, difflib's ratio); candidates come from reviews/memory_index.py.
 WORKBENCH_MEMORY_MIN_SIMILARITY = float(os.getenv("WORKBENCH_MEMORY_MIN_SIMILARITY", "0.5"))
-WORKBENCH_MEMORY_TRIGRAM_THRESHOLD = float(os.getenv("WORKBENCH_MEMORY_TRIGRAM_THRESHOLD", "0.5"))
 
 # A strict policy: nothing inline, nothing evaluated, no third-party origins.
 SECURE_CSP = {
