@@ -110,11 +110,11 @@ def post(client, url, data=None, **headers):
 def test_a_saved_proposal_sends_the_row_and_stage_a_fresh_page_shows(
     editor, reviewing, django_assert_num_queries
 ):
-    """Session, person with their groups, document; a savepoint (the test's transaction), the document
-    locked by marking its activity, the row locked, the revision, the event, its release; the
-    row's proposals and comments, the glossary's version, the counts: 13 (16 before: the row
-    read again, the document's activity marked on its own, the groups in a query of their
-    own)."""
+    """Session, person with their groups, document; a savepoint (the test's transaction),
+    the document locked by marking its activity, the row locked, the revision, the event, its
+    release; the row's proposals and comments, the glossary's version, the counts: 13 (16
+    before: the row read again, the document's activity marked on its own, the groups in a
+    query of their own)."""
     row = rows(reviewing)[0]
     url = reverse("edit", args=[reviewing.pk, row.pk])
     with django_assert_num_queries(13):
