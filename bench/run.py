@@ -277,16 +277,43 @@ def parse_wrk(output, clients):
     }
 
 
-def drain(server, seconds=120):
+# The app's sessions on the bench database that are running a query or inside a transaction.
+BUSY_SQL = """
+SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid()
+  AND backend_type = 'client backend' AND state IN ('active', 'idle in transaction')
+"""
+
+
+def drain(server, seconds=120, quiet=0.5):
     """Wait until the workers have finished what the last run left queued: wrk stops with
     requests in flight, and sync workers finish them before they take new ones. Two quick
-    health checks in a row mean both workers are free."""
+    health checks in a row mean one worker is free, not both (the free one answers them
+    while the other works through its queue); so then the database must also see no query
+    and no transaction from the app for `quiet` seconds. Reading targets sooner would take a
+    version that a queued save is about to move on (the run's later save of that row would be
+    a conflict, counted as an error)."""
+    from django.db import connection
+
     deadline = time.monotonic() + seconds
     quick = 0
     while quick < 2 and time.monotonic() < deadline:
         started = time.perf_counter()
         http_request(server.port, "GET", "/healthz")
         quick = quick + 1 if time.perf_counter() - started < 0.05 else 0
+    idle_since = None
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(BUSY_SQL)
+            now = time.monotonic()
+            if cursor.fetchone()[0]:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = now
+            elif now - idle_since >= quiet:
+                break
+            time.sleep(0.02)
+    connection.close()  # not held open (or in a transaction) through the next run
 
 
 def run_wrk(server, script, clients, seconds, env_extra):
