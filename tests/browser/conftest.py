@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.core.signals import request_finished, request_started
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -46,6 +48,50 @@ def _count(delta):
 _on_start, _on_finish = _count(1), _count(-1)
 request_started.connect(_on_start, dispatch_uid="browser-requests-started")
 request_finished.connect(_on_finish, dispatch_uid="browser-requests-finished")
+
+
+# The live server answers each request in a thread of its own; with SQLite's in-memory test
+# database pytest-django hands every thread the one connection, and two requests at once (the
+# presence poll beside the memory look-up) then use it together: "sqlite3.InterfaceError: bad
+# parameter or other API misuse". There the server takes one request at a time, from the call
+# of the app to the close of its response (where request_finished is sent).
+_one_request = threading.Lock()
+
+
+class _Released:
+    def __init__(self, result):
+        self.result = result
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            if hasattr(self.result, "close"):
+                self.result.close()
+        finally:
+            _one_request.release()
+
+
+def _one_at_a_time(application):
+    def app(environ, start_response):
+        _one_request.acquire()
+        try:
+            return _Released(application(environ, start_response))
+        except BaseException:
+            _one_request.release()
+            raise
+
+    return app
+
+
+class _LiveServer(ThreadedWSGIServer):
+    def set_app(self, application):
+        # connections_override is only set for an in-memory SQLite database.
+        super().set_app(_one_at_a_time(application) if self.connections_override else application)
+
+
+LiveServerThread.server_class = _LiveServer
 
 
 def close_and_settle(context, timeout=10.0, quiet=0.25):
