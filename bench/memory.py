@@ -36,7 +36,7 @@ from django.db import connection  # noqa: E402
 
 from reviews import memory, memory_index  # noqa: E402
 from reviews.models import Document, MemoryRowKey, MemoryUnit, Paragraph  # noqa: E402
-from tests.korean_corpus import paragraph  # noqa: E402
+from tests.korean_corpus import near_duplicate, paragraph  # noqa: E402
 
 DOCUMENTS, ROWS, UNITS, LOOKUPS = 20_000, 5, 100_000, 30
 TITLE = "TM bench"
@@ -103,17 +103,6 @@ def seed_units(rng):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"seeded {UNITS:,} units in {time.perf_counter() - start:.0f} s")
-
-
-def near_duplicate(text, rng):
-    """One word dropped and one number changed, as a story rewritten the next day does."""
-    words = text.split()
-    del words[rng.randrange(1, len(words))]
-    changed = " ".join(words)
-    for digit in "0123456789":
-        if digit in changed:
-            return changed.replace(digit, str((int(digit) + 1) % 10), 1)
-    return changed
 
 
 def p95(values):

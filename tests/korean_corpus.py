@@ -42,3 +42,14 @@ def sentence(rng):
 
 def paragraph(rng, sentences=2):
     return " ".join(sentence(rng) for _ in range(sentences))
+
+
+def near_duplicate(text, rng):
+    """One word dropped and one number changed, as a story rewritten the next day does."""
+    words = text.split()
+    del words[rng.randrange(1, len(words))]
+    changed = " ".join(words)
+    for digit in "0123456789":
+        if digit in changed:
+            return changed.replace(digit, str((int(digit) + 1) % 10), 1)
+    return changed

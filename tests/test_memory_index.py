@@ -17,7 +17,7 @@ from reviews.archive import export_archive, import_archive
 from reviews.formats.interchange import APPROVED, Bilingual, MemoryPair, Unit
 from reviews.importing import create_document, create_document_from_units, import_memory
 from reviews.models import Document, MemoryRowKey, MemoryUnit, MemoryUnitKey, Paragraph
-from tests.korean_corpus import paragraph
+from tests.korean_corpus import near_duplicate, paragraph
 
 KO = "정부는 15일 국무회의를 열고 청년 일자리 대책을 확정했다고 밝혔다."
 EN = "The government finalized its youth employment measures on the 15th."
@@ -161,16 +161,6 @@ def test_an_archive_restored_into_an_empty_database_is_indexed_again(people, tmp
 
 
 # ----------------------------------------------------------- against scoring everything
-
-
-def near_duplicate(text, rng):
-    words = text.split()
-    del words[rng.randrange(1, len(words))]
-    changed = " ".join(words)
-    for digit in "0123456789":
-        if digit in changed:
-            return changed.replace(digit, str((int(digit) + 1) % 10), 1)
-    return changed
 
 
 @pytest.fixture
