@@ -181,7 +181,7 @@ def test_a_quote_the_english_lost_is_said_on_the_card(client, people, reviewing)
 def test_rows_without_comments_say_so_and_have_no_cards(client, people, reviewing):
     client.force_login(people.editor)
     page = client.get(reviewing.get_absolute_url()).content.decode()
-    assert page.count('<span class="count">no comments</span>') == 4
+    assert page.count('<span class="count visually-hidden">no comments</span>') == 4
     assert 'class="margin-card"' not in page
 
 

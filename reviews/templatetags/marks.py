@@ -298,6 +298,14 @@ def comment_count(unresolved, total):
     return f"{words}, {resolved} resolved" if resolved else words
 
 
+def pill_class(unresolved, total):
+    """Open comments stand out; a row without comments says so to a screen reader but draws
+    no pill: a pill on every row of a 400-row page is noise the eye must skip."""
+    if unresolved:
+        return " count-open"
+    return "" if total else " visually-hidden"
+
+
 @register.simple_tag
 def comment_badge(paragraph_pk, unresolved, total, oob=False):
     """The label of a row's Comments button, "Comments" and its comment_count words; with
@@ -307,6 +315,6 @@ def comment_badge(paragraph_pk, unresolved, total, oob=False):
         '<span id="comment-count-{}"{}>Comments <span class="count{}">{}</span></span>',
         paragraph_pk,
         mark_safe(' hx-swap-oob="true"') if oob else "",  # noqa: S308 (a constant)
-        " count-open" if unresolved else "",
+        pill_class(unresolved, total),
         comment_count(unresolved, total),
     )
