@@ -23,7 +23,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from reviews import memory_index
+from reviews import learned_lexicon, memory_index
 
 FORMAT = "workbench-archive"
 VERSION = 1
@@ -53,7 +53,7 @@ REVIEWS_EXCLUDED = {
     "reviews.editingpresence": "who has a row's editor open in the last half minute: state, "
     "not history; a restored desk starts with nobody editing",
     "reviews.learnedterm": "the aligner's learned lexicon, derived from the approved rows the "
-    "archive carries; a restored desk runs manage.py learn_lexicon again",
+    "archive carries: learned again after a restore (reviews/learned_lexicon.py)",
     "reviews.memoryrowkey": "the memory's band keys, derived from the approved rows: rebuilt "
     "after a restore (reviews/memory_index.py)",
     "reviews.memoryunitkey": "the memory's band keys, derived from the imported units: rebuilt "
@@ -399,7 +399,10 @@ def import_archive(stream):
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise ArchiveError(f"the database refused the archive's rows: {first_line}") from None
         reset_sequences(list(loaded))
+        # What is derived from the approved rows is made again, so a restored desk aligns and
+        # finds matches as the old one did.
         memory_index.rebuild()
+        learned_lexicon.rebuild()
     return loaded
 
 

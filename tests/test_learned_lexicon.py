@@ -197,3 +197,21 @@ def test_a_lexicon_learned_from_the_other_dev_set_does_not_lower_f1(no_learned_l
     plain = score(scored)["f1"]
     lexicon.use_learned(learn(gold_pairs(other)), version="test")
     assert score(scored)["f1"] >= plain
+
+
+@pytest.mark.django_db
+def test_an_archive_restore_learns_the_lexicon_again(people, no_learned_lexicon, tmp_path):
+    """The archive leaves the lexicon out (it is derived): the restore learns it again from
+    the approved rows it carries, as `learn_lexicon` would."""
+    from tests.test_archive import empty_database, export
+
+    pairs = synthetic_pairs()
+    approve_all(new_document(people, source=[k for k, _ in pairs], target=[e for _, e in pairs]))
+    call_command("learn_lexicon", stdout=StringIO())
+    learned = set(LearnedTerm.objects.values_list("korean", "english"))
+    assert ("대통령", "president") in learned
+    path = export(tmp_path, "desk.json")
+    empty_database()
+    assert not LearnedTerm.objects.exists()
+    call_command("import_archive", str(path), stderr=StringIO())
+    assert set(LearnedTerm.objects.values_list("korean", "english")) == learned
