@@ -14,7 +14,7 @@ pages measured do not read them, and they would double the seeding time at scale
 Rows carry the quality checks' findings as the app stores them (reviews.findings, the same
 code the upload runs, over each document's final texts), so the document pages render
 findings as they would on a real desk. Every document the harness drives is checked; of the
-archive, whose findings no measured page reads, every document at S and every fourth at L
+archive, whose findings no measured page reads, every document at S and every eighth at L
 (Scale.checked_every, to keep its seeding within minutes); the others have none.
 
 `seed(scale)` returns a `Seeded` with the ids the harness drives: the people, the 40- and
@@ -79,7 +79,7 @@ SCALES = {
         accept_documents=20,
         confirm_documents=9,
         memory_units=100_000,
-        checked_every=4,
+        checked_every=8,
     ),
     # For the harness's own test: seconds.
     "XS": Scale(
