@@ -11,6 +11,12 @@ ids are assigned here so revisions and comments can point at their rows without 
 Audit events are written per document (upload and stage changes), not per revision: the
 pages measured do not read them, and they would double the seeding time at scale L.
 
+Rows carry the quality checks' findings as the app stores them (reviews.findings, the same
+code the upload runs, over each document's final texts), so the document pages render
+findings as they would on a real desk. Every document the harness drives is checked; of the
+archive, whose findings no measured page reads, every document at S and every eighth at L
+(Scale.checked_every, to keep its seeding within minutes); the others have none.
+
 `seed(scale)` returns a `Seeded` with the ids the harness drives: the people, the 40- and
 400-row pages, rows to save, proposals to accept, documents whose pairing is to be confirmed.
 """
@@ -20,6 +26,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
@@ -27,6 +34,7 @@ from django.db import connection, transaction
 
 from reviews import memory_index
 from reviews.diffing import word_count
+from reviews.findings import CheckedRow, all_row_findings, document_findings
 from reviews.models import (
     Comment,
     Document,
@@ -52,6 +60,8 @@ class Scale:
     confirm_documents: int  # 1,500-row documents in the aligning stage
     confirm_rows: int = 1_500
     memory_units: int = 0  # imported translation memory (MemoryUnit), as from TMX files
+    # Every how many archive documents one gets the checks' findings (see above).
+    checked_every: int = 1
 
 
 SCALES = {
@@ -69,6 +79,7 @@ SCALES = {
         accept_documents=20,
         confirm_documents=9,
         memory_units=100_000,
+        checked_every=8,
     ),
     # For the harness's own test: seconds.
     "XS": Scale(
@@ -402,6 +413,8 @@ class Builder:
 
     def document(self, *, title, stage, translator, editor, created):
         pk = self.take(Document)
+        # Where this document and its rows start, for check() once its rows are in.
+        self.document_index, self.document_start = len(self.documents), len(self.paragraphs)
         self.documents.append(
             (
                 pk,
@@ -416,7 +429,7 @@ class Builder:
                 "",
                 "",
             )
-            + (stamp(created), stamp(created + timedelta(days=self.rng.randint(0, 20))))
+            + (stamp(created), stamp(created + timedelta(days=self.rng.randint(0, 20))), "[]")
         )
         self.events.append((pk, translator or editor, "uploaded", None, "{}", stamp(created)))
         if stage != Stage.ALIGNING:
@@ -460,6 +473,7 @@ class Builder:
                     1,
                     confidence,
                     False,
+                    "[]",
                 )
             )
             return pk, 1, None
@@ -558,6 +572,7 @@ class Builder:
                 version,
                 confidence,
                 False,
+                "[]",
             )
         )
         if thread:
@@ -571,6 +586,27 @@ class Builder:
                 words=words,
             )
         return pk, version, open_proposal
+
+    def check(self, created):
+        """Store the checks' findings on the rows of the document begun last and on the
+        document, as the app does when a pairing or a text changes (reviews.findings); the
+        glossary is empty, as the seeded desk's is."""
+        start = self.document_start
+        # Paragraph rows are (id, document, position, source, words, text, ..., version, ...).
+        rows = [
+            CheckedRow(row[0], row[2] + 1, row[9], row[3], row[5])
+            for row in self.paragraphs[start:]
+        ]
+        document = SimpleNamespace(created_at=created, findings=[])
+        found = all_row_findings(document, [(row.source, row.text) for row in rows], ())
+        for index, findings in enumerate(found, start):
+            if findings:
+                text = json.dumps(findings, ensure_ascii=False)
+                self.paragraphs[index] = (*self.paragraphs[index][:-1], text)
+        whole = document_findings(document, rows)
+        if whole:
+            text = json.dumps(whole, ensure_ascii=False)
+            self.documents[self.document_index] = (*self.documents[self.document_index][:-1], text)
 
     def revision(
         self,
@@ -680,6 +716,7 @@ DOCUMENT_COLUMNS = [
     "credit_override",
     "created_at",
     "updated_at",
+    "findings",
 ]
 PARAGRAPH_COLUMNS = [
     "id",
@@ -694,6 +731,7 @@ PARAGRAPH_COLUMNS = [
     "version",
     "alignment_confidence",
     "pinned",
+    "findings",
 ]
 REVISION_COLUMNS = [
     "id",
@@ -813,6 +851,7 @@ def bench_document(
                 thread=bool(thread_every and position % thread_every == 3),
             )
         )
+    builder.check(created)
     return pk, made
 
 
@@ -864,6 +903,8 @@ def seed(scale_name="S", *, seed_value=12, progress=print):
                 proposal_author=translator if in_review and rng.random() < 0.2 else None,
                 thread=stage != Stage.ALIGNING and rng.random() < 0.2,
             )
+        if number % scale.checked_every == 0:
+            builder.check(created)
         if number % 200 == 199:
             flush()
             progress(f"  {number + 1:,} of {scale.documents:,} documents")

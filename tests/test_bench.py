@@ -72,6 +72,26 @@ def test_seeded_text_is_korean_and_english(seeded):
     assert 80 < len(row.text) < 1200
 
 
+def test_seeded_findings_are_what_the_checks_store(seeded):
+    """The rows and documents carry exactly what reviews.findings stores for their texts,
+    and the document pages have findings to render."""
+    from reviews.findings import refresh_document
+
+    checked = Document.objects.filter(pk__in=[seeded.page_40, seeded.page_400])
+    for document in Document.objects.all():
+        seeded_rows = list(document.paragraphs.order_by("position").values_list("findings"))
+        seeded_whole = document.findings
+        refresh_document(document)
+        assert list(document.paragraphs.order_by("position").values_list("findings")) == (
+            seeded_rows
+        ), document.title
+        assert Document.objects.get(pk=document.pk).findings == seeded_whole, document.title
+    assert all(
+        Paragraph.objects.filter(document=document).exclude(findings=[]).exists()
+        for document in checked
+    )
+
+
 def test_word_ops_rebuild_both_texts():
     old = ["The", "council", "said", "it", "would", "spend", "more"]
     new = ["The", "council", "stated", "it", "intends", "spend", "more"]

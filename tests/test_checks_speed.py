@@ -94,6 +94,7 @@ def plain(monkeypatch):
             monkeypatch.setattr(form, name, lambda text: True)
         monkeypatch.setattr(numbers, "english_weekdays", plain_weekdays)
         monkeypatch.setattr(numbers, "month_matches", lambda pattern, text: pattern.finditer(text))
+        monkeypatch.setattr(numbers, "may_hold_date", lambda lone_months: True)
         monkeypatch.setattr(content, "english_weekdays", plain_weekdays)
         clear()
 
@@ -152,6 +153,16 @@ def test_the_checks_find_the_same_on_the_demo_and_on_random_rows(plain):
     # The random rows reach every shortcut's other branch.
     kinds = {finding.kind for row in slow[0] for finding in row}
     assert {"spacing", "repeat", "brackets", "number", "hangul"} <= kinds
+
+
+def test_a_date_is_found_only_where_a_lone_month_is():
+    # What may_hold_date relies on, on the random rows and the dates of ODD_BITS.
+    korean, english = demo_paragraphs()
+    texts = [target for _, target in random_rows(random.Random(5), korean, english, 800)]
+    with_dates = [text for text in texts if numbers.ENGLISH_DATE.search(text)]
+    assert len(with_dates) > 40
+    assert all(numbers.ENGLISH_LONE_MONTH.search(text) for text in with_dates)
+    assert not numbers.ENGLISH_LONE_MONTH.search("The Mayor's Decision, 5 Mayday")
 
 
 def test_lowered_text_keeps_lengths_ascii_and_word_characters():

@@ -338,6 +338,15 @@ def test_word_count():
     assert word_count("The key plan.") == 3
     assert word_count("Korea's budget: 1,000.5 won") == 4
     assert word_count("정부는 예산을 크게 늘렸다.") == 4
+    # A token of combining marks alone is no word; one decorating letters is part of them.
+    assert word_count("cafe\u0301 \u0301\u0300 ok") == 2
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab 가1\n\t.,'’!_-é") + ["\u0301", "\u1ab0"])))
+@example("1.5 \u0301 don’t")
+def test_word_count_counts_the_word_tokens_of_tokenize(text):
+    # word_count scans for words only; tokenising everything is the definition it keeps.
+    assert word_count(text) == sum(1 for token in tokenize(text) if diffing._is_word(token))
 
 
 @pytest.mark.parametrize(

@@ -12,13 +12,22 @@ show from `text` by span, and what they look up (a number's word) from the match
 then always plain ASCII.
 """
 
+import functools
+
 # What IGNORECASE matches each of them with: one ASCII letter, so lengths stay the same.
-ASCII_FOLDS = str.maketrans("\u0130\u0131\u017f\u212a", "iisk")
+FOLDED = "\u0130\u0131\u017f\u212a"
+ASCII_FOLDS = str.maketrans(FOLDED, "iisk")
 
 
+# Three patterns (spelled-out numbers, vague amounts, repeated words) read each row's English
+# in turn: it is lowered once. str.translate looks every character up in a dict, costlier
+# than the lowering itself, and the four characters it replaces are almost never there.
+@functools.lru_cache(maxsize=4)
 def lowered(text: str) -> str:
     """`text` in lower case, as a lower-case pattern must see it to match as IGNORECASE does."""
-    return text.translate(ASCII_FOLDS).lower()
+    if any(char in text for char in FOLDED):
+        text = text.translate(ASCII_FOLDS)
+    return text.lower()
 
 
 def finditer(lower_pattern, text: str):

@@ -94,6 +94,9 @@ def check_content(source: str, target: str, ratio: float | None = None) -> list[
         suspicious, decisive = suspicious + 0.1, decisive + 0.3
     expected = (ratio or ENGLISH_PER_KOREAN) * len(source)
     gap = math.log(len(target) / expected)
+    if -QUOTE_GAP <= gap <= QUOTE_GAP:
+        # Every finding needs at least this gap: most rows are not read further.
+        return []
     share = len(target) / expected
     korean_sentences = len(sentences(source, "ko"))
     english_sentences = len(sentences(target, "en"))

@@ -113,6 +113,12 @@ def month_matches(pattern: re.Pattern, text: str):
     return pattern.finditer(text)
 
 
+def may_hold_date(lone_months) -> bool:
+    """A date's month is a whole word, as a lone month is (ENGLISH_LONE_MONTH's matches):
+    text without one (most text, "Mayor" and "Decision" included) has no date to look for."""
+    return bool(lone_months)
+
+
 ENGLISH_DATELINE = re.compile(
     rf"^[A-Z][A-Za-z .'-]*, (?:{MONTH_NAMES})\.? \d{{1,2}} \([A-Za-z ]+\) ?(?:--|—|–)"
 )
@@ -173,7 +179,8 @@ def english_quantities(text: str) -> list[Quantity]:
 def _korean_quantities(text: str) -> tuple[Quantity, ...]:
     found: list[Quantity] = []
     taken = [False] * (len(text) + 1)
-    for match in KOREAN_FRACTION.finditer(text):
+    # The pattern's digits at every position cost more than looking for its word first.
+    for match in KOREAN_FRACTION.finditer(text) if "분의" in text else ():
         # "10분의 1" is a tenth: English says "one-tenth", "a tenth" or "10 percent".
         denominator, numerator = to_number(match.group(1)), to_number(match.group(2))
         values = (numerator / denominator, denominator, numerator) if denominator else ()
@@ -288,7 +295,8 @@ def english_figures(text: str) -> list[Quantity]:
         for i in range(*quantity.span):
             taken[i] = True
 
-    for match in month_matches(ENGLISH_DATE, text):
+    lone_months = list(month_matches(ENGLISH_LONE_MONTH, text))
+    for match in ENGLISH_DATE.finditer(text) if may_hold_date(lone_months) else ():
         month = match.group(1) or match.group(5)
         day = int(match.group(2) or match.group(4))
         if not 1 <= day <= 31:
@@ -353,7 +361,7 @@ def english_figures(text: str) -> list[Quantity]:
             unit *= ENGLISH_SCALES[match.group(2).lower()[:-1]]
         low, high = (2 * unit, 10 * unit) if first != "dozens" else (24, 100)
         add(Quantity((), match.span(), False, text[match.start() : match.end()], (low, high)))
-    for match in month_matches(ENGLISH_LONE_MONTH, text):
+    for match in lone_months:
         if taken[match.start()]:
             continue
         if match.group(1) == "May" and not ENGLISH_MONTH_MAY.search(text[: match.start()]):
