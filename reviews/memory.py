@@ -25,16 +25,19 @@ or above WORKBENCH_MEMORY_MIN_SIMILARITY are shown.
 """
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
+from django.urls import get_script_prefix
 from rapidfuzz.distance import LCSseq
 
 from reviews import memory_index
 from reviews.diffing import diff_words
 from reviews.models import Document, MemoryRowKey, MemoryUnit, MemoryUnitKey, Paragraph, is_manager
+from reviews.row_cache import code_version, row_cache
 
 # Per source, the owners sharing the most band keys that are scored exactly.
 MAX_CANDIDATES = 20
@@ -240,10 +243,58 @@ def best_scored(candidates, source_text, limit):
     return [(score, candidate) for score, _, candidate in scored[:limit]]
 
 
+def memory_version():
+    """MemoryVersion's one row, raised by the database on every change a look-up's result
+    depends on (migration 0020); None where it is missing (a test's flushed database), and
+    then nothing is cached."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM reviews_memoryversion WHERE id = 1")
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+def result_key(version, user, source_text, exclude_document, limit):
+    """Everything a look-up's result depends on: the code, the memory's version (the keys,
+    documents' titles and assignments), who asks and whether they see every document, the
+    Korean, the excluded document, the floor and the limit."""
+    exclude = getattr(exclude_document, "pk", exclude_document)
+    parts = (
+        code_version(),
+        get_script_prefix(),  # in the suggestions' links
+        version,
+        user.pk,
+        is_manager(user),
+        user.is_active,
+        source_text,
+        exclude,
+        settings.WORKBENCH_MEMORY_MIN_SIMILARITY,
+        limit,
+    )
+    return "memory:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+
+
 def suggestions(user, source_text, exclude_document=None, limit=3):
-    """Up to `limit` suggestions for a row whose Korean is `source_text`, best first."""
-    if not source_text.strip():
+    """Up to `limit` suggestions for a row whose Korean is `source_text`, best first. Kept in
+    the rows cache under result_key, which names the memory's version read first: a change
+    committed while this look-up runs has raised it already, so what is stored here under
+    the older version is never served again."""
+    if not source_text.strip() or not user.is_authenticated:
         return []
+    version = memory_version()
+    key = (
+        None if version is None else result_key(version, user, source_text, exclude_document, limit)
+    )
+    if key is not None:
+        found = row_cache().get(key)
+        if found is not None:
+            return found
+    found = look_up(user, source_text, exclude_document, limit)
+    if key is not None:
+        row_cache().set(key, found)
+    return found
+
+
+def look_up(user, source_text, exclude_document, limit):
     candidates = []
     seen = set()
     for source in SOURCES:
