@@ -22,6 +22,11 @@ near (bench/memory.md has the figures).
 Every candidate is then scored the same way on both databases (difflib's ratio over the
 characters), so a suggestion shows the same percentage wherever it runs, and only those at
 or above WORKBENCH_MEMORY_MIN_SIMILARITY are shown.
+
+A look-up's result is kept in the rows cache under a key naming the memory's version, which
+the database raises itself on every change the result depends on (MemoryVersion, migration
+0020): never a timeout, so an approval or an import shows on the next look-up from any app
+server.
 """
 
 import difflib
