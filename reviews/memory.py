@@ -22,18 +22,27 @@ near (bench/memory.md has the figures).
 Every candidate is then scored the same way on both databases (difflib's ratio over the
 characters), so a suggestion shows the same percentage wherever it runs, and only those at
 or above WORKBENCH_MEMORY_MIN_SIMILARITY are shown.
+
+A look-up's result is kept in the rows cache under a key naming the memory's version, which
+the database raises itself on every change the result depends on (MemoryVersion, migration
+0020): never a timeout, so an approval or an import shows on the next look-up from any app
+server.
 """
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
+from django.urls import get_script_prefix
+from rapidfuzz.distance import LCSseq
 
 from reviews import memory_index
 from reviews.diffing import diff_words
 from reviews.models import Document, MemoryRowKey, MemoryUnit, MemoryUnitKey, Paragraph, is_manager
+from reviews.row_cache import code_version, row_cache
 
 # Per source, the owners sharing the most band keys that are scored exactly.
 MAX_CANDIDATES = 20
@@ -201,26 +210,37 @@ def imported_units(user, source_text, exclude_document=None):
 SOURCES = (approved_paragraphs, imported_units)
 
 
+def ratio_bound(one, two):
+    """An upper bound of difflib's ratio, in C: the longest common subsequence's ratio.
+    difflib's matching blocks run forward in both texts, so together they are a common
+    subsequence and never longer than the longest one; written as difflib writes its ratio
+    (2.0 * matches / length), so where the two counts are equal the floats are too."""
+    length = len(one) + len(two)
+    return 2.0 * LCSseq.similarity(one, two) / length if length else 1.0
+
+
 def best_scored(candidates, source_text, limit):
     """The `limit` candidates with the highest difflib ratio to source_text (at least
     WORKBENCH_MEMORY_MIN_SIMILARITY), best first and, among equals, in the candidates' order:
-    what scoring every one gives. The exact ratio is the costly part, so candidates are taken
-    by their upper bound (quick_ratio), highest first, and the rest are skipped once the bound
-    falls under the limit-th best ratio found: none of them could enter the top."""
+    what scoring every one gives. The exact ratio is the costly part (pure Python, about half
+    a millisecond for a paragraph), so candidates are taken by their upper bound (ratio_bound,
+    microseconds), highest first, and the rest are skipped once the bound falls under the
+    limit-th best ratio found: none of them could enter the top. On near matches the bound is
+    the ratio itself, so few more than `limit` are scored exactly."""
     floor = settings.WORKBENCH_MEMORY_MIN_SIMILARITY
     bounded = []
     for index, candidate in enumerate(candidates):
-        matcher = difflib.SequenceMatcher(None, candidate.source, source_text, autojunk=False)
-        if matcher.real_quick_ratio() < floor:
-            continue
-        bound = matcher.quick_ratio()
+        bound = ratio_bound(candidate.source, source_text)
         if bound >= floor:
-            bounded.append((bound, index, matcher, candidate))
+            bounded.append((bound, index, candidate))
     bounded.sort(key=lambda item: (-item[0], item[1]))
+    # One matcher for all: difflib indexes its second text once, for every candidate.
+    matcher = difflib.SequenceMatcher(None, "", source_text, autojunk=False)
     scored = []
-    for bound, index, matcher, candidate in bounded:
+    for bound, index, candidate in bounded:
         if len(scored) >= limit and bound < scored[limit - 1][0]:
             break
+        matcher.set_seq1(candidate.source)
         score = matcher.ratio()
         if score >= floor:
             scored.append((score, index, candidate))
@@ -228,10 +248,58 @@ def best_scored(candidates, source_text, limit):
     return [(score, candidate) for score, _, candidate in scored[:limit]]
 
 
+def memory_version():
+    """MemoryVersion's one row, raised by the database on every change a look-up's result
+    depends on (migration 0020); None where it is missing (a test's flushed database), and
+    then nothing is cached."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM reviews_memoryversion WHERE id = 1")
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+def result_key(version, user, source_text, exclude_document, limit):
+    """Everything a look-up's result depends on: the code, the memory's version (the keys,
+    documents' titles and assignments), who asks and whether they see every document, the
+    Korean, the excluded document, the floor and the limit."""
+    exclude = getattr(exclude_document, "pk", exclude_document)
+    parts = (
+        code_version(),
+        get_script_prefix(),  # in the suggestions' links
+        version,
+        user.pk,
+        is_manager(user),
+        user.is_active,
+        source_text,
+        exclude,
+        settings.WORKBENCH_MEMORY_MIN_SIMILARITY,
+        limit,
+    )
+    return "memory:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+
+
 def suggestions(user, source_text, exclude_document=None, limit=3):
-    """Up to `limit` suggestions for a row whose Korean is `source_text`, best first."""
-    if not source_text.strip():
+    """Up to `limit` suggestions for a row whose Korean is `source_text`, best first. Kept in
+    the rows cache under result_key, which names the memory's version read first: a change
+    committed while this look-up runs has raised it already, so what is stored here under
+    the older version is never served again."""
+    if not source_text.strip() or not user.is_authenticated:
         return []
+    version = memory_version()
+    key = (
+        None if version is None else result_key(version, user, source_text, exclude_document, limit)
+    )
+    if key is not None:
+        found = row_cache().get(key)
+        if found is not None:
+            return found
+    found = look_up(user, source_text, exclude_document, limit)
+    if key is not None:
+        row_cache().set(key, found)
+    return found
+
+
+def look_up(user, source_text, exclude_document, limit):
     candidates = []
     seen = set()
     for source in SOURCES:

@@ -638,6 +638,20 @@ class MemoryUnitKey(models.Model):
         return f"{self.key} of unit {self.unit_id}"
 
 
+class MemoryVersion(models.Model):
+    """One row: the translation memory's version, raised by the database itself (migration
+    0020) on every write to the key tables (a row approved or taken out, units imported or
+    deleted, a rebuild) and on a change of a document's title or assignments (what a
+    suggestion names, and who sees it). A look-up's result is cached under it
+    (reviews/memory.py), so the next look-up from any app server after such a change
+    computes afresh."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"memory version {self.version}"
+
+
 class ApiToken(models.Model):
     """A person's key to the read API. Only a hash is stored: the token is shown once, when it
     is made, and can never be read back."""

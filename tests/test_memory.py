@@ -396,11 +396,14 @@ def test_the_near_duplicate_is_found_first_in_a_haystack_in_a_fixed_number_of_qu
     memory_index.index_units(unit.pk for unit in units)
     user = getattr(people, who)
     user = type(user).objects.get(pk=user.pk)  # its groups not yet read
-    # The groups (is_manager), the ranked rows and their fields, the ranked units and theirs:
-    # however many rows and units there are.
-    with django_assert_num_queries(5):
+    # The memory's version, the groups (is_manager), the ranked rows and their fields, the
+    # ranked units and theirs: however many rows and units there are.
+    with django_assert_num_queries(6):
         found = memory.suggestions(user, TODAY_KO)
     assert found[0].english == APPROVED_EN
+    # Asked again with nothing changed: the version, and the result kept under it.
+    with django_assert_num_queries(1):
+        assert memory.suggestions(user, TODAY_KO) == found
     import_tmx(write_tmx(tmp_path / "vendor.tmx", [(UNIT_KO, UNIT_EN)]))
     found = memory.suggestions(user, UNIT_KO.replace("6", "7"))
     assert found[0].english == UNIT_EN
@@ -420,3 +423,62 @@ def test_postgres_reads_each_key_from_the_primary_key_index(people, last_month):
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert "reviews_memoryrowkey_pkey" in plan, plan
     assert "Seq Scan on reviews_memoryrowkey" not in plan, plan
+
+
+# --------------------------------------------------------------------------- kept results
+# Each test looks up first, so the result is kept, then changes the memory and looks up again.
+
+
+def test_a_row_approved_since_the_last_look_up_is_suggested_on_the_next(people, today):
+    story = document_with(
+        people, [APPROVED_KO], [APPROVED_EN],
+        translator=people.translator, editor=people.editor, approve=False,
+    )  # fmt: skip
+    assert memory.suggestions(people.translator, TODAY_KO, exclude_document=today) == []
+    editing.approve_paragraph(people.editor, story.paragraphs.get().pk)
+    found = memory.suggestions(people.translator, TODAY_KO, exclude_document=today)
+    assert [s.english for s in found] == [APPROVED_EN]
+
+
+def test_a_row_taken_out_since_the_last_look_up_is_not_suggested_on_the_next(people, last_month):
+    assert [s.english for s in memory.suggestions(people.translator, TODAY_KO)] == [APPROVED_EN]
+    row = last_month.paragraphs.get(source=APPROVED_KO)
+    editing.save_edit(people.translator, row.pk, "A new text.", row.version)
+    assert memory.suggestions(people.translator, TODAY_KO) == []
+
+
+def test_units_imported_since_the_last_look_up_are_suggested_on_the_next(people, tmp_path):
+    assert memory.suggestions(people.translator, TODAY_KO) == []
+    import_tmx(write_tmx(tmp_path / "vendor.tmx", [(UNIT_KO, UNIT_EN)]))
+    assert [s.english for s in memory.suggestions(people.translator, TODAY_KO)] == [UNIT_EN]
+    MemoryUnit.objects.all().delete()
+    assert memory.suggestions(people.translator, TODAY_KO) == []
+
+
+def test_a_document_renamed_or_reassigned_since_the_last_look_up_shows_on_the_next(
+    people, last_month
+):
+    (found,) = memory.suggestions(people.translator, TODAY_KO)
+    assert found.origin == last_month.title
+    Document.objects.filter(pk=last_month.pk).update(title="Renamed story")
+    (found,) = memory.suggestions(people.translator, TODAY_KO)
+    assert found.origin == "Renamed story"
+    Document.objects.filter(pk=last_month.pk).update(translator=people.outsider)
+    assert memory.suggestions(people.translator, TODAY_KO) == []
+    assert [s.english for s in memory.suggestions(people.outsider, TODAY_KO)] == [APPROVED_EN]
+
+
+def test_a_manager_made_since_the_last_look_up_sees_every_document_on_the_next(people, last_month):
+    assert memory.suggestions(people.outsider, TODAY_KO) == []
+    people.outsider.is_superuser = True
+    people.outsider.save()
+    assert [s.english for s in memory.suggestions(people.outsider, TODAY_KO)] == [APPROVED_EN]
+
+
+def test_taking_out_a_row_that_is_not_in_the_memory_leaves_its_version(people, today):
+    version = memory.memory_version()
+    assert version is not None
+    memory_index.forget_rows(today.paragraphs.values_list("pk", flat=True))
+    assert memory.memory_version() == version
+    memory_index.index_rows(today.paragraphs.values_list("pk", flat=True))  # none approved
+    assert memory.memory_version() == version

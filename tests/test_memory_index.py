@@ -258,3 +258,15 @@ def test_the_pruned_scoring_gives_what_scoring_every_candidate_gives(seed, count
     everything = [item for item in everything if item[0] >= 0.5]
     everything.sort(key=lambda item: -item[0])  # stable: equals keep the candidates' order
     assert memory.best_scored(candidates, text, limit) == everything[:limit]
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 100_000))
+def test_the_ratio_bound_is_never_under_difflibs_ratio_and_is_it_on_near_duplicates(seed):
+    rng = random.Random(seed)
+    text = paragraph(rng, sentences=rng.randint(1, 3))
+    near = near_duplicate(text, rng)
+    other = paragraph(rng, sentences=rng.randint(1, 3))
+    assert memory.ratio_bound(near, text) == memory.similarity(near, text)
+    ratio = difflib.SequenceMatcher(None, other, text, autojunk=False).ratio()
+    assert memory.ratio_bound(other, text) >= ratio
