@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.db import connection
 from django.db.models import FETCH_PEERS, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import get_template
@@ -9,6 +10,7 @@ from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from reviews.comments import threads_by_ids, waiting_thread_ids
 from reviews.models import Comment, Document, Paragraph, Revision, Stage, is_manager
 from reviews.row_cache import code_version, row_cache
 
@@ -145,3 +147,55 @@ def queue_rows(documents):
         row_cache().set_many(fresh)
         stored.update(fresh)
     return [mark_safe(stored[key]) for _, key in keyed]  # noqa: S308 - rendered, escaped, above
+
+
+# The person's documents and their state versions, in one row: the waiting comments read only
+# those documents' comments and events, and every write to a document, its comments and its
+# events raises its state version (migration 0016), as does assigning it to someone else, so
+# the digest changes whenever the answer may. PostgreSQL hashes the list itself; SQLite sends
+# it (its group_concat has no order) and Python hashes it.
+MY_DOCUMENTS = "FROM reviews_document WHERE translator_id = %s OR editor_id = %s"
+MY_DOCUMENTS_DIGEST_SQL = {
+    "postgresql": "SELECT md5(string_agg(id || ':' || state_version, ',' ORDER BY id)) "
+    + MY_DOCUMENTS,
+    "sqlite": "SELECT id, state_version " + MY_DOCUMENTS + " ORDER BY id",
+}
+
+
+def my_documents_digest(user):
+    """A digest of the pks and state versions of the documents `user` translates or edits."""
+    with connection.cursor() as cursor:
+        cursor.execute(MY_DOCUMENTS_DIGEST_SQL[connection.vendor], [user.pk, user.pk])
+        rows = cursor.fetchall()
+    return rows[0][0] if connection.vendor == "postgresql" else repr(rows)
+
+
+def waiting_comments(user):
+    """(how many, HTML): the open threads waiting for `user`'s answer
+    (reviews.comments.waiting_thread_ids), counted, the first ten listed as the desk shows
+    them. Kept in the rows cache under a key of the code version, URL prefix, language, the
+    person's pk and my_documents_digest (one cheap query), so the threads' own query, the
+    largest of the desk's page at scale L (bench/queue.md), runs once per change to the
+    person's documents, and a change on any app server shows on the next view."""
+    if not user.is_authenticated:
+        return 0, ""
+    parts = (
+        code_version(),
+        get_script_prefix(),
+        translation.get_language(),
+        user.pk,
+        my_documents_digest(user),
+    )
+    key = "waiting-comments:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    stored = row_cache().get(key)
+    if stored is None:
+        waiting = waiting_thread_ids(user)
+        shown = {
+            "waiting_comments": threads_by_ids(waiting[:10]),
+            "waiting_comment_count": len(waiting),
+        }
+        html = get_template("reviews/dashboard.html#waiting-comments").render(shown)
+        stored = (len(waiting), str.__str__(html))
+        row_cache().set(key, stored)
+    count, html = stored
+    return count, mark_safe(html)  # noqa: S308 - rendered, escaped, above

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import workflow
 from reviews.cleaning import clean_line
-from reviews.comments import threads_by_ids, waiting_thread_ids
 from reviews.diffing import MAX_PARAGRAPH_CHARS, TextTooLong
 from reviews.exporting import ALL_FORMATS, export_document
 from reviews.formats import ACCEPTED, UnreadableFile, bare_filename
@@ -21,7 +20,7 @@ from reviews.importing import MAX_PARAGRAPHS, create_document
 from reviews.models import Document, Event, Revision, Role, Stage
 from reviews.notifications import whose_turn
 from reviews.quality import document_score
-from reviews.queue import ORDERS, desk_queue, queue_rows, waiting_for
+from reviews.queue import ORDERS, desk_queue, queue_rows, waiting_comments, waiting_for
 from reviews.readers import record_view
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
@@ -46,7 +45,7 @@ def dashboard(request):
     )
     page = Paginator(documents, 25).get_page(request.GET.get("page"))
     rows = queue_rows(page.object_list)
-    waiting = waiting_thread_ids(user)
+    waiting_comment_count, waiting_comments_html = waiting_comments(user)
     if tab == "waiting" and not (stage or person or search):
         waiting_count = page.paginator.count  # the same documents, counted once
     else:
@@ -67,8 +66,8 @@ def dashboard(request):
         "waiting_count": waiting_count,
         "has_documents": bool(page.object_list) or Document.objects.visible_to(user).exists(),
         # The queue names the first ten; the count covers them all.
-        "waiting_comments": threads_by_ids(waiting[:10]),
-        "waiting_comment_count": len(waiting),
+        "waiting_comments": waiting_comments_html,
+        "waiting_comment_count": waiting_comment_count,
     }
     return TemplateResponse(request, "reviews/dashboard.html", context)
 
