@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import FETCH_PEERS, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -11,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from reviews.comments import threads_by_ids, waiting_thread_ids
-from reviews.models import Comment, Document, Paragraph, Revision, Stage, is_manager
+from reviews.models import Comment, Document, Paragraph, Revision, Stage, display_name, is_manager
 from reviews.row_cache import code_version, row_cache
 
 # The queue's orders: by due date (the desk's deadlines first, then the priority a manager set),
@@ -199,3 +200,37 @@ def waiting_comments(user):
         row_cache().set(key, stored)
     count, html = stored
     return count, mark_safe(html)  # noqa: S308 - rendered, escaped, above
+
+
+# The people of the filter's list (active members of any group, by first name then username)
+# with what the list shows of them, in plain SQL as reviews/backends.py reads the person: read
+# on every view of the desk, and the ORM's form (a join, DISTINCT, 56 people as models) cost
+# more than the list.
+FILTER_PEOPLE_SQL = (
+    "SELECT DISTINCT u.id, u.first_name, u.last_name, u.username FROM auth_user u"
+    " JOIN auth_user_groups m ON m.user_id = u.id WHERE u.is_active"
+    " ORDER BY u.first_name, u.username"
+)
+
+
+def person_options(selected):
+    """The filter's <option>s of people, `selected` (a person or None) marked: rendered once
+    per state of the list and kept in the rows cache under a hash of the people read (one
+    query), so a renamed, added or removed person shows on the next view."""
+    with connection.cursor() as cursor:
+        cursor.execute(FILTER_PEOPLE_SQL)
+        people = cursor.fetchall()
+    selected_pk = selected.pk if selected is not None else None
+    parts = (code_version(), people, selected_pk)
+    key = "person-options:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    html = row_cache().get(key)
+    if html is None:
+        user = get_user_model()
+        options = [
+            (pk, display_name(user(first_name=first, last_name=last, username=username)))
+            for pk, first, last, username in people
+        ]
+        template = get_template("reviews/dashboard.html#person-options")
+        html = str.__str__(template.render({"options": options, "selected": selected_pk}))
+        row_cache().set(key, html)
+    return mark_safe(html)  # noqa: S308 - rendered, escaped, above

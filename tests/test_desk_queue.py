@@ -411,3 +411,47 @@ def test_the_waiting_comments_cost_one_query_while_the_persons_documents_are_unc
     assert thread_queries() == 0
     add_comment(people.translator, mine, "And the date?")
     assert thread_queries() == first
+
+
+def test_the_filters_people_show_every_change_on_the_next_view(client, people):
+    """The filter's people are kept in the rows cache under a hash of the people read: a
+    rename, a new member, one deactivated and the person chosen show on the very next view,
+    and a name is escaped."""
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from reviews.row_cache import row_cache
+
+    def options(query=""):
+        html = client.get(reverse("dashboard") + query).content.decode()
+        select = re.search(r'<select name="person">(.*?)</select>', html, re.S).group(1)
+        return re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select)
+
+    row_cache().clear()
+    client.force_login(people.manager)
+    everyone = [
+        (str(people.manager.pk), "", "Jiwon Han"),
+        (str(people.translator.pk), "", "Mina Seo"),
+        (str(people.editor.pk), "", "Daniel Park"),
+        (str(people.outsider.pk), "", "Tae Oh"),
+    ]
+    assert options()[1:] == sorted(everyone, key=lambda option: option[2])
+    assert options() == options()  # the stored list, the same
+    chosen = options(f"?show=all&person={people.editor.pk}")
+    assert (str(people.editor.pk), " selected", "Daniel Park") in chosen
+    assert [option for option in chosen if option[1]] == [
+        (str(people.editor.pk), " selected", "Daniel Park")
+    ]
+
+    people.editor.first_name = "<b>Dan</b>"
+    people.editor.save()
+    assert (str(people.editor.pk), "", "&lt;b&gt;Dan&lt;/b&gt; Park") in options()
+    people.outsider.is_active = False
+    people.outsider.save()
+    assert str(people.outsider.pk) not in [pk for pk, _, _ in options()]
+    newcomer = get_user_model().objects.create_user(username="hana", password="pw")
+    assert str(newcomer.pk) not in [pk for pk, _, _ in options()]  # in no group yet
+    newcomer.groups.add(Group.objects.get(name="editor"))
+    assert (str(newcomer.pk), "", "hana") in options()

@@ -20,7 +20,14 @@ from reviews.importing import MAX_PARAGRAPHS, create_document
 from reviews.models import Document, Event, Revision, Role, Stage
 from reviews.notifications import whose_turn
 from reviews.quality import document_score
-from reviews.queue import ORDERS, desk_queue, queue_rows, waiting_comments, waiting_for
+from reviews.queue import (
+    ORDERS,
+    desk_queue,
+    person_options,
+    queue_rows,
+    waiting_comments,
+    waiting_for,
+)
 from reviews.readers import record_view
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
@@ -59,10 +66,7 @@ def dashboard(request):
         "search": search,
         "order": order,
         "stages": Stage.choices,
-        "people": get_user_model()
-        .objects.filter(is_active=True, groups__isnull=False)
-        .distinct()
-        .order_by("first_name", "username"),
+        "person_options": person_options(person),
         "waiting_count": waiting_count,
         "has_documents": bool(page.object_list) or Document.objects.visible_to(user).exists(),
         # The queue names the first ten; the count covers them all.
