@@ -4,8 +4,7 @@ import hashlib
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import FETCH_PEERS, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import FETCH_PEERS, Count, F, Q, Sum
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
@@ -23,18 +22,6 @@ ORDERS = {
 }
 
 
-def count_of(queryset, link):
-    """A correlated count, so several counts on one row never multiply each other's joins."""
-    counted = (
-        queryset.filter(**{link: OuterRef("pk")})
-        .order_by()
-        .values(link)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def waiting_for(user):
     """Documents whose stage asks this person to act now."""
     mine = Q(stage__in=[Stage.ALIGNING, Stage.TRANSLATING], translator=user) | Q(
@@ -46,10 +33,12 @@ def waiting_for(user):
 
 
 def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="due"):
-    """The documents, sorted, with their unresolved threads counted (PostgreSQL counts them
-    after the sort and the LIMIT: only for the page shown; the indexes queue_due and
-    queue_activity give the sort, so a page is the index's first entries). The rows' HTML and
-    counts are queue_rows's, for the page alone."""
+    """The documents, sorted (the indexes queue_due and queue_activity give the sort, so a page
+    is the index's first entries). Only the documents' own columns: a page's rows come from the
+    rows cache while their documents are unchanged (queue_rows), and what a row shows beyond
+    them (its people, its counts) is read for the rows not stored alone: the people through
+    FETCH_PEERS (one query each for the page's translators and editors), the counts by
+    count_rows."""
     documents = Document.objects.visible_to(user)
     if waiting:
         documents = documents.filter(waiting_for(user))
@@ -59,23 +48,15 @@ def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="
         documents = documents.filter(Q(translator=person) | Q(editor=person))
     if search:
         documents = documents.filter(title__icontains=search)
-    return (
-        documents.select_related("translator", "editor")
-        .fetch_mode(FETCH_PEERS)
-        .annotate(
-            unresolved_comments=count_of(
-                Comment.objects.filter(reply_to=None, resolved_at=None), "document"
-            ),
-        )
-        .order_by(*ORDERS[order])
-    )
+    return documents.fetch_mode(FETCH_PEERS).order_by(*ORDERS[order])
 
 
 def count_rows(documents):
     """Set `rows`, `approved_rows`, `words_to_review` (the Korean words of the rows not yet
-    approved, as the quality score counts them) and `open_proposals` on each of `documents`, a
-    page of the queue: two grouped queries over those documents' rows alone, read from the
-    index row_document_status_words and the partial index open_proposals."""
+    approved, as the quality score counts them), `open_proposals` and `unresolved_comments` (open
+    threads) on each of `documents`, a page of the queue: three grouped queries over those
+    documents alone, read from the index row_document_status_words and the partial indexes
+    open_proposals and unresolved_threads_authors."""
     pks = [document.pk for document in documents]
     approved = Q(status=Paragraph.Status.APPROVED)
     rows = {
@@ -95,12 +76,19 @@ def count_rows(documents):
         .values_list("paragraph__document")
         .annotate(n=Count("*"))
     )
+    threads = dict(
+        Comment.objects.filter(reply_to=None, resolved_at=None, document__in=pks)
+        .order_by()
+        .values_list("document")
+        .annotate(n=Count("*"))
+    )
     for document in documents:
         counts = rows.get(document.pk, {})
         document.rows = counts.get("rows", 0)
         document.approved_rows = counts.get("approved_rows", 0)
         document.words_to_review = counts.get("words_to_review", 0)
         document.open_proposals = proposals.get(document.pk, 0)
+        document.unresolved_comments = threads.get(document.pk, 0)
     return documents
 
 

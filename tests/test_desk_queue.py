@@ -267,9 +267,9 @@ def test_a_queue_row_shows_every_change_to_its_document_at_once(client, people):
 
 
 def test_the_queue_counts_and_renders_only_the_rows_that_changed(client, people):
-    """The first view of a page counts its rows (two queries, for all its documents); a view
-    of the same documents unchanged counts nothing; a change to one document counts that one
-    again, in the same two queries. None of it grows with the number of documents."""
+    """The first view of a page counts its rows (the same few queries for all its documents); a
+    view of the same documents unchanged counts nothing; a change to one document counts that
+    one again, in the same queries. None of it grows with the number of documents."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -299,10 +299,12 @@ def test_the_queue_counts_and_renders_only_the_rows_that_changed(client, people)
     for total, (cold, warm, one_changed) in figures.items():
         assert (cold[0], warm[0], one_changed[0]) == (rows[total],) * 3
         assert (cold[2], warm[2], one_changed[2]) == (2, 0, 2)
-        # The cold view (rows cache emptied) also looks up the comments waiting for the
-        # manager, kept in the same cache under their documents' digest; the rename touches
-        # none of the manager's own documents, so only the renamed row is counted again.
-        assert warm[1] == cold[1] - 3 and one_changed[1] == cold[1] - 1
+        # A view with rows to render reads their counts (three queries: rows, proposals,
+        # threads) and their translators and editors (one query each); the cold view (rows
+        # cache emptied) also looks up the comments waiting for the manager, kept in the same
+        # cache under their documents' digest. The rename touches none of the manager's own
+        # documents, so only the renamed row is read and counted again.
+        assert warm[1] == cold[1] - 6 and one_changed[1] == cold[1] - 1
     assert figures[3][0][1:] == figures[30][0][1:]
 
 
