@@ -457,3 +457,32 @@ def test_the_filters_people_show_every_change_on_the_next_view(client, people):
     assert str(newcomer.pk) not in [pk for pk, _, _ in options()]  # in no group yet
     newcomer.groups.add(Group.objects.get(name="editor"))
     assert (str(newcomer.pk), "", "hana") in options()
+
+
+def test_the_waiting_count_in_plain_sql_agrees_with_waiting_for(people, django_user_model):
+    """The tab's count (reviews.queue.waiting_count) counts waiting_for's documents among those
+    the person may see, for each role, over documents in every stage and assignment."""
+    from reviews.models import Stage
+    from reviews.queue import waiting_count, waiting_for
+
+    admin = django_user_model.objects.create_superuser("root", password="pw")
+    assignments = [
+        (people.translator, people.editor),
+        (people.outsider, people.editor),
+        (people.translator, people.outsider),
+        (people.editor, people.translator),  # the roles the other way round
+        (None, None),
+    ]
+    for stage in Stage.values:
+        for translator, editor in assignments:
+            document = new_document(people)
+            Document.objects.filter(pk=document.pk).update(
+                stage=stage, translator=translator, editor=editor
+            )
+    counts = {}
+    for person in (people.translator, people.editor, people.manager, people.outsider, admin):
+        expected = Document.objects.visible_to(person).filter(waiting_for(person)).count()
+        assert waiting_count(person) == expected, person.username
+        counts[person.username] = expected
+    # Aligning and translating as translator, reviewing as editor; managers, every approved.
+    assert counts == {"mina": 5, "daniel": 4, "jiwon": 5, "tae": 3, "root": 5}
