@@ -2,14 +2,16 @@
 
 import hashlib
 
-from django.db.models import FETCH_PEERS, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import FETCH_PEERS, Count, F, Q, Sum
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from reviews.models import Comment, Document, Paragraph, Revision, Stage, is_manager
+from reviews.comments import threads_by_ids, waiting_thread_ids
+from reviews.models import Comment, Document, Paragraph, Revision, Stage, display_name, is_manager
 from reviews.row_cache import code_version, row_cache
 
 # The queue's orders: by due date (the desk's deadlines first, then the priority a manager set),
@@ -18,18 +20,6 @@ ORDERS = {
     "due": (F("due_at").asc(nulls_last=True), "-priority", "-updated_at", "-pk"),
     "activity": ("-updated_at", "-pk"),
 }
-
-
-def count_of(queryset, link):
-    """A correlated count, so several counts on one row never multiply each other's joins."""
-    counted = (
-        queryset.filter(**{link: OuterRef("pk")})
-        .order_by()
-        .values(link)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def waiting_for(user):
@@ -42,11 +32,44 @@ def waiting_for(user):
     return mine
 
 
+# waiting_for's documents counted, in plain SQL: the tab's count is read on every view of the
+# desk. Its branches ask for different stages, so they never count a document twice, and each
+# is a range of the index queue_stage (stage, translator, editor): PostgreSQL reads the few
+# entries it counts, where the ORM's one OR filtered all 20,000 (bench/queue.md). Every
+# branch names the person (or, for a manager, sees every document), so visibility needs no
+# condition of its own. tests/test_desk_queue.py checks that both forms agree.
+WAITING_COUNT_SQL = (
+    "SELECT (SELECT COUNT(*) FROM reviews_document"
+    " WHERE stage IN (%(aligning)s, %(translating)s) AND translator_id = %(user)s)"
+    " + (SELECT COUNT(*) FROM reviews_document"
+    " WHERE stage = %(reviewing)s AND editor_id = %(user)s)"
+)
+APPROVED_COUNT_SQL = " + (SELECT COUNT(*) FROM reviews_document WHERE stage = %(approved)s)"
+
+
+def waiting_count(user):
+    """How many documents wait for `user` (waiting_for's, counted)."""
+    if not user.is_authenticated:
+        return 0
+    sql = WAITING_COUNT_SQL + (APPROVED_COUNT_SQL if is_manager(user) else "")
+    stages = {
+        "aligning": Stage.ALIGNING.value,
+        "translating": Stage.TRANSLATING.value,
+        "reviewing": Stage.REVIEWING.value,
+        "approved": Stage.APPROVED.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"user": user.pk, **stages})
+        return cursor.fetchone()[0]
+
+
 def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="due"):
-    """The documents, sorted, with their unresolved threads counted (PostgreSQL counts them
-    after the sort and the LIMIT: only for the page shown; the indexes queue_due and
-    queue_activity give the sort, so a page is the index's first entries). The rows' HTML and
-    counts are queue_rows's, for the page alone."""
+    """The documents, sorted (the indexes queue_due and queue_activity give the sort, so a page
+    is the index's first entries). Only the documents' own columns: a page's rows come from the
+    rows cache while their documents are unchanged (queue_rows), and what a row shows beyond
+    them (its people, its counts) is read for the rows not stored alone: the people through
+    FETCH_PEERS (one query each for the page's translators and editors), the counts by
+    count_rows."""
     documents = Document.objects.visible_to(user)
     if waiting:
         documents = documents.filter(waiting_for(user))
@@ -56,23 +79,15 @@ def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="
         documents = documents.filter(Q(translator=person) | Q(editor=person))
     if search:
         documents = documents.filter(title__icontains=search)
-    return (
-        documents.select_related("translator", "editor")
-        .fetch_mode(FETCH_PEERS)
-        .annotate(
-            unresolved_comments=count_of(
-                Comment.objects.filter(reply_to=None, resolved_at=None), "document"
-            ),
-        )
-        .order_by(*ORDERS[order])
-    )
+    return documents.fetch_mode(FETCH_PEERS).order_by(*ORDERS[order])
 
 
 def count_rows(documents):
     """Set `rows`, `approved_rows`, `words_to_review` (the Korean words of the rows not yet
-    approved, as the quality score counts them) and `open_proposals` on each of `documents`, a
-    page of the queue: two grouped queries over those documents' rows alone, read from the
-    index row_document_status_words and the partial index open_proposals."""
+    approved, as the quality score counts them), `open_proposals` and `unresolved_comments` (open
+    threads) on each of `documents`, a page of the queue: three grouped queries over those
+    documents alone, read from the index row_document_status_words and the partial indexes
+    open_proposals and unresolved_threads_authors."""
     pks = [document.pk for document in documents]
     approved = Q(status=Paragraph.Status.APPROVED)
     rows = {
@@ -92,12 +107,19 @@ def count_rows(documents):
         .values_list("paragraph__document")
         .annotate(n=Count("*"))
     )
+    threads = dict(
+        Comment.objects.filter(reply_to=None, resolved_at=None, document__in=pks)
+        .order_by()
+        .values_list("document")
+        .annotate(n=Count("*"))
+    )
     for document in documents:
         counts = rows.get(document.pk, {})
         document.rows = counts.get("rows", 0)
         document.approved_rows = counts.get("approved_rows", 0)
         document.words_to_review = counts.get("words_to_review", 0)
         document.open_proposals = proposals.get(document.pk, 0)
+        document.unresolved_comments = threads.get(document.pk, 0)
     return documents
 
 
@@ -145,3 +167,90 @@ def queue_rows(documents):
         row_cache().set_many(fresh)
         stored.update(fresh)
     return [mark_safe(stored[key]) for _, key in keyed]  # noqa: S308 - rendered, escaped, above
+
+
+# The person's documents and their state versions, as one digest: the waiting comments read
+# only those documents' comments and events, and every write to a document, its comments and
+# its events raises its state version (migration 0016), as does assigning it to someone else,
+# so the digest changes whenever the answer may. PostgreSQL hashes the list itself, in the
+# order it reads the rows (sorting them first tripled the query's time at scale L): another
+# order is another digest, so at worst the answer is looked up again, never stale. SQLite
+# sends the list, sorted (its group_concat takes no order), and Python hashes it.
+MY_DOCUMENTS = "FROM reviews_document WHERE translator_id = %s OR editor_id = %s"
+MY_DOCUMENTS_DIGEST_SQL = {
+    "postgresql": "SELECT md5(string_agg(id || ':' || state_version, ',')) " + MY_DOCUMENTS,
+    "sqlite": "SELECT id, state_version " + MY_DOCUMENTS + " ORDER BY id",
+}
+
+
+def my_documents_digest(user):
+    """A digest of the pks and state versions of the documents `user` translates or edits."""
+    with connection.cursor() as cursor:
+        cursor.execute(MY_DOCUMENTS_DIGEST_SQL[connection.vendor], [user.pk, user.pk])
+        rows = cursor.fetchall()
+    return rows[0][0] if connection.vendor == "postgresql" else repr(rows)
+
+
+def waiting_comments(user):
+    """(how many, HTML): the open threads waiting for `user`'s answer
+    (reviews.comments.waiting_thread_ids), counted, the first ten listed as the desk shows
+    them. Kept in the rows cache under a key of the code version, URL prefix, language, the
+    person's pk and my_documents_digest (one cheap query), so the threads' own query, the
+    largest of the desk's page at scale L (bench/queue.md), runs once per change to the
+    person's documents, and a change on any app server shows on the next view."""
+    if not user.is_authenticated:
+        return 0, ""
+    parts = (
+        code_version(),
+        get_script_prefix(),
+        translation.get_language(),
+        user.pk,
+        my_documents_digest(user),
+    )
+    key = "waiting-comments:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    stored = row_cache().get(key)
+    if stored is None:
+        waiting = waiting_thread_ids(user)
+        shown = {
+            "waiting_comments": threads_by_ids(waiting[:10]),
+            "waiting_comment_count": len(waiting),
+        }
+        html = get_template("reviews/dashboard.html#waiting-comments").render(shown)
+        stored = (len(waiting), str.__str__(html))
+        row_cache().set(key, stored)
+    count, html = stored
+    return count, mark_safe(html)  # noqa: S308 - rendered, escaped, above
+
+
+# The people of the filter's list (active members of any group, by first name then username)
+# with what the list shows of them, in plain SQL as reviews/backends.py reads the person: read
+# on every view of the desk, and the ORM's form (a join, DISTINCT, 56 people as models) cost
+# more than the list.
+FILTER_PEOPLE_SQL = (
+    "SELECT DISTINCT u.id, u.first_name, u.last_name, u.username FROM auth_user u"
+    " JOIN auth_user_groups m ON m.user_id = u.id WHERE u.is_active"
+    " ORDER BY u.first_name, u.username"
+)
+
+
+def person_options(selected):
+    """The filter's <option>s of people, `selected` (a person or None) marked: rendered once
+    per state of the list and kept in the rows cache under a hash of the people read (one
+    query), so a renamed, added or removed person shows on the next view."""
+    with connection.cursor() as cursor:
+        cursor.execute(FILTER_PEOPLE_SQL)
+        people = cursor.fetchall()
+    selected_pk = selected.pk if selected is not None else None
+    parts = (code_version(), people, selected_pk)
+    key = "person-options:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    html = row_cache().get(key)
+    if html is None:
+        user = get_user_model()
+        options = [
+            (pk, display_name(user(first_name=first, last_name=last, username=username)))
+            for pk, first, last, username in people
+        ]
+        template = get_template("reviews/dashboard.html#person-options")
+        html = str.__str__(template.render({"options": options, "selected": selected_pk}))
+        row_cache().set(key, html)
+    return mark_safe(html)  # noqa: S308 - rendered, escaped, above

@@ -110,11 +110,14 @@ def test_dashboard_query_count_does_not_grow_with_documents(
     for _ in range(6):
         new_document(people)
     client.force_login(people.manager)
-    # 11 (the profile comes with the user, reviews.backends): the rows' counts and words to
-    # review are one query and the open proposals one more, over the page's documents alone
-    # (reviews.queue.count_rows; none once the rows are cached, reviews.queue.queue_rows), and
-    # the comments waiting for the person's answer one more (reviews.comments), for any page.
-    with django_assert_max_num_queries(11):
+    # 14 (the profile comes with the user, reviews.backends), on this first view: the rows'
+    # counts and words to review are one query, the open proposals one more and the open
+    # threads a third, and their translators and editors one query each, over the page's
+    # documents alone (reviews.queue.count_rows and FETCH_PEERS; none once the rows are cached,
+    # reviews.queue.queue_rows); the digest of the person's documents one, and the comments
+    # waiting for their answer one more while that digest has none stored
+    # (reviews.queue.waiting_comments), for any page.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("dashboard") + "?show=all")
     assert response.content.decode().count("Budget passed") == 6
 

@@ -267,9 +267,9 @@ def test_a_queue_row_shows_every_change_to_its_document_at_once(client, people):
 
 
 def test_the_queue_counts_and_renders_only_the_rows_that_changed(client, people):
-    """The first view of a page counts its rows (two queries, for all its documents); a view
-    of the same documents unchanged counts nothing; a change to one document counts that one
-    again, in the same two queries. None of it grows with the number of documents."""
+    """The first view of a page counts its rows (the same few queries for all its documents); a
+    view of the same documents unchanged counts nothing; a change to one document counts that
+    one again, in the same queries. None of it grows with the number of documents."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -299,7 +299,12 @@ def test_the_queue_counts_and_renders_only_the_rows_that_changed(client, people)
     for total, (cold, warm, one_changed) in figures.items():
         assert (cold[0], warm[0], one_changed[0]) == (rows[total],) * 3
         assert (cold[2], warm[2], one_changed[2]) == (2, 0, 2)
-        assert warm[1] == cold[1] - 2 and one_changed[1] == cold[1]
+        # A view with rows to render reads their counts (three queries: rows, proposals,
+        # threads) and their translators and editors (one query each); the cold view (rows
+        # cache emptied) also looks up the comments waiting for the manager, kept in the same
+        # cache under their documents' digest. The rename touches none of the manager's own
+        # documents, so only the renamed row is read and counted again.
+        assert warm[1] == cold[1] - 6 and one_changed[1] == cold[1] - 1
     assert figures[3][0][1:] == figures[30][0][1:]
 
 
@@ -316,3 +321,168 @@ def test_a_stored_queue_row_turns_overdue_when_its_due_time_passes(client, peopl
     time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.1)
     after = client.get(reverse("dashboard") + "?show=all").content.decode()
     assert after.count('<strong class="overdue">Overdue</strong>') == 1
+
+
+def waiting_comments_on_desk(client):
+    """The comments-waiting section of the desk as the client sees it now: the count in the
+    tab and the section's entries (their texts), or (0, []) when nothing waits."""
+    import re
+
+    html = client.get(reverse("dashboard")).content.decode()
+    tab = re.search(r'<span class="count count-open">(\d+) comments?</span>', html)
+    section = re.search(r'<section class="waiting-comments".*?</section>', html, re.S)
+    if not section:
+        assert not tab, "a count in the tab means the section is shown"
+        return 0, []
+    entries = re.findall(r"<li>(.*?)</li>", section.group(0), re.S)
+    return int(tab.group(1)), [re.sub(r"<[^>]+>", "", entry).strip() for entry in entries]
+
+
+def test_the_comments_waiting_for_me_show_every_change_on_the_next_view(client, people):
+    """The waiting comments are kept in the rows cache under a digest of the person's documents'
+    state versions: a question, a reply, a thread marked addressed or resolved, a rename and a
+    reassignment must each show on the very next view, never the answer stored before."""
+    from reviews.comments import add_comment, mark_addressed, set_resolved
+    from reviews.row_cache import row_cache
+
+    row_cache().clear()
+    document = new_document(people, stage_actions=("confirm_pairing", "submit_for_review"))
+    first = document.paragraphs.order_by("position").first()
+    client.force_login(people.editor)
+    assert waiting_comments_on_desk(client) == (0, [])
+    assert waiting_comments_on_desk(client) == (0, [])  # the stored answer, the same
+
+    question = add_comment(people.translator, document, "Is the figure right?", paragraph=first)
+    assert waiting_comments_on_desk(client) == (
+        1,
+        ["Budget passed, row 1: Is the figure right?"],
+    )
+    add_comment(people.editor, document, "Yes, checked.", reply_to=question)
+    assert waiting_comments_on_desk(client) == (0, [])  # the last word is the editor's
+    add_comment(people.translator, document, "Thanks, and the date?", reply_to=question)
+    assert waiting_comments_on_desk(client)[0] == 1
+
+    own = add_comment(people.editor, document, "Check the name", paragraph=first)
+    assert waiting_comments_on_desk(client)[0] == 1  # her own thread, her word last
+    mark_addressed(people.translator, own)
+    assert waiting_comments_on_desk(client)[0] == 2  # addressed: hers to resolve or reopen
+    set_resolved(people.editor, own, True)
+    assert waiting_comments_on_desk(client)[0] == 1
+
+    rename(document, "Budget vetoed")
+    assert waiting_comments_on_desk(client) == (
+        1,
+        ["Budget vetoed, row 1: Is the figure right?"],
+    )
+    other = Document.objects.get(pk=document.pk)
+    workflow.assign(people.manager, other, translator=people.translator, editor=people.manager)
+    assert waiting_comments_on_desk(client) == (0, [])  # no longer her document
+    workflow.assign(people.manager, other, translator=people.translator, editor=people.editor)
+    assert waiting_comments_on_desk(client)[0] == 1
+
+
+def test_the_waiting_comments_cost_one_query_while_the_persons_documents_are_unchanged(
+    client, people
+):
+    """A repeat view reads the digest alone; a change to another person's document leaves the
+    stored answer in use; a change to one of the person's documents looks the threads up again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.comments import add_comment
+    from reviews.row_cache import row_cache
+
+    row_cache().clear()
+    mine = new_document(people, stage_actions=("confirm_pairing", "submit_for_review"))
+    theirs = new_document(people)
+    Document.objects.filter(pk=theirs.pk).update(editor=people.manager)
+    add_comment(people.translator, mine, "Is the figure right?")
+    client.force_login(people.editor)
+
+    def thread_queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("dashboard")).status_code == 200
+        # The waiting threads' query is the page's one ORM query over events (the header's
+        # unread count is plain SQL, unquoted).
+        return sum('"reviews_event"' in query["sql"] for query in captured)
+
+    first = thread_queries()
+    assert first == 1
+    assert thread_queries() == 0
+    add_comment(people.translator, theirs, "Not hers")
+    assert thread_queries() == 0
+    add_comment(people.translator, mine, "And the date?")
+    assert thread_queries() == first
+
+
+def test_the_filters_people_show_every_change_on_the_next_view(client, people):
+    """The filter's people are kept in the rows cache under a hash of the people read: a
+    rename, a new member, one deactivated and the person chosen show on the very next view,
+    and a name is escaped."""
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from reviews.row_cache import row_cache
+
+    def options(query=""):
+        html = client.get(reverse("dashboard") + query).content.decode()
+        select = re.search(r'<select name="person">(.*?)</select>', html, re.S).group(1)
+        return re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select)
+
+    row_cache().clear()
+    client.force_login(people.manager)
+    everyone = [
+        (str(people.manager.pk), "", "Jiwon Han"),
+        (str(people.translator.pk), "", "Mina Seo"),
+        (str(people.editor.pk), "", "Daniel Park"),
+        (str(people.outsider.pk), "", "Tae Oh"),
+    ]
+    assert options()[1:] == sorted(everyone, key=lambda option: option[2])
+    assert options() == options()  # the stored list, the same
+    chosen = options(f"?show=all&person={people.editor.pk}")
+    assert (str(people.editor.pk), " selected", "Daniel Park") in chosen
+    assert [option for option in chosen if option[1]] == [
+        (str(people.editor.pk), " selected", "Daniel Park")
+    ]
+
+    people.editor.first_name = "<b>Dan</b>"
+    people.editor.save()
+    assert (str(people.editor.pk), "", "&lt;b&gt;Dan&lt;/b&gt; Park") in options()
+    people.outsider.is_active = False
+    people.outsider.save()
+    assert str(people.outsider.pk) not in [pk for pk, _, _ in options()]
+    newcomer = get_user_model().objects.create_user(username="hana", password="pw")
+    assert str(newcomer.pk) not in [pk for pk, _, _ in options()]  # in no group yet
+    newcomer.groups.add(Group.objects.get(name="editor"))
+    assert (str(newcomer.pk), "", "hana") in options()
+
+
+def test_the_waiting_count_in_plain_sql_agrees_with_waiting_for(people, django_user_model):
+    """The tab's count (reviews.queue.waiting_count) counts waiting_for's documents among those
+    the person may see, for each role, over documents in every stage and assignment."""
+    from reviews.models import Stage
+    from reviews.queue import waiting_count, waiting_for
+
+    admin = django_user_model.objects.create_superuser("root", password="pw")
+    assignments = [
+        (people.translator, people.editor),
+        (people.outsider, people.editor),
+        (people.translator, people.outsider),
+        (people.editor, people.translator),  # the roles the other way round
+        (None, None),
+    ]
+    for stage in Stage.values:
+        for translator, editor in assignments:
+            document = new_document(people)
+            Document.objects.filter(pk=document.pk).update(
+                stage=stage, translator=translator, editor=editor
+            )
+    counts = {}
+    for person in (people.translator, people.editor, people.manager, people.outsider, admin):
+        expected = Document.objects.visible_to(person).filter(waiting_for(person)).count()
+        assert waiting_count(person) == expected, person.username
+        counts[person.username] = expected
+    # Aligning and translating as translator, reviewing as editor; managers, every approved.
+    assert counts == {"mina": 5, "daniel": 4, "jiwon": 5, "tae": 3, "root": 5}

@@ -308,6 +308,10 @@ def test_the_dashboard_query_count_does_not_grow_with_documents(client, people):
         return len(response.context["page"].object_list), len(captured)
 
     client.force_login(people.manager)
+    # The comments waiting for the manager are stored under a digest of their own documents
+    # (reviews.queue.waiting_comments): they have none here, so after the first view (the
+    # rows cache may hold it from an earlier test, with the same pk) it is the same for both.
+    queries()
     add(3)
     few, few_queries = queries()
     add(22)

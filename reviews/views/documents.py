@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reviews import workflow
 from reviews.cleaning import clean_line
-from reviews.comments import threads_by_ids, waiting_thread_ids
 from reviews.diffing import MAX_PARAGRAPH_CHARS, TextTooLong
 from reviews.exporting import ALL_FORMATS, export_document
 from reviews.formats import ACCEPTED, UnreadableFile, bare_filename
@@ -21,7 +20,14 @@ from reviews.importing import MAX_PARAGRAPHS, create_document
 from reviews.models import Document, Event, Revision, Role, Stage
 from reviews.notifications import whose_turn
 from reviews.quality import document_score
-from reviews.queue import ORDERS, desk_queue, queue_rows, waiting_for
+from reviews.queue import (
+    ORDERS,
+    desk_queue,
+    person_options,
+    queue_rows,
+    waiting_comments,
+    waiting_count,
+)
 from reviews.readers import record_view
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
@@ -44,13 +50,15 @@ def dashboard(request):
     documents = desk_queue(
         user, waiting=tab == "waiting", stage=stage, person=person, search=search, order=order
     )
-    page = Paginator(documents, 25).get_page(request.GET.get("page"))
-    rows = queue_rows(page.object_list)
-    waiting = waiting_thread_ids(user)
+    paginator = Paginator(documents, 25)
+    waiting = waiting_count(user)
     if tab == "waiting" and not (stage or person or search):
-        waiting_count = page.paginator.count  # the same documents, counted once
-    else:
-        waiting_count = Document.objects.visible_to(user).filter(waiting_for(user)).count()
+        # The same documents, counted once, in the cheaper form (Paginator.count is a
+        # cached_property: set, it is not counted again).
+        paginator.count = waiting
+    page = paginator.get_page(request.GET.get("page"))
+    rows = queue_rows(page.object_list)
+    waiting_comment_count, waiting_comments_html = waiting_comments(user)
     context = {
         "page": page,
         "rows": rows,
@@ -60,15 +68,12 @@ def dashboard(request):
         "search": search,
         "order": order,
         "stages": Stage.choices,
-        "people": get_user_model()
-        .objects.filter(is_active=True, groups__isnull=False)
-        .distinct()
-        .order_by("first_name", "username"),
-        "waiting_count": waiting_count,
+        "person_options": person_options(person),
+        "waiting_count": waiting,
         "has_documents": bool(page.object_list) or Document.objects.visible_to(user).exists(),
         # The queue names the first ten; the count covers them all.
-        "waiting_comments": threads_by_ids(waiting[:10]),
-        "waiting_comment_count": len(waiting),
+        "waiting_comments": waiting_comments_html,
+        "waiting_comment_count": waiting_comment_count,
     }
     return TemplateResponse(request, "reviews/dashboard.html", context)
 
