@@ -27,6 +27,7 @@ from reviews.alignment.confidence import link_confidences
 from reviews.alignment.costs import LINK_PRIORS, make_link_cost
 from reviews.alignment.lengths import document_ratio
 from reviews.alignment.lexicon import unrendered_terms
+from reviews.alignment.loanwords import add_loanwords
 from reviews.alignment.names import (
     english_skeleton,
     hangul_skeleton,
@@ -42,6 +43,7 @@ from reviews.alignment.sentences import align_sentences
 # Switches for measuring what each step adds (bench and align_eval --without).
 SECOND_PASS = True
 JOIN_REPLACED = True
+LOANWORDS = True
 
 __all__ = [
     "align",
@@ -63,6 +65,9 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     ratio = document_ratio([p.length for p in ko], [p.length for p in en])
     unheard = unheard_names("\n".join(ko_texts), english_names(en_texts, common_words))
     unrendered = unrendered_terms("\n".join(ko_texts), "\n".join(en_texts))
+    if LOANWORDS:
+        ko, en, unheard_loans = add_loanwords(ko_texts, en_texts, ko, en)
+        unrendered |= unheard_loans
     link_cost = make_link_cost(ko, en, ratio, unheard=unheard, unrendered=unrendered)
     path, forward, backward, total, band = best_path(ko, en, link_cost, list(LINK_PRIORS))
     links = link_confidences(path, forward, backward, total, band, link_cost)
