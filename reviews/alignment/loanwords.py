@@ -8,9 +8,12 @@ keeps it heard, as it keeps names (names.py). Any loanword is evidence, not a li
   "timing" are both TMN) agree, the first consonant exactly and the rest within a small
   edit distance (`sounds_like_word`).
 
-A loanword heard in an English paragraph is a concept both sides of a link can share, as a
-lexicon word is; one that no English word of the whole document sounds like is evidence
-that its paragraph was dropped, as a lexicon word the other side never renders is.
+A loanword that no English word of the whole document sounds like is evidence that its
+paragraph was dropped, as a lexicon word the other side never renders is (it joins the
+unrendered terms, costs.UNRENDERED_TERM). Loanwords heard in a link's English were also
+measured as shared evidence (bench/alignment.md): no link changed on the dev sets and the
+signal was weak on lower-case words (names.py hears the capitalised ones), so they are not
+used.
 """
 
 import functools
@@ -59,33 +62,30 @@ def _jamo(syllable: str) -> tuple[str, str, int]:
     return INITIALS[code // 588], VOWELS[code % 588 // 28], code % 28
 
 
-# Native words that open with a mark: 크다 (big), 드디어, 드러나다, 드리다; 스스로, 스승,
-# 스님, 스물; and the adjectives 슬프다, 아프다, 고프다. The suffix -스럽다 ("자랑스러운") and
-# the verbs in 키/켜 (시키다, 지키다, 가리키다, 일으키다) are native too.
-NATIVE_OPENINGS = frozenset("크드")
-NATIVE_AFTER_S = frozenset("스승님물")
-NATIVE_ADJECTIVES = frozenset(("슬프", "아프", "고프"))
+# Native words that open with a mark: 크다 (big), 드디어, 드러나다, 드리다, 그 (that) and its
+# compounds; 스스로, 스승, 스님, 스물; the adjectives 슬프다, 아프다, 고프다. The suffix
+# -스럽다 ("자랑스러운") and the verbs in 키/켜 (시키다, 지키다, 가리키다) are native too.
+NATIVE_OPENINGS = ("크", "드", "그", "스스", "스승", "스님", "스물", "슬프", "아프", "고프")
 
 
 @functools.lru_cache(maxsize=65_536)
 def is_loanword(word: str) -> bool:
     """Whether a Hangul word (a stem, its particles off) is spelt as a transcription of a
     foreign word is: it has one of the marks above."""
-    if len(word) < MIN_LOANWORD_SYLLABLES or word[:2] in NATIVE_ADJECTIVES:
+    if len(word) < MIN_LOANWORD_SYLLABLES:
         return False
+    native = next((len(opening) for opening in NATIVE_OPENINGS if word.startswith(opening)), 0)
     for position, syllable in enumerate(word):
         initial, vowel, final = _jamo(syllable)
         following = word[position + 1] if position + 1 < len(word) else ""
-        if vowel == "ㅡ" and not final and initial in EPENTHETIC_INITIALS:
-            if position == 0 and (syllable in NATIVE_OPENINGS or initial == "ㄱ"):
-                pass
-            elif syllable == "스" and following and (
-                (position == 0 and following in NATIVE_AFTER_S)
-                or _jamo(following)[:2] == ("ㄹ", "ㅓ")
-            ):
-                pass
-            else:
-                return True
+        if (
+            vowel == "ㅡ"
+            and not final
+            and initial in EPENTHETIC_INITIALS
+            and position >= native
+            and not (syllable == "스" and following and _jamo(following)[:2] == ("ㄹ", "ㅓ"))
+        ):
+            return True
         if vowel == "ㅣ" and final == 21 and initial in ING_INITIALS:  # final 21 is ㅇ
             return True
         if vowel == "ㅠ" and initial in YU_INITIALS:
@@ -156,117 +156,124 @@ def loanword_sound(word: str) -> str:
     return skeleton[:1] + skeleton[1:].replace("H", "")
 
 
-@functools.lru_cache(maxsize=65_536)
+def _allowed(hangul: str) -> int:
+    """Differences allowed between a loanword's skeleton and an English one: none in three
+    consonants or fewer, one in up to six, two beyond."""
+    return 0 if len(hangul) <= 3 else 1 if len(hangul) <= 6 else 2
+
+
+def _english_forms(english: str) -> list[str]:
+    """An English skeleton and its starts one or two consonants shorter (at least three
+    consonants): the English word may carry an ending the loanword lacks ("campaigns")."""
+    shortest = max(MIN_PREFIX_SKELETON, len(english) - 2)
+    return [english] + [english[:size] for size in range(shortest, len(english))]
+
+
 def sounds_like_word(hangul: str, english: str) -> bool:
-    """Whether a loanword's skeleton and an English word's skeleton sound alike: the same
-    first consonant, and at most one difference in five consonants. The English word may
-    carry an ending the loanword lacks ("campaigns", 캠페인), so a longer English skeleton
-    is compared on its first consonants too."""
-    if not english or hangul[0] != english[0]:
-        return False
-    allowed = 0 if len(hangul) <= 3 else 1 if len(hangul) <= 6 else 2
-    if _distance(hangul, english) <= allowed:
-        return True
-    return (
-        len(hangul) >= MIN_PREFIX_SKELETON
-        and len(hangul) < len(english) <= len(hangul) + 2
-        and _distance(hangul, english[: len(hangul)]) <= allowed
+    """Whether a loanword's skeleton sounds like an English word's skeleton: the same first
+    consonant, and within the allowed differences of the English skeleton or its start."""
+    allowed = _allowed(hangul)
+    return any(
+        form[0] == hangul[0] and _distance(hangul, form) <= allowed
+        for form in _english_forms(english)
+        if abs(len(form) - len(hangul)) <= allowed
     )
 
 
-def english_sounds(text: str, pairs: bool = False) -> frozenset:
-    """The skeletons of an English text's words, each word once; with `pairs`, also of
-    each two capitalised words in a row as one ("Ryder Cup", 라이더컵), as Korean writes
-    a name of two words."""
+def _deletions(skeleton: str) -> set:
+    return {skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton))}
+
+
+def heard_sounds(sounds, english: frozenset) -> frozenset:
+    """The loanword skeletons of `sounds` that some English skeleton of `english` sounds
+    like (sounds_like_word), found without comparing every pair: two skeletons one edit
+    apart share a skeleton once each has lost at most one consonant, so the loanwords are
+    indexed by those; the few of seven consonants or more are compared one by one."""
+    exact, near, long = set(), {}, []
+    for sound in sounds:
+        allowed = _allowed(sound)
+        if allowed == 0:
+            exact.add(sound)
+        elif allowed == 1:
+            for key in _deletions(sound) | {sound}:
+                near.setdefault(key, []).append(sound)
+        else:
+            long.append(sound)
+    heard = set()
+    long_by_start = {}
+    for english_skeleton_ in english:
+        for form in _english_forms(english_skeleton_):
+            if form in exact:
+                heard.add(form)
+            if near:
+                for key in _deletions(form) | {form}:
+                    for sound in near.get(key, ()):
+                        if sound[0] == form[0] and _distance(sound, form) <= 1:
+                            heard.add(sound)
+        if long and english_skeleton_:
+            long_by_start.setdefault(english_skeleton_[0], []).append(english_skeleton_)
+    for sound in long:
+        if any(sounds_like_word(sound, other) for other in long_by_start.get(sound[0], ())):
+            heard.add(sound)
+    return frozenset(heard)
+
+
+def english_sounds(text: str) -> frozenset:
+    """The skeletons of an English text's words, each word once, and of each two
+    capitalised words in a row as one ("Ryder Cup", 라이더컵), as Korean writes a name of
+    two words."""
     words = ENGLISH_WORD.findall(text)
     distinct = {word.lower() for word in words if len(word) >= MIN_ENGLISH_LETTERS}
-    if pairs:
-        distinct.update(
-            (first + second).lower()
-            for first, second in zip(words, words[1:], strict=False)
-            if first[0].isupper() and second[0].isupper()
-        )
+    distinct.update(
+        (first + second).lower()
+        for first, second in zip(words, words[1:], strict=False)
+        if first[0].isupper() and second[0].isupper()
+    )
     sounds = set()
     for word in distinct:
         sounds |= english_word_sounds(word)
     return frozenset(sounds)
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=16_384)
 def loanword_parts(word: str) -> tuple[str, ...]:
-    """The skeletons of a loanword and of its parts of two syllables or more, longest
-    first: a compound joins a loanword to a Sino-Korean noun ("텍사스산", "테러공격")."""
-    parts = []
-    for size in range(len(word), 1, -1):
+    """The skeletons of a loanword and of its parts of two syllables or more: a compound
+    joins a loanword to a Sino-Korean noun ("텍사스산", "테러공격")."""
+    parts = {loanword_sound(word)}
+    for size in range(2, len(word)):
         for start in range(len(word) - size + 1):
             sound = loanword_sound(word[start : start + size])
-            long_enough = size == len(word) or len(sound) >= MIN_PART_SKELETON
-            if len(sound) >= MIN_LOANWORD_SKELETON and long_enough and sound not in parts:
-                parts.append(sound)
-    return tuple(parts)
+            if len(sound) >= MIN_PART_SKELETON:
+                parts.add(sound)
+    return tuple(part for part in parts if len(part) >= MIN_LOANWORD_SKELETON)
 
 
-def heard_loanwords(loanwords, english: frozenset, parts: bool = False) -> frozenset:
-    """The loanwords (Hangul stems) that some English skeleton of `english` sounds like;
-    with `parts`, a loanword is heard if any part of it is."""
-    by_start = {}
-    for skeleton in english:
-        if skeleton:
-            by_start.setdefault(skeleton[0], []).append(skeleton)
-    heard = set()
-    for word in loanwords:
-        sounds = loanword_parts(word) if parts else (loanword_sound(word),)
-        if any(
-            sounds_like_word(sound, other)
-            for sound in sounds
-            for other in by_start.get(sound[0], ())
-        ):
-            heard.add(word)
-    return frozenset(heard)
-
-
-def unheard_loanwords(korean_loans: frozenset, english_text: str) -> frozenset:
+def unheard_loanwords(loanwords: frozenset, english_text: str) -> frozenset:
     """The loanwords of a Korean document that no word of its English sounds like, nor any
-    two words in a row, even in part: evidence that their paragraph was dropped."""
-    return korean_loans - heard_loanwords(
-        korean_loans, english_sounds(english_text, pairs=True), parts=True
-    )
+    two capitalised words in a row, even in part: evidence that their paragraph was
+    dropped."""
+    parts = {word: loanword_parts(word) for word in loanwords}
+    heard = heard_sounds(set().union(*parts.values()), english_sounds(english_text))
+    return frozenset(word for word, sounds in parts.items() if not heard.intersection(sounds))
 
 
-# Switches for measuring what each kind adds: loanwords heard in a link's English (a shared
-# concept; "lower": only in lower-case words, since names.py hears the capitalised ones
-# already), and loanwords the whole English never sounds like (an unrendered term).
-SHARED = "all"
+# A switch for measuring what the loanwords add.
 UNHEARD = True
 
 
-def english_word_list(text: str, lower_only: bool) -> str:
-    if not lower_only:
-        return text
-    return " ".join(word for word in ENGLISH_WORD.findall(text) if word.islower())
-
-
-def add_loanwords(ko_texts: list[str], en_texts: list[str], ko: list, en: list):
-    """The paragraphs' features with the document's loanwords added as concepts (and, on
-    the Korean side, as terms), and the loanwords no English word of the document sounds
-    like. A Korean paragraph's concepts get its loanwords; an English paragraph's get the
-    document's loanwords that its words sound like."""
+def add_loanwords(ko_texts: list[str], en_texts: list[str], ko: list) -> tuple[list, frozenset]:
+    """The Korean paragraphs' features with their loanwords added to their terms, and the
+    loanwords no English word of the document sounds like: those count against linking
+    their paragraph as the lexicon's unrendered terms do (costs.UNRENDERED_TERM)."""
     loans_by_paragraph = [korean_loanwords(text) for text in ko_texts]
     loans = frozenset().union(*loans_by_paragraph)
-    if not loans:
-        return ko, en, frozenset()
-    unheard = unheard_loanwords(loans, "\n".join(en_texts)) if UNHEARD else frozenset()
+    if not loans or not UNHEARD:
+        return ko, frozenset()
+    unheard = unheard_loanwords(loans, "\n".join(en_texts))
+    if not unheard:
+        return ko, unheard
     ko = [
-        p._replace(terms=p.terms | found, concepts=p.concepts | found) if found else p
+        p._replace(terms=p.terms | (found & unheard)) if found & unheard else p
         for p, found in zip(ko, loans_by_paragraph, strict=True)
     ]
-    if SHARED:
-        heard_somewhere = loans - unheard
-        lower_only = SHARED == "lower"
-        new_en = []
-        for p, text in zip(en, en_texts, strict=True):
-            sounds = english_sounds(english_word_list(text, lower_only))
-            heard = heard_loanwords(heard_somewhere, sounds) if sounds else frozenset()
-            new_en.append(p._replace(concepts=p.concepts | heard) if heard else p)
-        en = new_en
-    return ko, en, unheard
+    return ko, unheard
