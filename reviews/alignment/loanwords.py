@@ -113,7 +113,10 @@ def korean_loanwords(text: str) -> frozenset:
     return frozenset(filter(None, map(korean_loanword, HANGUL_WORD.findall(text))))
 
 
-def _distance(a: str, b: str) -> int:
+def _distance(a: str, b: str, limit: int) -> int:
+    """The edit distance of two skeletons, or limit + 1 once it is sure to pass `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, start=1):
         current = [i]
@@ -121,8 +124,24 @@ def _distance(a: str, b: str) -> int:
             current.append(
                 min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
             )
+        if min(current) > limit:
+            return limit + 1
         previous = current
     return previous[-1]
+
+
+def _within_one(a: str, b: str) -> bool:
+    """Whether two skeletons are at most one edit apart, in one pass."""
+    if len(a) < len(b):
+        a, b = b, a
+    if len(a) - len(b) > 1:
+        return False
+    i = 0
+    while i < len(b) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i + 1 :] == b[i:]
 
 
 # Korean writes English s, z, ch and j with ㅅ, ㅈ or ㅊ as it hears them (스타즈 Stars, 타임즈
@@ -174,7 +193,7 @@ def sounds_like_word(hangul: str, english: str) -> bool:
     consonant, and within the allowed differences of the English skeleton or its start."""
     allowed = _allowed(hangul)
     return any(
-        form[0] == hangul[0] and _distance(hangul, form) <= allowed
+        form[0] == hangul[0] and _distance(hangul, form, allowed) <= allowed
         for form in _english_forms(english)
         if abs(len(form) - len(hangul)) <= allowed
     )
@@ -208,7 +227,7 @@ def heard_sounds(sounds, english: frozenset) -> frozenset:
             if near:
                 for key in _deletions(form) | {form}:
                     for sound in near.get(key, ()):
-                        if sound[0] == form[0] and _distance(sound, form) <= 1:
+                        if sound not in heard and sound[0] == form[0] and _within_one(sound, form):
                             heard.add(sound)
         if long and english_skeleton_:
             long_by_start.setdefault(english_skeleton_[0], []).append(english_skeleton_)
