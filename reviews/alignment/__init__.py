@@ -5,6 +5,7 @@ that survives translation: numbers and dates (read the Korean way and the Englis
 measures converted to metric ("40 miles" and "64km"), weekdays, Latin-script words kept
 in the Korean (names, acronyms), names written in Hangul that sound like an English name,
 English names the whole Korean never mentions (evidence that their paragraph was added),
+Hangul loanwords no English word of the document sounds like (evidence of a drop),
 common news words of a hand-written lexicon (shared by a link, or never rendered by the
 other side) and, when one is loaded, of the lexicon learned from the desk's approved rows
 (shared by a link), double quotation marks and sentence counts. Each link's cost is a
@@ -13,7 +14,7 @@ alignment (Viterbi) and each chosen link's posterior probability (forward-backwa
 is reported as its confidence.
 
 The package's modules, one job each: `lengths` (the length model), `numbers`, `units`,
-`names` and `lexicon` (evidence that survives translation), `learning` (the learned
+`names`, `loanwords` and `lexicon` (evidence that survives translation), `learning` (the learned
 lexicon's associations), `paragraphs` (the features compared), `costs` (a link's cost),
 `search` (the banded search), `confidence` (posterior probabilities).
 
@@ -27,6 +28,7 @@ from reviews.alignment.confidence import link_confidences
 from reviews.alignment.costs import LINK_PRIORS, make_link_cost
 from reviews.alignment.lengths import document_ratio
 from reviews.alignment.lexicon import unrendered_terms
+from reviews.alignment.loanwords import add_loanwords
 from reviews.alignment.names import (
     english_skeleton,
     hangul_skeleton,
@@ -42,6 +44,7 @@ from reviews.alignment.sentences import align_sentences
 # Switches for measuring what each step adds (bench and align_eval --without).
 SECOND_PASS = True
 JOIN_REPLACED = True
+LOANWORDS = True
 
 __all__ = [
     "align",
@@ -63,6 +66,9 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     ratio = document_ratio([p.length for p in ko], [p.length for p in en])
     unheard = unheard_names("\n".join(ko_texts), english_names(en_texts, common_words))
     unrendered = unrendered_terms("\n".join(ko_texts), "\n".join(en_texts))
+    if LOANWORDS:
+        ko, unheard_loans = add_loanwords(ko_texts, en_texts, ko)
+        unrendered |= unheard_loans
     link_cost = make_link_cost(ko, en, ratio, unheard=unheard, unrendered=unrendered)
     path, forward, backward, total, band = best_path(ko, en, link_cost, list(LINK_PRIORS))
     links = link_confidences(path, forward, backward, total, band, link_cost)
