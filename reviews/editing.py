@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-from reviews import memory_index, workflow
+from reviews import memory_index, plain_sql, workflow
 from reviews.cleaning import clean_text
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
 from reviews.findings import findings_after_change, store_findings
@@ -95,7 +95,7 @@ def normalise(text):
 # row locks (it takes one writer at a time), so there they are plain reads, as the ORM's
 # select_for_update is.
 LOCK_DOCUMENT_SQL = (
-    "SELECT * FROM reviews_document"
+    "SELECT {columns} FROM reviews_document"
     " WHERE id = (SELECT document_id FROM reviews_paragraph WHERE id = %s)"
 )
 # A write locks the document by marking its activity (for the desk's queue order): the UPDATE
@@ -105,7 +105,7 @@ TOUCH_DOCUMENT_SQL = (
     "UPDATE reviews_document SET updated_at = %s"
     " WHERE id = (SELECT document_id FROM reviews_paragraph WHERE id = %s)"
 )
-LOCK_PARAGRAPH_SQL = "SELECT * FROM reviews_paragraph WHERE id = %s"
+LOCK_PARAGRAPH_SQL = "SELECT {columns} FROM reviews_paragraph WHERE id = %s"
 
 
 def locked(model, sql, params, *, no_key=False):
@@ -121,7 +121,8 @@ def locked(model, sql, params, *, no_key=False):
 def one_row(model, sql, params):
     if not connection.in_atomic_block:
         raise TransactionManagementError("A row lock outside a transaction is no lock.")
-    found = list(model.objects.raw(sql, params))
+    # "{columns}" in `sql` stands for the model's columns (reviews/plain_sql.py).
+    found = plain_sql.rows(sql.format(columns=plain_sql.columns(model)), params, model)
     if not found:
         raise model.DoesNotExist(f"No {model._meta.model_name} matches the given query.")
     return found[0]
@@ -143,7 +144,7 @@ def locked_paragraph(paragraph_id, document_id=None, *, touch=True):
     if document_id is not None:
         sql, params = f"{sql} AND id = %s", [*params, document_id]
     if touch:
-        document = one_row(Document, f"{sql} RETURNING *", params)
+        document = one_row(Document, f"{sql} RETURNING {{columns}}", params)
         document.touched = True
     else:
         document = locked(Document, sql, params, no_key=True)
@@ -186,14 +187,9 @@ def apply_text(paragraph, text, revision):
     paragraph.status = Paragraph.Status.TRANSLATED
     # The checks judge the new text before it is written, so one UPDATE stores both.
     rechecked = findings_after_change(paragraph, old_text)
-    paragraph.findings = findings = rechecked.row
-    updated = Paragraph.objects.filter(pk=paragraph.pk, version=seen_version).update(
-        text=text,
-        version=new_version,
-        status=Paragraph.Status.TRANSLATED,
-        changes=changes,
-        findings=findings,
-    )
+    paragraph.findings = rechecked.row
+    written = ["text", "version", "status", "changes", "findings"]
+    updated = plain_sql.update(paragraph, written, where={"version": seen_version})
     if updated != 1:
         # Unreachable while the row lock holds; kept so a lost update can never pass silently.
         raise EditRefused("This paragraph changed at the same moment; try again.")
@@ -253,7 +249,7 @@ def save_edit(
     if direct:
         revision.decided_by, revision.decided_at = user, timezone.now()
         apply_text(paragraph, text, revision)
-    revision.save()
+    plain_sql.insert(revision)
     revision.unapproved = unapproved
     verb = Event.Verb.EDITED if direct else Event.Verb.PROPOSED
     if restored_from:
@@ -267,7 +263,7 @@ def save_edit(
     return revision
 
 
-LOCK_REVISION_SQL = "SELECT * FROM reviews_revision WHERE id = %s"
+LOCK_REVISION_SQL = "SELECT {columns} FROM reviews_revision WHERE id = %s"
 OF_DOCUMENT_SQL = " AND paragraph_id IN (SELECT id FROM reviews_paragraph WHERE document_id = %s)"
 
 
@@ -297,7 +293,7 @@ def accept_proposal(user, revision_id, *, document_id=None):
     revision.state, revision.decided_by, revision.decided_at = Revision.State.ACCEPTED, user, now
     if revision.base_version == paragraph.version:
         apply_text(paragraph, revision.text, revision)
-        revision.save(update_fields=["state", "decided_by", "decided_at", "version"])
+        plain_sql.update(revision, ["state", "decided_by", "decided_at", "version"])
         event = Event.record(
             document,
             user,

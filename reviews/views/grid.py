@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
-from reviews import workflow
+from reviews import plain_sql, workflow
 from reviews.exporting import FORMAT_LABELS
 from reviews.forms import people_in
 from reviews.glossary_marks import term_matcher
@@ -160,8 +160,8 @@ def rows_of(document):
 # Plain SQL on purpose, as in reviews/progress.py: compiling the ORM's form of the row's three
 # small queries cost about 3 ms of CPU per re-rendered row (bench/fixed_cost.py), more than
 # running them. The same SQL runs on PostgreSQL and SQLite. (The row itself: paragraph_or_404.)
-PROPOSALS_SQL = "SELECT * FROM reviews_revision WHERE paragraph_id = %s AND state = %s ORDER BY id"
-COMMENTS_SQL = "SELECT * FROM reviews_comment WHERE paragraph_id = %s ORDER BY id"
+PROPOSALS_SQL = "SELECT {} FROM reviews_revision WHERE paragraph_id = %s AND state = %s ORDER BY id"
+COMMENTS_SQL = "SELECT {} FROM reviews_comment WHERE paragraph_id = %s ORDER BY id"
 
 
 def row_of(document, paragraph_pk, viewer=None, paragraph=None):
@@ -176,8 +176,12 @@ def row_of(document, paragraph_pk, viewer=None, paragraph=None):
         paragraph = paragraph_or_404(document, paragraph_pk)
     paragraph.document = document
     proposed = Revision.State.PROPOSED.value
-    paragraph.open_proposals = list(Revision.objects.raw(PROPOSALS_SQL, [paragraph.pk, proposed]))
-    comments = list(Comment.objects.raw(COMMENTS_SQL, [paragraph.pk]))
+    paragraph.open_proposals = plain_sql.rows(
+        PROPOSALS_SQL.format(plain_sql.columns(Revision)), [paragraph.pk, proposed], Revision
+    )
+    comments = plain_sql.rows(
+        COMMENTS_SQL.format(plain_sql.columns(Comment)), [paragraph.pk], Comment
+    )
     with_people([*paragraph.open_proposals, *comments], document, viewer)
     threads = [comment for comment in comments if comment.reply_to_id is None]
     replies = Counter(comment.reply_to_id for comment in comments if comment.reply_to_id)
