@@ -8,6 +8,7 @@ changes since touch separate ranges of the base text; otherwise the author gets 
 that carries their text intact.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
@@ -373,7 +374,18 @@ def tell_author(event, revision):
     """The proposal's author hears of the decision (notify skips them when they decided)."""
     if revision.author_id == event.actor_id:
         return  # no one to tell, and no need to read the author
-    notify(event, [revision.author], Notification.Reason.DECIDED)
+    notify(event, [author_of(revision)], Notification.Reason.DECIDED)
+
+
+def author_of(revision):
+    """revision.author, read in plain SQL when not at hand (see reviews/plain_sql.py)."""
+    field = Revision.author.field
+    if not field.is_cached(revision):
+        User = get_user_model()
+        sql = f"SELECT {plain_sql.columns(User)} FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608 - names from the model
+        found = plain_sql.rows(sql, [revision.author_id], User)
+        field.set_cached_value(revision, found[0] if found else None)
+    return revision.author
 
 
 @transaction.atomic

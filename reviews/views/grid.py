@@ -19,7 +19,7 @@ from reviews.page_cache import cacheable_request, cached_page
 from reviews.pairing import undo_stack
 from reviews.progress import document_counts
 from reviews.quality import document_score
-from reviews.row_cache import PageRows, row_viewer
+from reviews.row_cache import PageRows, row_fragment, row_viewer
 from reviews.views.access import paragraph_or_404
 from reviews.views.announce import announce
 from reviews.views.comments import thread_context, with_people
@@ -207,8 +207,15 @@ def row_response(
     if undo and "version" not in undo:
         # After a decision: the version the row is shown at, read with the row itself.
         extra["undo"] = {**undo, "version": paragraph.version}
-    context = {**grid_context(request, document), "paragraph": paragraph, **extra}
-    row = render_to_string("reviews/document.html#row", context, request)
+    grid = grid_context(request, document)
+    context = {**grid, "paragraph": paragraph, **extra}
+    row = row_fragment(
+        request,
+        paragraph,
+        row_viewer(request, document, grid),
+        context,
+        lambda context: render_to_string("reviews/document.html#row", context, request),
+    )
     # What a row change can change elsewhere: the progress bar and the stage buttons.
     response = HttpResponse(row + stage_fragments(request, document) if stage else row)
     refusal = extra.get("conflict") or extra.get("error")
