@@ -283,10 +283,11 @@ def locked_proposal(revision_id, document_id=None):
 
 
 @transaction.atomic
-def accept_proposal(user, revision_id, *, document_id=None):
+def accept_proposal(user, revision_id, *, document_id=None, people=()):
     """Accept an open proposal. If the paragraph moved on since it was proposed, the proposal is
     merged onto the current text when the changes are apart, and refused when they overlap, so
-    two accepts of rival proposals can never both win silently."""
+    two accepts of rival proposals can never both win silently. `people`: users the caller has
+    at hand (the document's translator and editor), so that telling the author reads no one."""
     revision, paragraph = locked_proposal(revision_id, document_id)
     document = paragraph.document
     require(user, "decide", document)
@@ -303,7 +304,7 @@ def accept_proposal(user, revision_id, *, document_id=None):
             revision=revision.pk,
             excerpt=excerpt(revision.text),
         )
-        tell_author(event, revision)
+        tell_author(event, revision, people)
         return revision
     merged = rebase(revision.base_text, revision.text, paragraph.text)
     if merged is None:
@@ -335,7 +336,7 @@ def accept_proposal(user, revision_id, *, document_id=None):
         merged=merge.pk,
         excerpt=excerpt(merged),
     )
-    tell_author(event, revision)
+    tell_author(event, revision, people)
     return merge
 
 
@@ -345,10 +346,10 @@ def clean_reason(reason):
 
 
 @transaction.atomic
-def reject_proposal(user, revision_id, note="", *, document_id=None):
+def reject_proposal(user, revision_id, note="", *, document_id=None, people=()):
     """Reject an open proposal, with an optional reason for its author. The reason is written
     in the same update as the decision: the append-only trigger lets a revision's note change
-    only in the one update that decides it."""
+    only in the one update that decides it. `people` as for accept_proposal."""
     revision, paragraph = locked_proposal(revision_id, document_id)
     require(user, "decide", paragraph.document)
     reason = clean_reason(note)
@@ -360,7 +361,7 @@ def reject_proposal(user, revision_id, note="", *, document_id=None):
     if reason:
         payload["note"] = reason
     event = Event.record(paragraph.document, user, Event.Verb.REJECTED, paragraph, **payload)
-    tell_author(event, revision)
+    tell_author(event, revision, people)
     return revision
 
 
@@ -370,16 +371,20 @@ def excerpt(text):
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
 
 
-def tell_author(event, revision):
+def tell_author(event, revision, people=()):
     """The proposal's author hears of the decision (notify skips them when they decided)."""
     if revision.author_id == event.actor_id:
         return  # no one to tell, and no need to read the author
-    notify(event, [author_of(revision)], Notification.Reason.DECIDED)
+    notify(event, [author_of(revision, people)], Notification.Reason.DECIDED)
 
 
-def author_of(revision):
-    """revision.author, read in plain SQL when not at hand (see reviews/plain_sql.py)."""
+def author_of(revision, people=()):
+    """revision.author: one of `people` when it is one of them (nearly always: the document's
+    translator or editor), else read in plain SQL (see reviews/plain_sql.py)."""
     field = Revision.author.field
+    known = next((person for person in people if person and person.pk == revision.author_id), None)
+    if known is not None:
+        field.set_cached_value(revision, known)
     if not field.is_cached(revision):
         User = get_user_model()
         sql = f"SELECT {plain_sql.columns(User)} FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608 - names from the model
