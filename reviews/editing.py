@@ -8,13 +8,14 @@ changes since touch separate ranges of the base text; otherwise the author gets 
 that carries their text intact.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-from reviews import memory_index, workflow
+from reviews import memory_index, plain_sql, workflow
 from reviews.cleaning import clean_text
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
 from reviews.findings import findings_after_change, store_findings
@@ -95,7 +96,7 @@ def normalise(text):
 # row locks (it takes one writer at a time), so there they are plain reads, as the ORM's
 # select_for_update is.
 LOCK_DOCUMENT_SQL = (
-    "SELECT * FROM reviews_document"
+    "SELECT {columns} FROM reviews_document"
     " WHERE id = (SELECT document_id FROM reviews_paragraph WHERE id = %s)"
 )
 # A write locks the document by marking its activity (for the desk's queue order): the UPDATE
@@ -105,7 +106,7 @@ TOUCH_DOCUMENT_SQL = (
     "UPDATE reviews_document SET updated_at = %s"
     " WHERE id = (SELECT document_id FROM reviews_paragraph WHERE id = %s)"
 )
-LOCK_PARAGRAPH_SQL = "SELECT * FROM reviews_paragraph WHERE id = %s"
+LOCK_PARAGRAPH_SQL = "SELECT {columns} FROM reviews_paragraph WHERE id = %s"
 
 
 def locked(model, sql, params, *, no_key=False):
@@ -121,7 +122,8 @@ def locked(model, sql, params, *, no_key=False):
 def one_row(model, sql, params):
     if not connection.in_atomic_block:
         raise TransactionManagementError("A row lock outside a transaction is no lock.")
-    found = list(model.objects.raw(sql, params))
+    # "{columns}" in `sql` stands for the model's columns (reviews/plain_sql.py).
+    found = plain_sql.rows(sql.format(columns=plain_sql.columns(model)), params, model)
     if not found:
         raise model.DoesNotExist(f"No {model._meta.model_name} matches the given query.")
     return found[0]
@@ -143,7 +145,7 @@ def locked_paragraph(paragraph_id, document_id=None, *, touch=True):
     if document_id is not None:
         sql, params = f"{sql} AND id = %s", [*params, document_id]
     if touch:
-        document = one_row(Document, f"{sql} RETURNING *", params)
+        document = one_row(Document, f"{sql} RETURNING {{columns}}", params)
         document.touched = True
     else:
         document = locked(Document, sql, params, no_key=True)
@@ -186,14 +188,9 @@ def apply_text(paragraph, text, revision):
     paragraph.status = Paragraph.Status.TRANSLATED
     # The checks judge the new text before it is written, so one UPDATE stores both.
     rechecked = findings_after_change(paragraph, old_text)
-    paragraph.findings = findings = rechecked.row
-    updated = Paragraph.objects.filter(pk=paragraph.pk, version=seen_version).update(
-        text=text,
-        version=new_version,
-        status=Paragraph.Status.TRANSLATED,
-        changes=changes,
-        findings=findings,
-    )
+    paragraph.findings = rechecked.row
+    written = ["text", "version", "status", "changes", "findings"]
+    updated = plain_sql.update(paragraph, written, where={"version": seen_version})
     if updated != 1:
         # Unreachable while the row lock holds; kept so a lost update can never pass silently.
         raise EditRefused("This paragraph changed at the same moment; try again.")
@@ -253,7 +250,7 @@ def save_edit(
     if direct:
         revision.decided_by, revision.decided_at = user, timezone.now()
         apply_text(paragraph, text, revision)
-    revision.save()
+    plain_sql.insert(revision)
     revision.unapproved = unapproved
     verb = Event.Verb.EDITED if direct else Event.Verb.PROPOSED
     if restored_from:
@@ -267,7 +264,7 @@ def save_edit(
     return revision
 
 
-LOCK_REVISION_SQL = "SELECT * FROM reviews_revision WHERE id = %s"
+LOCK_REVISION_SQL = "SELECT {columns} FROM reviews_revision WHERE id = %s"
 OF_DOCUMENT_SQL = " AND paragraph_id IN (SELECT id FROM reviews_paragraph WHERE document_id = %s)"
 
 
@@ -286,10 +283,11 @@ def locked_proposal(revision_id, document_id=None):
 
 
 @transaction.atomic
-def accept_proposal(user, revision_id, *, document_id=None):
+def accept_proposal(user, revision_id, *, document_id=None, people=()):
     """Accept an open proposal. If the paragraph moved on since it was proposed, the proposal is
     merged onto the current text when the changes are apart, and refused when they overlap, so
-    two accepts of rival proposals can never both win silently."""
+    two accepts of rival proposals can never both win silently. `people`: users the caller has
+    at hand (the document's translator and editor), so that telling the author reads no one."""
     revision, paragraph = locked_proposal(revision_id, document_id)
     document = paragraph.document
     require(user, "decide", document)
@@ -297,7 +295,7 @@ def accept_proposal(user, revision_id, *, document_id=None):
     revision.state, revision.decided_by, revision.decided_at = Revision.State.ACCEPTED, user, now
     if revision.base_version == paragraph.version:
         apply_text(paragraph, revision.text, revision)
-        revision.save(update_fields=["state", "decided_by", "decided_at", "version"])
+        plain_sql.update(revision, ["state", "decided_by", "decided_at", "version"])
         event = Event.record(
             document,
             user,
@@ -306,7 +304,7 @@ def accept_proposal(user, revision_id, *, document_id=None):
             revision=revision.pk,
             excerpt=excerpt(revision.text),
         )
-        tell_author(event, revision)
+        tell_author(event, revision, people)
         return revision
     merged = rebase(revision.base_text, revision.text, paragraph.text)
     if merged is None:
@@ -338,7 +336,7 @@ def accept_proposal(user, revision_id, *, document_id=None):
         merged=merge.pk,
         excerpt=excerpt(merged),
     )
-    tell_author(event, revision)
+    tell_author(event, revision, people)
     return merge
 
 
@@ -348,10 +346,10 @@ def clean_reason(reason):
 
 
 @transaction.atomic
-def reject_proposal(user, revision_id, note="", *, document_id=None):
+def reject_proposal(user, revision_id, note="", *, document_id=None, people=()):
     """Reject an open proposal, with an optional reason for its author. The reason is written
     in the same update as the decision: the append-only trigger lets a revision's note change
-    only in the one update that decides it."""
+    only in the one update that decides it. `people` as for accept_proposal."""
     revision, paragraph = locked_proposal(revision_id, document_id)
     require(user, "decide", paragraph.document)
     reason = clean_reason(note)
@@ -363,7 +361,7 @@ def reject_proposal(user, revision_id, note="", *, document_id=None):
     if reason:
         payload["note"] = reason
     event = Event.record(paragraph.document, user, Event.Verb.REJECTED, paragraph, **payload)
-    tell_author(event, revision)
+    tell_author(event, revision, people)
     return revision
 
 
@@ -373,11 +371,26 @@ def excerpt(text):
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
 
 
-def tell_author(event, revision):
+def tell_author(event, revision, people=()):
     """The proposal's author hears of the decision (notify skips them when they decided)."""
     if revision.author_id == event.actor_id:
         return  # no one to tell, and no need to read the author
-    notify(event, [revision.author], Notification.Reason.DECIDED)
+    notify(event, [author_of(revision, people)], Notification.Reason.DECIDED)
+
+
+def author_of(revision, people=()):
+    """revision.author: one of `people` when it is one of them (nearly always: the document's
+    translator or editor), else read in plain SQL (see reviews/plain_sql.py)."""
+    field = Revision.author.field
+    known = next((person for person in people if person and person.pk == revision.author_id), None)
+    if known is not None:
+        field.set_cached_value(revision, known)
+    if not field.is_cached(revision):
+        User = get_user_model()
+        sql = f"SELECT {plain_sql.columns(User)} FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608 - names from the model
+        found = plain_sql.rows(sql, [revision.author_id], User)
+        field.set_cached_value(revision, found[0] if found else None)
+    return revision.author
 
 
 @transaction.atomic

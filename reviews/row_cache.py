@@ -19,6 +19,8 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.core.cache import caches
+from django.middleware.csrf import get_token
+from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import get_script_prefix
 from django.utils import timezone
@@ -188,3 +190,22 @@ def with_token(html, token_input):
     """The cached HTML with the placeholder token replaced by `token_input`, what
     {% csrf_token %} renders for this request (its masked token, or nothing without one)."""
     return html.replace(PLACEHOLDER_INPUT, token_input)
+
+
+def row_fragment(request, paragraph, viewer, context, render):
+    """One row as a fragment (reviews.views.grid.row_response), from the same cache entries as
+    the page's rows: a row the page stored is served as it is, and a row rendered here is
+    stored for the page's next render. `context` is the row's dict, as the page's would be;
+    `render(context)` renders it. A row showing something only this response says is rendered
+    and not stored (`cacheable`)."""
+    if not cacheable(context, paragraph):
+        return render(context)
+    key = row_cache_key(paragraph, viewer)
+    html = row_cache().get(key)
+    if html is None:
+        # A csrf_token given in the dict wins over the context processor's.
+        html = str.__str__(render({**context, "csrf_token": TOKEN_PLACEHOLDER}))
+        row_cache().set(key, html)
+    if PLACEHOLDER_INPUT not in html:
+        return html
+    return with_token(html, CsrfTokenNode().render(Context({"csrf_token": get_token(request)})))

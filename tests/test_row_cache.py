@@ -21,6 +21,7 @@ from reviews.comments import add_comment, mark_addressed, set_resolved
 from reviews.glossary_marks import term_matcher
 from reviews.models import Paragraph, Revision
 from reviews.row_cache import TOKEN_PLACEHOLDER, PageRows
+from reviews.views import grid
 from tests.conftest import ENGLISH, KOREAN, csrf_tokens, new_document
 
 NONCE = re.compile(r'nonce="[^"]+"')
@@ -234,6 +235,60 @@ def test_rows_in_edit_mode_or_with_an_undo_offer_are_not_served_from_the_cache(
     undo = editor.get(f"{reviewing.get_absolute_url()}?undo={proposal.pk}").content.decode()
     assert "data-undo-offer" in undo
     assert "data-undo-offer" not in page(editor, reviewing)
+
+
+def test_a_row_fragment_shares_the_page_s_cache_entries_and_is_the_fresh_row(
+    people, reviewing, monkeypatch
+):
+    """The htmx row (after Escape, after a save) is served from the entry the page stored,
+    stores what it renders for the page, equals a fresh render, and carries its own token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.editor)
+    row = rows(reviewing)[1]
+    url = reverse("row", args=[reviewing.pk, row.pk])
+    htmx = {"HX-Request": "true"}
+    rendered = []
+    real = grid.render_to_string
+
+    def counting(name, *args, **kwargs):
+        rendered.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(grid, "render_to_string", counting)
+    page(client, reviewing)  # stores every row
+    served = client.get(url, headers=htmx).content.decode()
+    assert "reviews/document.html#row" not in rendered
+    with monkeypatch.context() as patch:
+        patch.setattr("reviews.row_cache.cacheable", lambda *args: False)
+        fresh = client.get(url, headers=htmx).content.decode()
+    assert normalised(served) == normalised(fresh)
+    assert TOKEN_PLACEHOLDER not in served
+    secret = client.cookies["csrftoken"].value
+    assert {_unmask_cipher_token(token) for token in csrf_tokens(served)} == {secret}
+    # A proposal: the fragment renders the changed row once and the page reuses it.
+    editing.save_edit(people.translator, row.pk, "A second paragraph, proposed.", row.version)
+    rendered.clear()
+    changed = client.get(url, headers=htmx).content.decode()
+    assert rendered.count("reviews/document.html#row") == 1 and "Proposed by" in changed
+    monkeypatch.setattr(PageRows, "html", cached_only(PageRows.html, row.pk))
+    assert normalised(changed.split('<div class="progress"')[0]) in normalised(
+        page(client, reviewing)
+    )
+
+
+def cached_only(real, pk):
+    """PageRows.html that fails if the row `pk` is not in the cache."""
+
+    def html(self, paragraph, context, render):
+        if paragraph.pk != pk:
+            return real(self, paragraph, context, render)
+
+        def render_fails(context):
+            raise AssertionError("the row was rendered although the fragment stored it")
+
+        return real(self, paragraph, context, render_fails)
+
+    return html
 
 
 def test_two_sessions_never_receive_each_other_s_token_and_forms_still_post(people, reviewing):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reviews import workflow
+from reviews import plain_sql, workflow
 from reviews.comments import (
     CommentRefused,
     add_comment,
@@ -24,16 +24,17 @@ from reviews.comments import (
     set_resolved,
 )
 from reviews.models import Comment, Stage
+from reviews.templatetags.marks import comment_badge
 from reviews.views.access import document_for, number_or_404, paragraph_or_404
 from reviews.views.announce import announce
 from reviews.views.stage import stage_fragments
 
-# Plain SQL on purpose, as in reviews/progress.py: the ORM's form (threads with their people,
+# Plain SQL on purpose (reviews/plain_sql.py): the ORM's form (threads with their people,
 # replies prefetched with theirs) cost more CPU to compile than to run, on every comment posted
 # (bench/fixed_cost.py). The threads on `paragraph` (or on the document) and every reply to
 # them, oldest first; the same on PostgreSQL and SQLite.
 THREADS_SQL = """
-SELECT * FROM reviews_comment
+SELECT {columns} FROM reviews_comment
 WHERE document_id = %(document)s AND (
   (reply_to_id IS NULL AND {on})
   OR reply_to_id IN (
@@ -67,7 +68,8 @@ def threads_of(document, paragraph, viewer=None):
     replies in order as `reply_list`, and the people of both."""
     on = ON_DOCUMENT if paragraph is None else ON_PARAGRAPH
     params = {"document": document.pk, "paragraph": paragraph.pk if paragraph else None}
-    comments = list(Comment.objects.raw(THREADS_SQL.format(on=on), params))
+    sql = THREADS_SQL.format(columns=plain_sql.columns(Comment), on=on)
+    comments = plain_sql.rows(sql, params, Comment)
     with_people(comments, document, viewer, fields=("author", "resolved_by"))
     threads = [comment for comment in comments if comment.reply_to_id is None]
     by_pk = {thread.pk: thread for thread in threads}
@@ -129,9 +131,8 @@ def thread_response(
     html = render_to_string("reviews/comments.html#threads", context, request)
     if on_page:
         if paragraph is not None:
-            html += render_to_string(
-                "reviews/comments.html#count", {**context, "oob": True}, request
-            )
+            # The row's Comments button, as the page's comment_badge tag renders it.
+            html += comment_badge(paragraph.pk, context["unresolved"], context["total"], oob=True)
             if texts:
                 html += row_text_fragments(request, document, paragraph, context["threads"])
         if stage:

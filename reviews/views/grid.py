@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
-from reviews import workflow
+from reviews import plain_sql, workflow
 from reviews.exporting import FORMAT_LABELS
 from reviews.forms import people_in
 from reviews.glossary_marks import term_matcher
@@ -19,7 +19,7 @@ from reviews.page_cache import cacheable_request, cached_page
 from reviews.pairing import undo_stack
 from reviews.progress import document_counts
 from reviews.quality import document_score
-from reviews.row_cache import PageRows, row_viewer
+from reviews.row_cache import PageRows, row_fragment, row_viewer
 from reviews.views.access import paragraph_or_404
 from reviews.views.announce import announce
 from reviews.views.comments import thread_context, with_people
@@ -160,8 +160,8 @@ def rows_of(document):
 # Plain SQL on purpose, as in reviews/progress.py: compiling the ORM's form of the row's three
 # small queries cost about 3 ms of CPU per re-rendered row (bench/fixed_cost.py), more than
 # running them. The same SQL runs on PostgreSQL and SQLite. (The row itself: paragraph_or_404.)
-PROPOSALS_SQL = "SELECT * FROM reviews_revision WHERE paragraph_id = %s AND state = %s ORDER BY id"
-COMMENTS_SQL = "SELECT * FROM reviews_comment WHERE paragraph_id = %s ORDER BY id"
+PROPOSALS_SQL = "SELECT {} FROM reviews_revision WHERE paragraph_id = %s AND state = %s ORDER BY id"
+COMMENTS_SQL = "SELECT {} FROM reviews_comment WHERE paragraph_id = %s ORDER BY id"
 
 
 def row_of(document, paragraph_pk, viewer=None, paragraph=None):
@@ -176,8 +176,12 @@ def row_of(document, paragraph_pk, viewer=None, paragraph=None):
         paragraph = paragraph_or_404(document, paragraph_pk)
     paragraph.document = document
     proposed = Revision.State.PROPOSED.value
-    paragraph.open_proposals = list(Revision.objects.raw(PROPOSALS_SQL, [paragraph.pk, proposed]))
-    comments = list(Comment.objects.raw(COMMENTS_SQL, [paragraph.pk]))
+    paragraph.open_proposals = plain_sql.rows(
+        PROPOSALS_SQL.format(plain_sql.columns(Revision)), [paragraph.pk, proposed], Revision
+    )
+    comments = plain_sql.rows(
+        COMMENTS_SQL.format(plain_sql.columns(Comment)), [paragraph.pk], Comment
+    )
     with_people([*paragraph.open_proposals, *comments], document, viewer)
     threads = [comment for comment in comments if comment.reply_to_id is None]
     replies = Counter(comment.reply_to_id for comment in comments if comment.reply_to_id)
@@ -203,8 +207,15 @@ def row_response(
     if undo and "version" not in undo:
         # After a decision: the version the row is shown at, read with the row itself.
         extra["undo"] = {**undo, "version": paragraph.version}
-    context = {**grid_context(request, document), "paragraph": paragraph, **extra}
-    row = render_to_string("reviews/document.html#row", context, request)
+    grid = grid_context(request, document)
+    context = {**grid, "paragraph": paragraph, **extra}
+    row = row_fragment(
+        request,
+        paragraph,
+        row_viewer(request, document, grid),
+        context,
+        lambda context: render_to_string("reviews/document.html#row", context, request),
+    )
     # What a row change can change elsewhere: the progress bar and the stage buttons.
     response = HttpResponse(row + stage_fragments(request, document) if stage else row)
     refusal = extra.get("conflict") or extra.get("error")

@@ -119,6 +119,9 @@ def decide(request, pk, revision_pk, decision):
     action, done, tone = DECISIONS[decision]
     # The decision locks the revision and checks it is this document's: no fetch of it before.
     mine = {"document_id": document.pk}
+    if decision != "withdraw":
+        # Its author is told: nearly always one of these two, whom the request has read.
+        mine["people"] = (document.translator, document.editor)
     try:
         if decision == "reject":
             decided = action(request.user, revision_pk, request.POST.get("note", ""), **mine)

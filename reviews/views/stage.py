@@ -14,20 +14,13 @@ def progress_context(counts):
 
 
 def stage_fragments(request, document):
-    """The progress bar and the stage buttons as out-of-band swaps, from one count query."""
+    """The progress bar and the stage buttons as out-of-band swaps, from one count query and
+    one render."""
     counts = document_counts(document)
-    progress = render_to_string(
-        "reviews/document.html#progress",
-        {**progress_context(counts), "oob": True},
-        request,
-    )
-    transitions = render_to_string(
-        "reviews/document.html#transitions",
-        {
-            "document": document,
-            "transitions": workflow.available_transitions(request.user, document, counts),
-            "oob": True,
-        },
-        request,
-    )
-    return progress + transitions
+    context = {
+        **progress_context(counts),
+        "document": document,
+        "transitions": workflow.available_transitions(request.user, document, counts),
+        "oob": True,
+    }
+    return render_to_string("reviews/document.html#stage", context, request)
