@@ -142,6 +142,48 @@ def test_a_replaced_paragraph_is_one_flagged_row():
     assert links[1][2] < 0.6
 
 
+# A short Korean paragraph the translation dropped, before a paragraph whose English is a
+# loose, much longer rendering: the whole-paragraph length gap invites merging the two.
+LOOSE_KOREAN = [
+    "서울시는 5일 내년 예산안을 발표했다.",
+    "시장은 기자회견에서 복지 예산을 늘리겠다고 말했다.",
+    "그 이유는 간단하다.",
+    "내년 선거가 8개월 앞으로 다가왔다. 여당이 예상대로 고전한다면 시장의 재선 계획은 큰 "
+    "타격을 입을 것이다.",
+    "시의회는 다음 달 예산안을 심의한다.",
+]
+LOOSE_ENGLISH = [
+    "Seoul city announced its budget for next year on the 5th.",
+    "The mayor told a news conference that he would raise spending on welfare.",
+    "The local elections are now only eight months away, and if, as most people in the city "
+    "and the party itself have come to expect, the ruling party struggles badly at the "
+    "polls, the mayor will find his carefully laid plans for a second term in office "
+    "seriously damaged.",
+    "The city council will debate the budget next month.",
+]
+
+
+def test_a_long_loose_translation_does_not_swallow_the_dropped_paragraph_before_it(
+    monkeypatch,
+):
+    """The second pass weighs a link's length gap sentence by sentence, not also as a
+    whole: the dropped paragraph keeps its own row (doubtful, so flagged)."""
+    import reviews.alignment.rescoring as rescoring
+
+    links = align(LOOSE_KOREAN, LOOSE_ENGLISH)
+    assert [(ko, en) for ko, en, _ in links] == [
+        ([0], [0]),
+        ([1], [1]),
+        ([2], []),
+        ([3], [2]),
+        ([4], [3]),
+    ]
+    assert links[2][2] < 0.6
+    # Counting the whole paragraphs' length gap as well, the drop hides in the next row.
+    monkeypatch.setattr(rescoring, "SENTENCE_LENGTHS_ONLY", False)
+    assert ([2, 3], [2]) in [(ko, en) for ko, en, _ in align(LOOSE_KOREAN, LOOSE_ENGLISH)]
+
+
 # ---------------------------------------------------------------------------------------
 # Sentence alignment
 
