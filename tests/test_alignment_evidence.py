@@ -100,6 +100,24 @@ def test_sentence_evidence_costs_more_for_an_unrelated_sentence_merged_in():
     assert sentence_cost(korean, english) < sentence_cost(korean, english + " " + extra)
 
 
+def test_sentence_links_keep_to_their_paragraphs():
+    """One Korean sentence rendered as two English sentences that end one paragraph and
+    open the next: the alignment that runs across the break pays for it, so the pair
+    costs more when the break is known."""
+    korean = sentence_units("시는 내년 예산을 5% 늘리고 청년 주택 3000가구를 공급한다.", "ko")
+    english = sentence_units(
+        "The city will raise next year's budget by 5%. It will also supply 3,000 homes.", "en"
+    )
+    assert (len(korean), len(english)) == (1, 2)
+    unit_cost = make_link_cost(korean, english, KO_PER_EN_CHARS, SENTENCE_PRIORS)
+    whole = soft_cost(unit_cost, 0, 1, 0, 2)
+    # The English paragraph break falls before sentence 1.
+    kept = soft_cost(unit_cost, 0, 1, 0, 2, breaks=((), (1,)))
+    assert kept > whole + 1.0
+    # A break on the side with one sentence changes nothing.
+    assert soft_cost(unit_cost, 0, 1, 0, 2, breaks=((0,), ())) == whole
+
+
 def test_doubtful_stretches_take_a_link_of_context():
     links = [
         (0, 0, 1, 1, 0.99),
@@ -167,8 +185,9 @@ def test_a_long_loose_translation_does_not_swallow_the_dropped_paragraph_before_
     monkeypatch,
 ):
     """The second pass weighs a link's length gap sentence by sentence, not also as a
-    whole: the dropped paragraph keeps its own row (doubtful, so flagged)."""
+    whole: the dropped paragraph keeps its own row."""
     import reviews.alignment.rescoring as rescoring
+    import reviews.alignment.sentences as sentences
 
     links = align(LOOSE_KOREAN, LOOSE_ENGLISH)
     assert [(ko, en) for ko, en, _ in links] == [
@@ -178,9 +197,10 @@ def test_a_long_loose_translation_does_not_swallow_the_dropped_paragraph_before_
         ([3], [2]),
         ([4], [3]),
     ]
-    assert links[2][2] < 0.6
-    # Counting the whole paragraphs' length gap as well, the drop hides in the next row.
+    # Counting the whole paragraphs' length gap as well, the drop hides in the next row
+    # (unless the sentence links' paragraph breaks give it away, as they also do here).
     monkeypatch.setattr(rescoring, "SENTENCE_LENGTHS_ONLY", False)
+    monkeypatch.setattr(sentences, "PARAGRAPH_BREAK_INSIDE", 0.0)
     assert ([2, 3], [2]) in [(ko, en) for ko, en, _ in align(LOOSE_KOREAN, LOOSE_ENGLISH)]
 
 

@@ -112,7 +112,9 @@ def _rejudge(ko_texts, en_texts, link_cost, sentence_cost, ratio, common_words, 
             return link_cost(i0 + i_start, i1 + i_start, j0 + j_start, j1 + j_start)
         paragraphs = sentence_cost(i0 + i_start, i1 + i_start, j0 + j_start, j1 + j_start)
         a, b, c, d = ko_starts[i0], ko_starts[i1], en_starts[j0], en_starts[j1]
-        sentences = soft_cost(unit_cost, a, b, c, d) - SENTENCE_BASE * (b - a + d - c) / 2
+        # Where a side has several paragraphs, sentence links should keep to them.
+        breaks = ko_starts[i0 + 1 : i1], en_starts[j0 + 1 : j1]
+        sentences = soft_cost(unit_cost, a, b, c, d, breaks) - SENTENCE_BASE * (b - a + d - c) / 2
         return paragraphs + sentences
 
     n, m = i_end - i_start, j_end - j_start
