@@ -184,9 +184,9 @@ LOOSE_ENGLISH = [
 def test_a_long_loose_translation_does_not_swallow_the_dropped_paragraph_before_it(
     monkeypatch,
 ):
-    """The second pass weighs a link's length gap sentence by sentence, not also as a
-    whole: the dropped paragraph keeps its own row."""
-    import reviews.alignment.rescoring as rescoring
+    """In the second pass the long paragraph's sentences cannot take in the dropped one's
+    without running a sentence link across its paragraph break: the dropped paragraph
+    keeps its own row."""
     import reviews.alignment.sentences as sentences
 
     links = align(LOOSE_KOREAN, LOOSE_ENGLISH)
@@ -197,9 +197,7 @@ def test_a_long_loose_translation_does_not_swallow_the_dropped_paragraph_before_
         ([3], [2]),
         ([4], [3]),
     ]
-    # Counting the whole paragraphs' length gap as well, the drop hides in the next row
-    # (unless the sentence links' paragraph breaks give it away, as they also do here).
-    monkeypatch.setattr(rescoring, "SENTENCE_LENGTHS_ONLY", False)
+    # With sentence links free to run across the break, the drop hides in the next row.
     monkeypatch.setattr(sentences, "PARAGRAPH_BREAK_INSIDE", 0.0)
     assert ([2, 3], [2]) in [(ko, en) for ko, en, _ in align(LOOSE_KOREAN, LOOSE_ENGLISH)]
 

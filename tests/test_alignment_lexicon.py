@@ -129,7 +129,7 @@ def test_a_dropped_paragraph_of_words_the_english_never_renders_is_its_own_row(m
     assert pairs(align(korean, english)) == expected
     monkeypatch.setattr(costs, "UNRENDERED_TERM", 0.0)
     monkeypatch.setattr(costs, "LEXICON_MATCH", 0.0)
-    # The second pass's sentence evidence finds this drop too; without its paragraph-break
+    # The second pass's sentence evidence finds this drop too: without its paragraph-break
     # cost, only the lexicon does.
     monkeypatch.setattr(sentences, "PARAGRAPH_BREAK_INSIDE", 0.0)
     assert pairs(align(korean, english)) != expected

@@ -7,18 +7,10 @@ of links that the first pass was unsure of (or that is not 1-1), with a link of 
 each side, is searched again with every link's cost raised by the cost of aligning its
 sentences (summed over all their alignments), and the confidences there are the new
 search's posteriors. Stretches are small, so this costs little beside the first pass.
-
-A link's paragraph cost is taken there without its length term: the sentences' lengths,
-aligned one by one, are the same evidence measured more finely, and counting both weighs
-a link's length gap twice (a long English paragraph then pulls in a neighbouring Korean
-paragraph to fill it, against what its sentences say).
 """
-
-import itertools
 
 from reviews.alignment.confidence import link_confidences
 from reviews.alignment.costs import LINK_PRIORS, make_link_cost
-from reviews.alignment.lengths import length_cost
 from reviews.alignment.search import _band_around, _path_rows, _search
 from reviews.alignment.sentences import SENTENCE_PRIORS, sentence_units, soft_cost
 
@@ -35,11 +27,8 @@ BAND = 1
 # sentence (the mean of the two sides' counts). Every path through a stretch covers the
 # same sentences, so this is the same as charging half of it for each sentence of a
 # paragraph left without counterpart: a long paragraph is less likely dropped or added
-# whole than a short one. Chosen on each half of the dev sets and checked on the other;
-# 2.5 to 3.5 score alike.
+# whole than a short one. Chosen on each half of the dev sets and checked on the other.
 SENTENCE_BASE = 2.5
-# A switch for measuring what leaving the paragraph length term out of the second pass adds.
-SENTENCE_LENGTHS_ONLY = True
 
 
 def doubtful_stretches(links: list[tuple]) -> list[tuple[int, int]]:
@@ -62,38 +51,24 @@ def doubtful_stretches(links: list[tuple]) -> list[tuple[int, int]]:
 
 def rescore(ko_texts, en_texts, links, link_cost, ratio, common_words) -> list[tuple]:
     """The links (i0, j0, i1, j1, confidence) with their doubtful stretches re-judged.
-    `link_cost` is the first pass's, over paragraphs of `ko_texts` and `en_texts`.
     Where the first pass is unsure of most links the texts hardly correspond, and
     sentences cannot place what paragraphs could not: the links are left as they are."""
     if sum(link[4] for link in links) < UNRELATED_CONFIDENCE * len(links):
         return links
     stretches = doubtful_stretches(links)
-    # Paragraph lengths as paragraphs.py measures them, summed: a link's are a difference.
-    ko_ends = list(itertools.accumulate((len(text.strip()) for text in ko_texts), initial=0))
-    en_ends = list(itertools.accumulate((len(text.strip()) for text in en_texts), initial=0))
-
-    def sentence_cost(i0: int, i1: int, j0: int, j1: int) -> float:
-        """The first pass's cost of a link with both sides, less its length term."""
-        cost = link_cost(i0, i1, j0, j1)
-        if SENTENCE_LENGTHS_ONLY:
-            cost -= length_cost(ko_ends[i1] - ko_ends[i0], en_ends[j1] - en_ends[j0], ratio)
-        return cost
-
     result = []
     done = 0
     for first, last in stretches:
         result.extend(links[done:first])
         result.extend(
-            _rejudge(
-                ko_texts, en_texts, link_cost, sentence_cost, ratio, common_words, links[first:last]
-            )
+            _rejudge(ko_texts, en_texts, link_cost, ratio, common_words, links[first:last])
         )
         done = last
     result.extend(links[done:])
     return result
 
 
-def _rejudge(ko_texts, en_texts, link_cost, sentence_cost, ratio, common_words, stretch):
+def _rejudge(ko_texts, en_texts, link_cost, ratio, common_words, stretch):
     i_start, j_start = stretch[0][0], stretch[0][1]
     i_end, j_end = stretch[-1][2], stretch[-1][3]
     # Sentences of the stretch's paragraphs, and where each paragraph's sentences start.
@@ -108,9 +83,9 @@ def _rejudge(ko_texts, en_texts, link_cost, sentence_cost, ratio, common_words, 
     unit_cost = make_link_cost(ko_units, en_units, ratio, SENTENCE_PRIORS)
 
     def cost(i0: int, i1: int, j0: int, j1: int) -> float:
+        paragraphs = link_cost(i0 + i_start, i1 + i_start, j0 + j_start, j1 + j_start)
         if i0 == i1 or j0 == j1:
-            return link_cost(i0 + i_start, i1 + i_start, j0 + j_start, j1 + j_start)
-        paragraphs = sentence_cost(i0 + i_start, i1 + i_start, j0 + j_start, j1 + j_start)
+            return paragraphs
         a, b, c, d = ko_starts[i0], ko_starts[i1], en_starts[j0], en_starts[j1]
         # Where a side has several paragraphs, sentence links should keep to them.
         breaks = ko_starts[i0 + 1 : i1], en_starts[j0 + 1 : j1]
