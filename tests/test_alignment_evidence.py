@@ -100,6 +100,24 @@ def test_sentence_evidence_costs_more_for_an_unrelated_sentence_merged_in():
     assert sentence_cost(korean, english) < sentence_cost(korean, english + " " + extra)
 
 
+def test_sentence_links_keep_to_their_paragraphs():
+    """One Korean sentence rendered as two English sentences that end one paragraph and
+    open the next: the alignment that runs across the break pays for it, so the pair
+    costs more when the break is known."""
+    korean = sentence_units("시는 내년 예산을 5% 늘리고 청년 주택 3000가구를 공급한다.", "ko")
+    english = sentence_units(
+        "The city will raise next year's budget by 5%. It will also supply 3,000 homes.", "en"
+    )
+    assert (len(korean), len(english)) == (1, 2)
+    unit_cost = make_link_cost(korean, english, KO_PER_EN_CHARS, SENTENCE_PRIORS)
+    whole = soft_cost(unit_cost, 0, 1, 0, 2)
+    # The English paragraph break falls before sentence 1.
+    kept = soft_cost(unit_cost, 0, 1, 0, 2, breaks=((), (1,)))
+    assert kept > whole + 1.0
+    # A break on the side with one sentence changes nothing.
+    assert soft_cost(unit_cost, 0, 1, 0, 2, breaks=((0,), ())) == whole
+
+
 def test_doubtful_stretches_take_a_link_of_context():
     links = [
         (0, 0, 1, 1, 0.99),
@@ -140,6 +158,48 @@ def test_a_replaced_paragraph_is_one_flagged_row():
     links = align(korean, english)
     assert [(ko, en) for ko, en, _ in links] == [([0], [0]), ([1], [1]), ([2], [2])]
     assert links[1][2] < 0.6
+
+
+# A short Korean paragraph the translation dropped, before a paragraph whose English is a
+# loose, much longer rendering: the whole-paragraph length gap invites merging the two.
+LOOSE_KOREAN = [
+    "서울시는 5일 내년 예산안을 발표했다.",
+    "시장은 기자회견에서 복지 예산을 늘리겠다고 말했다.",
+    "그 이유는 간단하다.",
+    "내년 선거가 8개월 앞으로 다가왔다. 여당이 예상대로 고전한다면 시장의 재선 계획은 큰 "
+    "타격을 입을 것이다.",
+    "시의회는 다음 달 예산안을 심의한다.",
+]
+LOOSE_ENGLISH = [
+    "Seoul city announced its budget for next year on the 5th.",
+    "The mayor told a news conference that he would raise spending on welfare.",
+    "The local elections are now only eight months away, and if, as most people in the city "
+    "and the party itself have come to expect, the ruling party struggles badly at the "
+    "polls, the mayor will find his carefully laid plans for a second term in office "
+    "seriously damaged.",
+    "The city council will debate the budget next month.",
+]
+
+
+def test_a_long_loose_translation_does_not_swallow_the_dropped_paragraph_before_it(
+    monkeypatch,
+):
+    """In the second pass the long paragraph's sentences cannot take in the dropped one's
+    without running a sentence link across its paragraph break: the dropped paragraph
+    keeps its own row."""
+    import reviews.alignment.sentences as sentences
+
+    links = align(LOOSE_KOREAN, LOOSE_ENGLISH)
+    assert [(ko, en) for ko, en, _ in links] == [
+        ([0], [0]),
+        ([1], [1]),
+        ([2], []),
+        ([3], [2]),
+        ([4], [3]),
+    ]
+    # With sentence links free to run across the break, the drop hides in the next row.
+    monkeypatch.setattr(sentences, "PARAGRAPH_BREAK_INSIDE", 0.0)
+    assert ([2, 3], [2]) in [(ko, en) for ko, en, _ in align(LOOSE_KOREAN, LOOSE_ENGLISH)]
 
 
 # ---------------------------------------------------------------------------------------
