@@ -4,10 +4,12 @@ texts are written for these tests."""
 
 import pytest
 
+import reviews.alignment
 from reviews.alignment import align, costs, sentences
 from reviews.alignment.costs import LEXICON_MATCH, UNRENDERED_TERM, make_link_cost
 from reviews.alignment.lexicon import (
     KOREAN_TO_ENGLISH,
+    confined_terms,
     english_lemma,
     english_terms,
     korean_terms,
@@ -75,6 +77,52 @@ def test_unrendered_words_are_those_the_other_side_never_renders():
     # 기록 (record); no Korean word renders "police".
     assert unrendered_terms(korean, english) == {"기록", "police"}
     assert english_terms(english) >= {"president", "election", "result", "police"}
+
+
+def test_only_unrendered_words_confined_to_one_paragraph_of_their_side_count():
+    korean = [korean_paragraph("치아 기록으로 신원을 확인했다."), korean_paragraph("경찰이 왔다.")]
+    english = [
+        english_paragraph("The rally drew a crowd."),
+        english_paragraph("Police watched the rally. The police chief left."),
+    ]
+    unrendered = frozenset({"기록", "rally", "chief", "budget"})
+    # "rally" is in both English paragraphs, "budget" in none: only 기록 and "chief" stay.
+    assert confined_terms(unrendered, korean + english) == {"기록", "chief"}
+    assert confined_terms(frozenset(), korean + english) == frozenset()
+
+
+# An added-looking English paragraph (1) that is the first half of Korean paragraph 1:
+# "rally", "protest", "raid" and "government" are words no Korean word renders (the
+# Korean says 집회, 급습 and nothing for the government), but paragraph 0, which plainly
+# translates, has them too.
+RECURRING = (
+    [
+        "경찰은 토요일 집회를 앞두고 도심에 경찰관 500명을 배치했다고 밝혔다.",
+        "이번 집회는 지난달 사원 급습으로 숨진 30명을 추모하려고 열린다. "
+        "시장은 내년 예산안을 다음 달 시의회에 제출하겠다고 밝혔다.",
+        "시의회는 이번 주 예산안 공청회를 연다.",
+    ],
+    [
+        "Police said 500 officers were deployed downtown ahead of Saturday's rally, a protest"
+        " over last month's government raid.",
+        "The rally marks the 30 people killed in the government raid on the mosque, a"
+        " protest the organisers say will be peaceful.",
+        "The mayor said he would send next year's budget to the city council next month,"
+        " calling it the leanest plan the city has seen in a decade.",
+        "The council holds a hearing on the budget this week.",
+    ],
+)
+
+
+def test_words_the_korean_never_renders_in_several_paragraphs_do_not_make_one_added(
+    monkeypatch,
+):
+    korean, english = RECURRING
+    expected = [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,))]
+    assert pairs(align(korean, english)) == expected
+    # Counted against every paragraph that has them, they push paragraph 1 out as added.
+    monkeypatch.setattr(reviews.alignment, "CONFINED_TERMS", False)
+    assert pairs(align(korean, english))[1] == ((), (1,))
 
 
 def one_to_one_cost(korean: str, english: str, unrendered=frozenset()) -> float:

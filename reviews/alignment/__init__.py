@@ -7,11 +7,11 @@ in the Korean (names, acronyms), names written in Hangul that sound like an Engl
 English names the whole Korean never mentions (evidence that their paragraph was added),
 Hangul loanwords no English word of the document sounds like (evidence of a drop),
 common news words of a hand-written lexicon (shared by a link, or never rendered by the
-other side) and, when one is loaded, of the lexicon learned from the desk's approved rows
-(shared by a link), double quotation marks and sentence counts. Each link's cost is a
-negative log-probability (up to a constant), so the same costs give both the best
-alignment (Viterbi) and each chosen link's posterior probability (forward-backward), which
-is reported as its confidence.
+other side and confined to one paragraph) and, when one is loaded, of the lexicon learned
+from the desk's approved rows (shared by a link), double quotation marks and sentence
+counts. Each link's cost is a negative log-probability (up to a constant), so the same
+costs give both the best alignment (Viterbi) and each chosen link's posterior probability
+(forward-backward), which is reported as its confidence.
 
 The package's modules, one job each: `lengths` (the length model), `numbers`, `units`,
 `names`, `loanwords` and `lexicon` (evidence that survives translation), `learning` (the learned
@@ -27,7 +27,7 @@ import re
 from reviews.alignment.confidence import link_confidences
 from reviews.alignment.costs import LINK_PRIORS, make_link_cost
 from reviews.alignment.lengths import document_ratio
-from reviews.alignment.lexicon import unrendered_terms
+from reviews.alignment.lexicon import confined_terms, unrendered_terms
 from reviews.alignment.loanwords import add_loanwords
 from reviews.alignment.names import (
     english_skeleton,
@@ -45,6 +45,8 @@ from reviews.alignment.sentences import align_sentences
 SECOND_PASS = True
 JOIN_REPLACED = True
 LOANWORDS = True
+# Unrendered words only where confined to one paragraph (lexicon.confined_terms).
+CONFINED_TERMS = True
 
 __all__ = [
     "align",
@@ -69,6 +71,8 @@ def _align_texts(ko_texts: list[str], en_texts: list[str]) -> list[tuple]:
     if LOANWORDS:
         ko, unheard_loans = add_loanwords(ko_texts, en_texts, ko)
         unrendered |= unheard_loans
+    if CONFINED_TERMS:
+        unrendered = confined_terms(unrendered, ko + en)
     link_cost = make_link_cost(ko, en, ratio, unheard=unheard, unrendered=unrendered)
     path, forward, backward, total, band = best_path(ko, en, link_cost, list(LINK_PRIORS))
     links = link_confidences(path, forward, backward, total, band, link_cost)

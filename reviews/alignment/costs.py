@@ -36,8 +36,9 @@ NAME_MATCH_BONUS = 1.5
 # figure, not fitted (1.0 and 1.5 score the same on the dev sets).
 UNHEARD_NAME = 1.0
 # A lexicon word (lexicon.py) on both sides of a link, and a lexicon word of one side of
-# the document that the other side never renders, against linking its paragraph: round
-# figures, not fitted. Switches for measuring what each adds.
+# the document that the other side never renders, against linking its paragraph (only
+# where the word is in one paragraph of its side: lexicon.confined_terms): round figures,
+# not fitted. Switches for measuring what each adds.
 LEXICON_MATCH = 1.0
 UNRENDERED_TERM = 1.0
 # Per sentence of difference between the two sides.

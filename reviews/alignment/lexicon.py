@@ -12,6 +12,7 @@ plural or verb ending ("elections", "elected", "voting").
 
 import functools
 import re
+from collections import Counter
 from pathlib import Path
 
 from reviews.alignment.learning import english_word
@@ -119,6 +120,17 @@ def unrendered_terms(korean_text: str, english_text: str) -> frozenset:
     unrendered = {key for key in korean if key not in korean_heard}
     unrendered.update(lemma for lemma in english if not ENGLISH_TO_KOREAN[lemma] & korean)
     return frozenset(unrendered)
+
+
+def confined_terms(unrendered: frozenset, paragraphs) -> frozenset:
+    """The unrendered terms found in only one paragraph of their side (`paragraphs` holds
+    the features of both sides). A paragraph the translator added, or dropped, takes its
+    words with it; a word the other side never renders that recurs across several
+    paragraphs says rather that the translator renders it in a way the lexicon lacks
+    ("rally" as 집회 where it knows 시위), since those paragraphs were seldom all added.
+    Such a word is evidence against none of them."""
+    paragraphs_with = Counter(term for p in paragraphs for term in p.terms & unrendered)
+    return frozenset(term for term in unrendered if paragraphs_with[term] == 1)
 
 
 # The learned lexicon (learning.py, from the desk's approved rows): Korean stem -> English
