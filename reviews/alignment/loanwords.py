@@ -20,7 +20,7 @@ import functools
 import re
 
 from reviews.alignment.lexicon import KOREAN_TO_ENGLISH
-from reviews.alignment.names import english_skeleton, hangul_skeleton
+from reviews.alignment.names import distance_rows, english_skeleton, hangul_skeleton
 from reviews.korean import stem
 
 HANGUL_WORD = re.compile(r"[가-힣]+")
@@ -117,17 +117,11 @@ def _distance(a: str, b: str, limit: int) -> int:
     """The edit distance of two skeletons, or limit + 1 once it is sure to pass `limit`."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
+    last = [len(b)]
+    for last in distance_rows(a, b):
+        if min(last) > limit:
             return limit + 1
-        previous = current
-    return previous[-1]
+    return last[-1]
 
 
 def _within_one(a: str, b: str) -> bool:

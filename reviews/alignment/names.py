@@ -4,6 +4,7 @@ K (k, g, c, q), T (t, d), P (p, b, f, v), S (s, sh, th), J (j, ch, z), L (l, r),
 
 import functools
 import re
+from collections import deque
 
 HANGUL_WORD = re.compile(r"[가-힣]+")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
@@ -78,8 +79,9 @@ def english_skeleton(word: str) -> str:
     return _squeeze(classes)
 
 
-def _prefix_distances(a: str, b: str) -> list[int]:
-    """Edit distances from `a` to each prefix of `b`: b[:0], b[:1], ... b[:len(b)]."""
+def distance_rows(a: str, b: str):
+    """The rows of the edit-distance table of `a` against the prefixes of `b`, one after
+    each letter of `a`: row i holds the distances from a[:i] to b[:0], b[:1], ... b[:len(b)]."""
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, start=1):
         current = [i]
@@ -87,8 +89,14 @@ def _prefix_distances(a: str, b: str) -> list[int]:
             current.append(
                 min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
             )
+        yield current
         previous = current
-    return previous
+
+
+def _prefix_distances(a: str, b: str) -> list[int]:
+    """Edit distances from `a` to each prefix of `b`: b[:0], b[:1], ... b[:len(b)]."""
+    rows = deque(distance_rows(a, b), maxlen=1)  # the last row is the answer
+    return rows[0] if rows else list(range(len(b) + 1))
 
 
 def sounds_alike(english: str, hangul: str) -> bool:
