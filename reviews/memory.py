@@ -30,7 +30,6 @@ server.
 """
 
 import difflib
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,7 +41,7 @@ from rapidfuzz.distance import LCSseq
 from reviews import memory_index
 from reviews.diffing import diff_words
 from reviews.models import Document, MemoryRowKey, MemoryUnit, MemoryUnitKey, Paragraph, is_manager
-from reviews.row_cache import code_version, row_cache
+from reviews.row_cache import code_version, digest, row_cache
 
 # Per source, the owners sharing the most band keys that are scored exactly.
 MAX_CANDIDATES = 20
@@ -275,7 +274,7 @@ def result_key(version, user, source_text, exclude_document, limit):
         settings.WORKBENCH_MEMORY_MIN_SIMILARITY,
         limit,
     )
-    return "memory:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    return "memory:" + digest(parts)
 
 
 def suggestions(user, source_text, exclude_document=None, limit=3):

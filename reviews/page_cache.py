@@ -16,7 +16,6 @@ its response says (edit mode, a conflict, an undo offer, a pairing error, any qu
 rendered as before and not stored.
 """
 
-import hashlib
 import zlib
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from django.urls import get_script_prefix
 from django.utils import dateformat, timezone, translation
 
 from reviews.models import desk_roles
-from reviews.row_cache import PLACEHOLDER_INPUT, TOKEN_PLACEHOLDER, code_version, with_token
+from reviews.row_cache import PLACEHOLDER_INPUT, TOKEN_PLACEHOLDER, code_version, digest, with_token
 
 
 def page_cache():
@@ -75,8 +74,7 @@ def page_cache_key(request, document, glossary):
         document.state_version,
         glossary.version if glossary is not None else None,
     )
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
-    return f"page:{document.pk}:{digest}"
+    return f"page:{document.pk}:{digest(parts)}"
 
 
 def cacheable_request(request, extra):

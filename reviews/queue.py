@@ -1,7 +1,5 @@
 """The desk's queue: the documents a person may see, what waits for them, and the counts."""
 
-import hashlib
-
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import FETCH_PEERS, Count, F, Q, Sum
@@ -12,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from reviews.comments import threads_by_ids, waiting_thread_ids
 from reviews.models import Comment, Document, Paragraph, Revision, Stage, display_name, is_manager
-from reviews.row_cache import code_version, row_cache
+from reviews.row_cache import code_version, digest, row_cache
 
 # The queue's orders: by due date (the desk's deadlines first, then the priority a manager set),
 # or by the last activity.
@@ -147,8 +145,7 @@ def queue_row_key(document):
         document.state_version,
         document.is_overdue,
     )
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
-    return f"queue-row:{document.pk}:{digest}"
+    return f"queue-row:{document.pk}:{digest(parts)}"
 
 
 def queue_rows(documents):
@@ -207,7 +204,7 @@ def waiting_comments(user):
         user.pk,
         my_documents_digest(user),
     )
-    key = "waiting-comments:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    key = "waiting-comments:" + digest(parts)
     stored = row_cache().get(key)
     if stored is None:
         waiting = waiting_thread_ids(user)
@@ -242,7 +239,7 @@ def person_options(selected):
         people = cursor.fetchall()
     selected_pk = selected.pk if selected is not None else None
     parts = (code_version(), people, selected_pk)
-    key = "person-options:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    key = "person-options:" + digest(parts)
     html = row_cache().get(key)
     if html is None:
         user = get_user_model()

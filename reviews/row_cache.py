@@ -33,6 +33,12 @@ TOKEN_PLACEHOLDER = "row-cache-csrf-placeholder"  # noqa: S105 (no secret: what 
 PLACEHOLDER_INPUT = f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_PLACEHOLDER}">'
 
 
+def digest(parts) -> str:
+    """The hash a cache key is made of: `parts` (a tuple of plain values) through repr, so two
+    keys are equal exactly when everything that went into them is."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+
+
 def row_cache():
     return caches["rows"]
 
@@ -42,12 +48,12 @@ def code_version():
     """A hash of every template and every Python file of the app, and Django's version: a
     deploy that changes how anything renders starts on fresh keys."""
     root = Path(settings.BASE_DIR)
-    digest = hashlib.blake2b(django.get_version().encode(), digest_size=16)
+    hashed = hashlib.blake2b(django.get_version().encode(), digest_size=16)
     files = [*root.glob("templates/**/*.html"), *root.glob("reviews/**/*.py")]
     for path in sorted(files):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+        hashed.update(str(path.relative_to(root)).encode())
+        hashed.update(path.read_bytes())
+    return hashed.hexdigest()
 
 
 def row_viewer(request, document, grid):
@@ -69,7 +75,7 @@ def row_viewer(request, document, grid):
     # Hashed once here rather than written out again into each of the page's 400 keys.
     return {
         "user_pk": request.user.pk,
-        "shared": hashlib.blake2b(repr(shared).encode(), digest_size=20).hexdigest(),
+        "shared": digest(shared),
     }
 
 
@@ -143,8 +149,7 @@ def row_cache_key(paragraph, viewer):
         paragraph.latest_comment,
         threads,
     )
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
-    return f"row:{paragraph.pk}:{digest}"
+    return f"row:{paragraph.pk}:{digest(parts)}"
 
 
 def cacheable(context, paragraph):
