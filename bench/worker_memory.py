@@ -126,7 +126,7 @@ def steps(server, seeded, editor, translator, api):
     the many requests (wrk), and those after, as bench/run.py confirms pairings last."""
     from urllib.parse import urlencode
 
-    from reviews.models import Paragraph
+    from reviews.models import Document, Paragraph, Stage
 
     doc_40, doc_400 = seeded.page_40, seeded.page_400
     fragment_doc, fragment_row = seeded.row_fragment
@@ -151,8 +151,14 @@ def steps(server, seeded, editor, translator, api):
         translator.post("/documents/new/", upload, expect=302, headers=editor_headers)
 
     def confirm_1500():
+        # As bench/run.py confirms: with the pairing version the page showed (without it the
+        # confirmation is refused and the page that follows is still the 1,500-row aligner).
         document = next(confirm)
-        translator.post(f"/documents/{document}/transition/confirm_pairing/", "", expect=302)
+        version = Document.objects.values_list("pairing_version", flat=True).get(pk=document)
+        body = urlencode({"pairing_version": version})
+        translator.post(f"/documents/{document}/transition/confirm_pairing/", body, expect=302)
+        if Document.objects.values_list("stage", flat=True).get(pk=document) == Stage.ALIGNING:
+            raise RuntimeError(f"the pairing of document {document} was not confirmed")
         translator.get(f"/documents/{document}/")
 
     return [
