@@ -195,6 +195,26 @@ class Server:
                 self.process.wait(timeout=10)
 
 
+def cpu_ticks(pid):
+    """User and system CPU ticks the process has used (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def idle(pid, seconds=10, quiet=0.3):
+    """Once the worker has used no CPU for `quiet` seconds. A client has its answer before the
+    worker is done with the request (closing it, and after a big one collecting and trimming:
+    workbench/heap.py), so memory read at once would be read mid-request."""
+    deadline = time.monotonic() + seconds
+    last = cpu_ticks(pid)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = cpu_ticks(pid)
+        if now == last:
+            return
+        last = now
+
+
 def rss_mb(pid):
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -1181,6 +1201,8 @@ def measure(scale, seconds, profile, work, warmup=0):
             log("confirming pairings of 1,500 rows, one at a time")
             confirm = confirm_pairing(server, sessions["translator"], confirm_docs)
             load.append({"name": "confirm pairing 1500", **confirm})
+        for pid in server.workers():
+            idle(pid)
         worker_rss = [rss_mb(pid) for pid in server.workers()]
     finally:
         server.stop()

@@ -247,6 +247,7 @@ def measure(work, seconds, preload):
     table = []
 
     def record(step, pid):
+        run.idle(pid)
         figures = memory(pid)
         table.append({"step": step, **figures})
         run.log(

@@ -180,7 +180,8 @@ def test_files_the_server_sends_itself_go_through_as_they_are():
     assert application({"wsgi.file_wrapper": FileWrapper}, None) is sent
 
 
-def test_the_wsgi_application_answers_through_it(monkeypatch):
+def test_the_wsgi_application_answers_through_it(db, monkeypatch):
+    # db: Django's handler closes old connections around each request.
     from django.core.handlers.wsgi import WSGIHandler
 
     calls = []
