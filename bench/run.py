@@ -12,8 +12,9 @@ What it does, and undoes whatever happens:
    (default postgres://postgres@127.0.0.1:5432/postgres), migrates it and seeds it
    (bench/seed.py, with COPY; the seeding time is reported);
 2. collects the static files into a scratch folder and starts gunicorn on a free port of
-   127.0.0.1: 2 sync workers, DEBUG=false, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,
-   the HTTPS redirect on (requests carry X-Forwarded-Proto: https, as from the TLS proxy);
+   127.0.0.1: 2 sync workers with --preload (as README deploys it), DEBUG=false, a random
+   SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, the HTTPS redirect on (requests carry
+   X-Forwarded-Proto: https, as from the TLS proxy);
 3. logs the bench editor and translator in once each (the real login form and PBKDF2) and
    drives every endpoint with wrk (Lua scripts in bench/wrk/) at 8 and 32 connections for
    BENCH_SECONDS each, 2 wrk threads, after an unrecorded warm-up of BENCH_WARMUP_SECONDS;
@@ -141,10 +142,10 @@ def server_env(database_url, static_root):
 
 
 class Server:
-    """gunicorn with 2 sync workers (bench/worker_memory.py asks for one); stopped (and its
-    process group killed) by stop()."""
+    """gunicorn with 2 sync workers (bench/worker_memory.py asks for one) and --preload, as
+    README's "Deploying" runs it; stopped (and its process group killed) by stop()."""
 
-    def __init__(self, env, log_path, workers=2, preload=False):
+    def __init__(self, env, log_path, workers=2, preload=True):
         self.port = free_port()
         self.log_path = log_path
         gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -911,7 +912,7 @@ def assemble(
         "date": (started or datetime.now(UTC)).isoformat(timespec="seconds"),
         "seconds_per_figure": seconds,
         "warmup_seconds": warmup,
-        "server": "gunicorn, 2 sync workers, DEBUG=false, PostgreSQL, connection pool on",
+        "server": "gunicorn --preload, 2 sync workers, DEBUG=false, PostgreSQL, connection pool on",
         "load_generator": f"wrk {WRK_THREADS} threads on the same machine",
         "queries_measured": "in-process: the same request once through Django's test client "
         "inside CaptureQueriesContext (the server under load runs without counting)",
