@@ -148,19 +148,25 @@ class Server:
     def __init__(self, env, log_path, workers=2, preload=True):
         self.port = free_port()
         self.log_path = log_path
-        gunicorn = Path(sys.executable).with_name("gunicorn")
         with open(log_path, "wb") as out:
             self.process = subprocess.Popen(
-                [str(gunicorn), "workbench.wsgi", "-b", f"127.0.0.1:{self.port}"]
-                + ["-w", str(workers), "--worker-class", "sync"]
-                + ["--timeout", "120", "--graceful-timeout", "5"]
-                + (["--preload"] if preload else []),
+                self.command(self.port, workers, preload),
                 cwd=ROOT,
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+
+    @staticmethod
+    def command(port, workers=2, preload=True):
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        return (
+            [str(gunicorn), "workbench.wsgi", "-b", f"127.0.0.1:{port}"]
+            + ["-w", str(workers), "--worker-class", "sync"]
+            + ["--timeout", "120", "--graceful-timeout", "5"]
+            + (["--preload"] if preload else [])
+        )
 
     @property
     def origin(self):
