@@ -26,8 +26,10 @@ import ctypes.util
 import gc
 import os
 
-# Well below what one big page leaves (15 to 30 MB), above what the row and page caches add
-# between two big pages (20 MB for both, filled over many requests).
+# Well below what one big page leaves (15 to 30 MB). A cached 400-row page reaches it every
+# other request (its context's garbage and its working set: a 5 ms trim on a 20 ms page); a
+# floor that followed the recent size spared those but let garbage pile up to 50 MB unfreed
+# (bench/worker_memory.md).
 TRIM_GROWTH_BYTES = 8 * 1024 * 1024
 
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
