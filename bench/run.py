@@ -12,8 +12,9 @@ What it does, and undoes whatever happens:
    (default postgres://postgres@127.0.0.1:5432/postgres), migrates it and seeds it
    (bench/seed.py, with COPY; the seeding time is reported);
 2. collects the static files into a scratch folder and starts gunicorn on a free port of
-   127.0.0.1: 2 sync workers, DEBUG=false, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,
-   the HTTPS redirect on (requests carry X-Forwarded-Proto: https, as from the TLS proxy);
+   127.0.0.1: 2 sync workers with --preload (as README deploys it), DEBUG=false, a random
+   SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, the HTTPS redirect on (requests carry
+   X-Forwarded-Proto: https, as from the TLS proxy);
 3. logs the bench editor and translator in once each (the real login form and PBKDF2) and
    drives every endpoint with wrk (Lua scripts in bench/wrk/) at 8 and 32 connections for
    BENCH_SECONDS each, 2 wrk threads, after an unrecorded warm-up of BENCH_WARMUP_SECONDS;
@@ -141,25 +142,31 @@ def server_env(database_url, static_root):
 
 
 class Server:
-    """gunicorn with 2 sync workers (bench/worker_memory.py asks for one); stopped (and its
-    process group killed) by stop()."""
+    """gunicorn with 2 sync workers (bench/worker_memory.py asks for one) and --preload, as
+    README's "Deploying" runs it; stopped (and its process group killed) by stop()."""
 
-    def __init__(self, env, log_path, workers=2, preload=False):
+    def __init__(self, env, log_path, workers=2, preload=True):
         self.port = free_port()
         self.log_path = log_path
-        gunicorn = Path(sys.executable).with_name("gunicorn")
         with open(log_path, "wb") as out:
             self.process = subprocess.Popen(
-                [str(gunicorn), "workbench.wsgi", "-b", f"127.0.0.1:{self.port}"]
-                + ["-w", str(workers), "--worker-class", "sync"]
-                + ["--timeout", "120", "--graceful-timeout", "5"]
-                + (["--preload"] if preload else []),
+                self.command(self.port, workers, preload),
                 cwd=ROOT,
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+
+    @staticmethod
+    def command(port, workers=2, preload=True):
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        return (
+            [str(gunicorn), "workbench.wsgi", "-b", f"127.0.0.1:{port}"]
+            + ["-w", str(workers), "--worker-class", "sync"]
+            + ["--timeout", "120", "--graceful-timeout", "5"]
+            + (["--preload"] if preload else [])
+        )
 
     @property
     def origin(self):
@@ -193,6 +200,26 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+
+
+def cpu_ticks(pid):
+    """User and system CPU ticks the process has used (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def idle(pid, seconds=10, quiet=0.3):
+    """Once the worker has used no CPU for `quiet` seconds. A client has its answer before the
+    worker is done with the request (closing it, and after a big one collecting and trimming:
+    workbench/heap.py), so memory read at once would be read mid-request."""
+    deadline = time.monotonic() + seconds
+    last = cpu_ticks(pid)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = cpu_ticks(pid)
+        if now == last:
+            return
+        last = now
 
 
 def rss_mb(pid):
@@ -891,7 +918,7 @@ def assemble(
         "date": (started or datetime.now(UTC)).isoformat(timespec="seconds"),
         "seconds_per_figure": seconds,
         "warmup_seconds": warmup,
-        "server": "gunicorn, 2 sync workers, DEBUG=false, PostgreSQL, connection pool on",
+        "server": "gunicorn --preload, 2 sync workers, DEBUG=false, PostgreSQL, connection pool on",
         "load_generator": f"wrk {WRK_THREADS} threads on the same machine",
         "queries_measured": "in-process: the same request once through Django's test client "
         "inside CaptureQueriesContext (the server under load runs without counting)",
@@ -1181,6 +1208,8 @@ def measure(scale, seconds, profile, work, warmup=0):
             log("confirming pairings of 1,500 rows, one at a time")
             confirm = confirm_pairing(server, sessions["translator"], confirm_docs)
             load.append({"name": "confirm pairing 1500", **confirm})
+        for pid in server.workers():
+            idle(pid)
         worker_rss = [rss_mb(pid) for pid in server.workers()]
     finally:
         server.stop()

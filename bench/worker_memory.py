@@ -3,7 +3,7 @@ after many requests.
 
     .venv/bin/python bench/worker_memory.py                 # a scratch database, seeded at S
     WORKER_MEMORY_DATABASE=wb_mine .venv/bin/python bench/worker_memory.py   # kept, seeded once
-    WORKER_MEMORY_SECONDS=5 WORKER_MEMORY_PRELOAD=1 .venv/bin/python bench/worker_memory.py
+    WORKER_MEMORY_SECONDS=5 WORKER_MEMORY_PRELOAD=0 .venv/bin/python bench/worker_memory.py
 
 The server is started as bench/run.py starts it (production settings, DEBUG=false, the same
 environment), but with one sync worker, so that every request of a step lands on the worker
@@ -14,8 +14,9 @@ measured. Each step sends its request a few times, then reads /proc/<worker>/sma
 - USS: pages only this worker has (private clean + dirty): what stopping it would free.
 
 The last step drives every endpoint of bench/run.py's load plan with wrk (8 clients,
-WORKER_MEMORY_SECONDS each) and reads the figures again. WORKER_MEMORY_PRELOAD=1 adds
---preload (workbench/gunicorn.conf.py freezes the master's objects before the fork).
+WORKER_MEMORY_SECONDS each) and reads the figures again. The server runs with --preload, as in
+production (workbench/wsgi.py freezes the master's objects before the fork);
+WORKER_MEMORY_PRELOAD=0 leaves it out.
 """
 
 import json
@@ -126,7 +127,7 @@ def steps(server, seeded, editor, translator, api):
     the many requests (wrk), and those after, as bench/run.py confirms pairings last."""
     from urllib.parse import urlencode
 
-    from reviews.models import Paragraph
+    from reviews.models import Document, Paragraph, Stage
 
     doc_40, doc_400 = seeded.page_40, seeded.page_400
     fragment_doc, fragment_row = seeded.row_fragment
@@ -151,8 +152,14 @@ def steps(server, seeded, editor, translator, api):
         translator.post("/documents/new/", upload, expect=302, headers=editor_headers)
 
     def confirm_1500():
+        # As bench/run.py confirms: with the pairing version the page showed (without it the
+        # confirmation is refused and the page that follows is still the 1,500-row aligner).
         document = next(confirm)
-        translator.post(f"/documents/{document}/transition/confirm_pairing/", "", expect=302)
+        version = Document.objects.values_list("pairing_version", flat=True).get(pk=document)
+        body = urlencode({"pairing_version": version})
+        translator.post(f"/documents/{document}/transition/confirm_pairing/", body, expect=302)
+        if Document.objects.values_list("stage", flat=True).get(pk=document) == Stage.ALIGNING:
+            raise RuntimeError(f"the pairing of document {document} was not confirmed")
         translator.get(f"/documents/{document}/")
 
     return [
@@ -190,7 +197,7 @@ def many_requests(server, seeded, sessions, work, seconds, record, pid):
 
 def main():
     seconds = int(os.environ.get("WORKER_MEMORY_SECONDS", "5"))
-    preload = os.environ.get("WORKER_MEMORY_PRELOAD", "") not in ("", "0", "false")
+    preload = os.environ.get("WORKER_MEMORY_PRELOAD", "1") not in ("", "0", "false")
     kept = os.environ.get("WORKER_MEMORY_DATABASE", "")
     work = Path(tempfile.mkdtemp(prefix="workbench-memory-"))
     if kept:
@@ -241,6 +248,7 @@ def measure(work, seconds, preload):
     table = []
 
     def record(step, pid):
+        run.idle(pid)
         figures = memory(pid)
         table.append({"step": step, **figures})
         run.log(

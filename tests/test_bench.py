@@ -107,6 +107,14 @@ def test_every_endpoint_answers_and_is_counted(seeded):
     assert all(isinstance(count, int) and count > 0 for count in queries.values())
 
 
+def test_the_bench_runs_gunicorn_as_the_readme_deploys_it():
+    readme = (run.ROOT / "README.md").read_text()
+    deployed = next(line for line in readme.splitlines() if "bin/gunicorn workbench.wsgi" in line)
+    assert "--preload" in deployed.split()
+    assert "--preload" in run.Server.command(8000)
+    assert "--max-requests" not in deployed and "--max-requests" not in run.Server.command(8000)
+
+
 def test_wrk_result_line_is_read_with_misses_as_errors():
     row = run.parse_wrk("Running 10s test\n" + WRK_LINE + "\n", clients=8)
     assert row == {
