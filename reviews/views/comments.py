@@ -25,6 +25,7 @@ from reviews.comments import (
 )
 from reviews.models import Comment, Stage
 from reviews.templatetags.marks import comment_badge
+from reviews.thread_cache import PanelParts
 from reviews.views.access import document_for, number_or_404, paragraph_or_404
 from reviews.views.announce import announce
 from reviews.views.stage import stage_fragments
@@ -128,6 +129,7 @@ def thread_response(
     holds approval back). A screen reader hears `announcement`, or a refusal at once."""
     on_page = on_document_page(request, document)
     context = thread_context(request, document, paragraph, on_document_page=on_page, **extra)
+    context["panel_parts"] = PanelParts(context)
     html = render_to_string("reviews/comments.html#threads", context, request)
     if on_page:
         if paragraph is not None:
