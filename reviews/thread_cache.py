@@ -29,6 +29,9 @@ from reviews.row_cache import (
 )
 
 FORM = "form"
+# The grading fields of the form: the same for every row, so kept even when the form is not
+# (a row's first comment, or a quote).
+GRADE = "grade"
 
 
 def panel_shared(context):
@@ -112,14 +115,17 @@ class PanelParts:
         }
         if form_cacheable(context):
             self.keys[FORM] = f"thread-form:{shared}"
+        if not (context.get("chosen_category") or context.get("chosen_severity")):
+            grade = (code_version(), translation.get_language())
+            self.keys[GRADE] = f"thread-grade:{digest(grade)}"
         self.hits = row_cache().get_many(self.keys.values())
         self.token_input = None
 
     def html(self, part, context, render):
-        """The HTML of `part` (a thread, or FORM) with this request's CSRF token; `render`
+        """The HTML of `part` (a thread, FORM or GRADE) with this request's CSRF token; `render`
         renders it from the template's context. A part with no key is rendered as it is."""
-        if part == FORM:
-            key = self.keys.get(FORM)
+        if part in (FORM, GRADE):
+            key = self.keys.get(part)
         elif context.get("reply_error_to") == part.pk:
             key = None
         else:
