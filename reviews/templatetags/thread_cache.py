@@ -1,5 +1,6 @@
 """{% keptpart thread %}...{% endkeptpart %}: a part of the thread panel (a thread's article,
-"form", the new-comment form, or "grade", its grading fields) from the kept HTML of reviews/thread_cache.py.
+"form", the new-comment form, or "grade", its grading fields) from the kept HTML of
+reviews/thread_cache.py.
 
 Without `panel_parts` in the context (the panel included by other pages) the part is rendered
 as it stands."""
