@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,6 +24,8 @@ from reviews.comments import (
 )
 from reviews.models import Comment, Stage
 from reviews.templatetags.marks import comment_badge
+from reviews.templatetags.row_cache import row_url
+from reviews.thread_cache import PanelParts
 from reviews.views.access import document_for, number_or_404, paragraph_or_404
 from reviews.views.announce import announce
 from reviews.views.stage import stage_fragments
@@ -88,10 +89,11 @@ def thread_context(request, document, paragraph, **extra):
         thread.may_resolve = may_resolve(request.user, thread, document)
         thread.addressed = thread.pk in addressed and thread.resolved_at is None
         thread.may_address = not thread.addressed and may_address(request.user, thread, document)
+    # row_url: reversed once per process and filled in, as the rows' links are.
     if paragraph is None:
-        comments_url = reverse("document_comments", args=[document.pk])
+        comments_url = row_url("document_comments", document.pk)
     else:
-        comments_url = reverse("paragraph_comments", args=[document.pk, paragraph.pk])
+        comments_url = row_url("paragraph_comments", document.pk, paragraph.pk)
     return {
         "document": document,
         "paragraph": paragraph,
@@ -116,7 +118,7 @@ def thread_context(request, document, paragraph, **extra):
 def on_document_page(request, document):
     """Whether an htmx request came from the document's page (not the comments page)."""
     current = urlsplit(request.htmx.current_url_abs_path or "")
-    return current.path == document.get_absolute_url()
+    return current.path == row_url("document", document.pk)  # document.get_absolute_url()
 
 
 def thread_response(
@@ -128,6 +130,7 @@ def thread_response(
     holds approval back). A screen reader hears `announcement`, or a refusal at once."""
     on_page = on_document_page(request, document)
     context = thread_context(request, document, paragraph, on_document_page=on_page, **extra)
+    context["panel_parts"] = PanelParts(context)
     html = render_to_string("reviews/comments.html#threads", context, request)
     if on_page:
         if paragraph is not None:
