@@ -1,30 +1,33 @@
 """The findings an accepted change (an accepted proposal, a direct save, a restore) can change,
-worked out without reading the document's other rows in the usual case.
+worked out without reading the document's other rows.
 
 A row's checks read, of the rest of the document, only the document's length ratio (sums of
-the rows' stripped lengths), the next row's English (a quotation may run on into it) and, for
-the document-wide consistency check, the names in every row's English. So the database sums the
-lengths, two neighbours are read, and the other rows are read only when the change adds or
-removes a name (a full consistency run; most edits leave the names alone). Reading and building
-all 400 rows of a long document was most of what the checks cost an accept
-(bench/fixed_cost.py). tests/test_findings_incremental.py holds this against full runs.
+the rows' stripped lengths) and the next row's English (a quotation may run on into it); the
+document-wide consistency check reads the names in every row's English, and compares a name
+only with names of the same first word. So the database sums the lengths, the two neighbours
+are read, and the consistency findings are kept when the change leaves the row's names alone
+(most edits); else only the name groups it touched are worked out again, from the rows whose
+English may hold them. Reading and building every row of a 400-row document was most of what
+the checks cost an accept (bench/fixed_cost.py). tests/test_rechecking.py and
+tests/test_findings_incremental.py hold this against full runs.
 """
 
+import re
 from typing import NamedTuple
 
 from django.db import connection
 
 from reviews import checks
 from reviews.checks.form import opens_quotation
-from reviews.checks.terms import consistency_names
+from reviews.checks.terms import consistency_findings, consistency_names, name_group
 from reviews.findings import (
     CheckedRow,
     carry_dismissals,
     compared,
-    document_findings,
     glossary_entries,
     keep_dismissals,
     row_findings,
+    stored,
 )
 from reviews.models import Document, Paragraph
 
@@ -49,10 +52,16 @@ NEIGHBOURS_AND_LENGTHS_SQL = (
     " FROM reviews_paragraph WHERE document_id = %s AND id <> %s) AS lengths"
     " WHERE korean > 0 AND english > 0"
 )
-ALL_ROWS_SQL = (
-    "SELECT id, position, version, source, text FROM reviews_paragraph"
-    " WHERE document_id = %s ORDER BY position"
+# The rows whose English may hold a name of the given groups (each "text LIKE %s" a first
+# word: a superset, the names are found in Python), with each row's index in the document.
+NAMED_ROWS_SQL = (
+    "SELECT idx, id, position, version, source, text FROM (SELECT ROW_NUMBER() OVER"
+    " (ORDER BY position) - 1 AS idx, id, position, version, source, text"
+    " FROM reviews_paragraph WHERE document_id = %s) AS numbered"
+    " WHERE id = %s OR {likes} ORDER BY idx"
 )
+# A stored consistency finding's message names the two spellings first: “first” … “second”.
+QUOTED_NAME = re.compile(r"“([^”]*)”")
 
 
 class Rechecked(NamedTuple):
@@ -91,19 +100,51 @@ def neighbours_and_ratio(paragraph):
     return before, after, checks.ratio_of(korean, english, pairs)
 
 
-def all_rows(paragraph):
-    """Every row of the document as CheckedRows in order, `paragraph` as it is now."""
+def named_rows(paragraph, groups):
+    """{index in the document: CheckedRow} of the rows whose English may hold a name of
+    `groups`, and `paragraph` as it is now."""
+    likes = " OR ".join(["text LIKE %s"] * len(groups))
+    params = [paragraph.document_id, paragraph.pk, *(f"%{group}%" for group in sorted(groups))]
     with connection.cursor() as cursor:
-        cursor.execute(ALL_ROWS_SQL, [paragraph.document_id])
-        rows = [
-            CheckedRow(pk, position + 1, version, source, text)
-            for pk, position, version, source, text in cursor.fetchall()
-        ]
-    index = next(i for i, row in enumerate(rows) if row.pk == paragraph.pk)
+        cursor.execute(NAMED_ROWS_SQL.format(likes=likes), params)
+        rows = {
+            idx: CheckedRow(pk, position + 1, version, source, text)
+            for idx, pk, position, version, source, text in cursor.fetchall()
+        }
+    index = next(idx for idx, row in rows.items() if row.pk == paragraph.pk)
     rows[index] = CheckedRow(
         paragraph.pk, paragraph.number, paragraph.version, paragraph.source, paragraph.text
     )
-    return rows, index
+    return rows
+
+
+def spellings(finding):
+    """(first, second): the two spellings a stored consistency finding is about."""
+    first, second = QUOTED_NAME.findall(finding["message"])[:2]
+    return first, second
+
+
+def changed_document_findings(document, paragraph, old_text):
+    """The document's findings after row `paragraph`'s names changed from those of
+    `old_text`: the findings of the name groups the change touched worked out again from the
+    rows that may hold those names; the others kept, as a full run orders them."""
+    before, after = consistency_names(old_text), consistency_names(paragraph.text)
+    groups = {name_group(name) for name in before ^ after}
+    rows = named_rows(paragraph, groups)
+    places = {}
+    for index, row in sorted(rows.items()):
+        for name in consistency_names(row.text):
+            if name_group(name) in groups:
+                places.setdefault(name, []).append(index)
+    result = []
+    for finding in consistency_findings(places, lambda index: rows[index].source):
+        data = stored(finding)
+        data["rows"] = [[rows[i].pk, rows[i].number] for i in finding.places]
+        data["versions"] = [rows[i].version for i in finding.places]
+        result.append(data)
+    kept = kept_document_findings(document, paragraph)
+    result += [f for f in kept if name_group(spellings(f)[0]) not in groups]
+    return keep_dismissals(sorted(result, key=spellings), document.findings)
 
 
 def kept_document_findings(document, changed):
@@ -132,9 +173,8 @@ def findings_after_change(paragraph, old_text):
     glossary = glossary_entries()
     here = (paragraph.source, paragraph.text)
     # row_findings reads rows[index] and rows[index + 1] only.
-    row = row_findings(
-        document, [here, *([(after.source, after.text)] if after else [])], 0, glossary, ratio
-    )
+    following = [(after.source, after.text)] if after else []
+    row = row_findings(document, [here, *following], 0, glossary, ratio)
     previous = None
     if before and opens_quotation(old_text) != opens_quotation(paragraph.text):
         old = Paragraph.objects.values_list("findings", flat=True).get(pk=before.pk)
@@ -145,7 +185,7 @@ def findings_after_change(paragraph, old_text):
     if consistency_names(old_text) == consistency_names(paragraph.text):
         whole = kept_document_findings(document, paragraph)
     else:
-        whole = document_findings(document, all_rows(paragraph)[0])
+        whole = changed_document_findings(document, paragraph, old_text)
     return Rechecked(row, previous, *compared(document, whole))
 
 
