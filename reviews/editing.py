@@ -18,7 +18,6 @@ from django.utils import timezone
 from reviews import memory_index, plain_sql, workflow
 from reviews.cleaning import clean_text
 from reviews.diffing import TextTooLong, check_length, diff_words, rebase
-from reviews.findings import findings_after_change, store_findings
 from reviews.models import (
     Comment,
     Document,
@@ -29,6 +28,7 @@ from reviews.models import (
     display_name,
 )
 from reviews.notifications import notify
+from reviews.rechecking import findings_after_change, store_findings
 from reviews.timestamps import moment
 
 MAX_REASON_CHARS = 500  # Revision.note's length

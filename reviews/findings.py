@@ -17,13 +17,11 @@ import json
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from reviews import checks
-from reviews.checks.form import opens_quotation
-from reviews.checks.terms import consistency_names
 from reviews.glossary_marks import glossary_version
 from reviews.models import Document, Event, GlossaryTerm, Paragraph, display_name
 
@@ -114,23 +112,6 @@ def keep_dismissals(result, old):
     return result
 
 
-def document_findings_after_change(document, paragraphs, index, old_text):
-    """document_findings after rows[index]'s English changed from `old_text`: when the edit
-    leaves the row's names alone (most edits), the stored findings with the row's new version
-    in those that concern it, which is what a full run gives; else a full run."""
-    changed = paragraphs[index]
-    if consistency_names(old_text) != consistency_names(changed.text):
-        return document_findings(document, paragraphs)
-    result = []
-    for finding in document.findings:
-        data = {**finding, "versions": list(finding.get("versions", ()))}
-        for place, (pk, _number) in enumerate(data["rows"]):
-            if pk == changed.pk:
-                data["versions"][place] = changed.version
-        result.append(data)
-    return keep_dismissals(result, document.findings)
-
-
 def refresh_document(document, *, texts_changed=True):
     """Check every row of the document and the document as a whole, after an upload or a
     change of pairing (texts_changed) or of the glossary (texts the same: dismissals stay)."""
@@ -210,68 +191,6 @@ class CheckedRow(NamedTuple):
     version: int
     source: str
     text: str
-
-
-# Plain SQL, as in reviews/progress.py: on every accepted change, compiling the ORM's form
-# cost more CPU than reading the rows (bench/fixed_cost.py).
-CHECKED_ROWS_SQL = (
-    "SELECT id, position, version, source, text FROM reviews_paragraph"
-    " WHERE document_id = %s ORDER BY position"
-)
-
-
-class Rechecked(NamedTuple):
-    """What findings_after_change found, for store_findings to write with the row's text."""
-
-    row: list  # the changed row's findings
-    previous: tuple | None  # (pk, findings) of the row before, when its findings changed
-    document: list  # the document's findings
-    document_changed: bool
-
-
-def findings_after_change(paragraph, old_text):
-    """The findings of a row whose text changed from `old_text` (an accepted change, a
-    restore) and what that change can change elsewhere, with `paragraph.text` as the row's
-    new text (not yet written is fine): the row's own findings, the row before's when the
-    change can change them (a quotation running on into this row) and the document's. Called
-    inside the transaction that changes the text, with the paragraph and its document locked
-    (the document's lock makes changes to one document take turns)."""
-    document = paragraph.document
-    with connection.cursor() as cursor:
-        cursor.execute(CHECKED_ROWS_SQL, [document.pk])
-        paragraphs = [
-            CheckedRow(pk, position + 1, version, source, text)
-            for pk, position, version, source, text in cursor.fetchall()
-        ]
-    index = next(i for i, p in enumerate(paragraphs) if p.pk == paragraph.pk)
-    paragraphs[index] = CheckedRow(
-        paragraph.pk, paragraph.number, paragraph.version, paragraph.source, paragraph.text
-    )
-    rows = [(p.source, p.text) for p in paragraphs]
-    glossary = glossary_entries()
-    row = row_findings(document, rows, index, glossary)
-    previous = None
-    if index > 0 and opens_quotation(old_text) != opens_quotation(paragraph.text):
-        before = paragraphs[index - 1]
-        old = Paragraph.objects.values_list("findings", flat=True).get(pk=before.pk)
-        new = carry_dismissals(row_findings(document, rows, index - 1, glossary), old)
-        if new != old:
-            previous = (before.pk, new)
-    whole, changed = compared(
-        document, document_findings_after_change(document, paragraphs, index, old_text)
-    )
-    return Rechecked(row, previous, whole, changed)
-
-
-def store_findings(document, rechecked):
-    """Write what findings_after_change found beyond the changed row's own findings (those go
-    in the row's own UPDATE)."""
-    if rechecked.previous:
-        pk, found = rechecked.previous
-        Paragraph.objects.filter(pk=pk).update(findings=found)
-    document.findings = rechecked.document
-    if rechecked.document_changed:
-        Document.objects.filter(pk=document.pk).update(findings=rechecked.document)
 
 
 def open_findings(findings: list[dict]) -> list[dict]:

@@ -1,4 +1,4 @@
-"""An accepted change re-checks only what it can change (reviews.findings.findings_after_change):
+"""An accepted change re-checks only what it can change (reviews.rechecking.findings_after_change):
 the row itself, the row before it when a quotation may run on into the changed row, and the
 document's consistency findings reused when the row's names stay the same. These tests hold
 that against a full run of the checks over the whole document after every one of many random

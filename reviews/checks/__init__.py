@@ -32,6 +32,7 @@ __all__ = [
     "check_glossary",
     "check_pair",
     "document_ratio",
+    "ratio_of",
 ]
 
 # Weight, in rows, of the usual length ratio against the document's own.
@@ -86,11 +87,16 @@ def document_ratio(rows) -> float:
     pairs = [(len(s.strip()), len(t.strip())) for s, t in rows if s.strip() and t.strip()]
     korean = sum(k for k, _ in pairs)
     english = sum(e for _, e in pairs)
+    return ratio_of(korean, english, len(pairs))
+
+
+def ratio_of(korean: int, english: int, pairs: int) -> float:
+    """document_ratio from its sums: the stripped characters of each side over the `pairs`
+    rows with both sides (the database can sum them without sending the rows)."""
     if not korean:
         return ENGLISH_PER_KOREAN
     own = english / korean
-    weight = len(pairs)
-    return (ENGLISH_PER_KOREAN * RATIO_PRIOR_ROWS + own * weight) / (RATIO_PRIOR_ROWS + weight)
+    return (ENGLISH_PER_KOREAN * RATIO_PRIOR_ROWS + own * pairs) / (RATIO_PRIOR_ROWS + pairs)
 
 
 def check_document(rows, *, glossary=(), reference_date=None):

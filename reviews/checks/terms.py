@@ -89,20 +89,32 @@ def check_consistency(rows: list[tuple[str, str]]) -> list[Finding]:
     for index, (_, target) in enumerate(rows):
         for name in consistency_names(target):
             places.setdefault(name, []).append(index)
+    return consistency_findings(places, lambda index: rows[index][0])
+
+
+def name_group(name: str) -> str:
+    """Names are compared only with names of the same first word: a change to one group's
+    places cannot change another group's findings."""
+    return name.split()[0]
+
+
+def consistency_findings(places: dict[str, list[int]], source_of) -> list[Finding]:
+    """check_consistency's findings from the rows (indices, in order) each name is in and
+    `source_of(index)`, a row's Korean; read only for rows in `places`."""
     names = sorted(places)
     findings = []
     reported = set()
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
             a, b = squeezed(first), squeezed(second)
-            if (first, second) in reported or first.split()[0] != second.split()[0]:
+            if (first, second) in reported or name_group(first) != name_group(second):
                 continue
             if a != b and difflib.SequenceMatcher(None, a, b).ratio() < 0.85:
                 continue
             if a != b and (a in b or b in a):
                 continue  # "Kim Jong" inside "Kim Jong-un"
             together = sorted(set(places[first]) | set(places[second]))
-            shared = common_korean(rows[k][0] for k in together)
+            shared = common_korean(source_of(k) for k in together)
             if not shared:
                 continue
             reported.add((first, second))
