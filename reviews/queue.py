@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import FETCH_PEERS, Count, F, Q, Sum
+from django.db.models import FETCH_PEERS, Count, F, Q, Sum, prefetch_related_objects
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
@@ -158,6 +158,9 @@ def queue_rows(documents):
     stored = row_cache().get_many([key for _, key in keyed]) if keyed else {}
     missing = [(document, key) for document, key in keyed if key not in stored]
     if missing:
+        # Their people in one query each (the page's documents come from plain SQL,
+        # reviews/queue_page.py, with no queryset to fetch them as peers).
+        prefetch_related_objects([document for document, _ in missing], "translator", "editor")
         count_rows([document for document, _ in missing])
         template = get_template("reviews/dashboard.html#queue-row")
         fresh = {key: template.render({"document": document}) for document, key in missing}
