@@ -19,7 +19,15 @@ from reviews.importing import MAX_PARAGRAPHS, create_document
 from reviews.models import Document, Event, Revision, Role, Stage
 from reviews.notifications import whose_turn
 from reviews.quality import document_score
-from reviews.queue import ORDERS, person_options, queue_rows, waiting_comments, waiting_count
+from reviews.queue import (
+    ORDERS,
+    person_options,
+    queue_rows,
+    rows_html,
+    stage_options,
+    waiting_comments,
+    waiting_count,
+)
 from reviews.queue_page import queue_paginator
 from reviews.readers import record_view
 from reviews.reports import document_changes
@@ -55,12 +63,13 @@ def dashboard(request):
     context = {
         "page": page,
         "rows": rows,
+        "rows_html": rows_html(rows),
         "tab": tab,
         "stage": stage,
         "person": person,
         "search": search,
         "order": order,
-        "stages": Stage.choices,
+        "stage_options": stage_options(stage),
         "person_options": person_options(person),
         "waiting_count": waiting,
         "has_documents": bool(page.object_list) or Document.objects.visible_to(user).exists(),
