@@ -70,7 +70,8 @@ def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="
     rows cache while their documents are unchanged (queue_rows), and what a row shows beyond
     them (its people, its counts) is read for the rows not stored alone: the people through
     FETCH_PEERS (one query each for the page's translators and editors), the counts by
-    count_rows."""
+    count_rows. The desk's view reads the same documents in plain SQL
+    (reviews/queue_page.py, tested against this form)."""
     documents = Document.objects.visible_to(user)
     if waiting:
         documents = documents.filter(waiting_for(user))

@@ -90,3 +90,43 @@ def test_the_page_is_a_window_of_the_order_and_reads_the_row_columns_alone(peopl
     assert [getattr(document, name) for name in ROW_COLUMNS] == [
         getattr(full, name) for name in ROW_COLUMNS
     ]
+
+
+def test_the_stage_filter_marks_the_chosen_stage_alone(client, people):
+    import re
+
+    from django.urls import reverse
+
+    client.force_login(people.editor)
+
+    def stage_select(query):
+        html = client.get(reverse("dashboard") + query).content.decode()
+        return re.search(r'<select name="stage">(.*?)</select>', html, re.S).group(1)
+
+    chosen = stage_select("?show=all&stage=reviewing")
+    assert re.findall(r"<option[^>]*>", chosen) == [
+        '<option value="">',
+        '<option value="aligning">',
+        '<option value="translating">',
+        '<option value="reviewing" selected>',
+        '<option value="approved">',
+        '<option value="published">',
+    ]
+    assert '<option value="reviewing" selected>Reviewing</option>' in chosen
+    assert " selected" not in stage_select("?show=all&stage=bogus")
+    assert " selected" not in stage_select("?show=all")
+
+
+def test_url_of_is_url_and_follows_the_script_prefix():
+    from django.template import engines
+    from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+    template = engines["django"].from_string("{% load workbench %}{% url_of 'upload' %}")
+    plain = reverse("upload")
+    assert template.render() == plain
+    set_script_prefix("/desk/")
+    try:
+        assert template.render() == reverse("upload") == "/desk" + plain
+    finally:
+        clear_script_prefix()
+    assert template.render() == plain
