@@ -17,27 +17,31 @@ from django.db.models import NOT_PROVIDED
 
 
 @cache
-def _fields(model):
-    return tuple(model._meta.concrete_fields)
+def _fields(model, only=None):
+    """The model's concrete fields in their order; with `only` (attnames), those alone, still
+    in that order, as Model.from_db expects a deferred row's values."""
+    fields = model._meta.concrete_fields
+    return tuple(fields if only is None else (field for field in fields if field.attname in only))
 
 
-def columns(model, alias=None):
-    """The model's columns, in its fields' order, for a SELECT list (`alias.` before each)."""
-    return _columns(model, alias, connection.vendor)
+def columns(model, alias=None, only=None):
+    """The model's columns, in its fields' order, for a SELECT list (`alias.` before each);
+    with `only` (a tuple of attnames), those columns alone: the others are deferred."""
+    return _columns(model, alias, connection.vendor, only)
 
 
 @cache
-def _columns(model, alias, vendor):
+def _columns(model, alias, vendor, only=None):
     quote = connection.ops.quote_name
     prefix = f"{quote(alias)}." if alias else ""
-    return ", ".join(prefix + quote(field.column) for field in _fields(model))
+    return ", ".join(prefix + quote(field.column) for field in _fields(model, only))
 
 
 @cache
-def _converters(model, vendor):
+def _converters(model, vendor, only=None):
     """Per column, the (converter, expression) pairs the ORM's compiler would apply."""
     result = []
-    for field in _fields(model):
+    for field in _fields(model, only):
         expression = field.get_col(model._meta.db_table)
         found = connection.ops.get_db_converters(expression)
         found += expression.get_db_converters(connection)
@@ -45,13 +49,13 @@ def _converters(model, vendor):
     return tuple(result)
 
 
-def instance(model, values):
-    """The model instance for one row's values in columns(model)'s order; None when its
-    primary key is NULL (the empty side of a LEFT JOIN)."""
-    attnames, pk_index = _layout(model)
+def instance(model, values, only=None):
+    """The model instance for one row's values in columns(model, only=only)'s order; None when
+    its primary key is NULL (the empty side of a LEFT JOIN)."""
+    attnames, pk_index = _layout(model, only)
     if values[pk_index] is None:
         return None
-    converters = _converters(model, connection.vendor)
+    converters = _converters(model, connection.vendor, only)
     if any(converters):
         values = list(values)
         for index, pairs in enumerate(converters):
@@ -61,24 +65,26 @@ def instance(model, values):
 
 
 @cache
-def _layout(model):
+def _layout(model, only=None):
     """The attribute names of the columns, and which of them is the primary key."""
-    fields = _fields(model)
+    fields = _fields(model, only)
     return [field.attname for field in fields], [f.primary_key for f in fields].index(True)
 
 
-def rows(sql, params, *models):
+def rows(sql, params, *models, only=None):
     """Every row of `sql`, whose SELECT list is columns() of each of `models` in turn, as a
-    tuple of instances per row (one model: the instances themselves)."""
+    tuple of instances per row (one model: the instances themselves). `only` (with one model)
+    names the columns read, as columns(model, only=only)."""
+    assert only is None or len(models) == 1
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    widths = [len(_fields(model)) for model in models]
+    widths = [len(_fields(model, only)) for model in models]
     found = []
     for row in fetched:
         start, parts = 0, []
         for model, width in zip(models, widths, strict=True):
-            parts.append(instance(model, row[start : start + width]))
+            parts.append(instance(model, row[start : start + width], only))
             start += width
         found.append(parts[0] if len(models) == 1 else tuple(parts))
     return found

@@ -1,11 +1,14 @@
 """The desk's queue: the documents a person may see, what waits for them, and the counts."""
 
+from functools import cache
+
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import FETCH_PEERS, Count, F, Q, Sum
+from django.db.models import FETCH_PEERS, Count, F, Q, Sum, prefetch_related_objects
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from reviews.comments import threads_by_ids, waiting_thread_ids
@@ -67,7 +70,8 @@ def desk_queue(user, *, waiting=False, stage="", person=None, search="", order="
     rows cache while their documents are unchanged (queue_rows), and what a row shows beyond
     them (its people, its counts) is read for the rows not stored alone: the people through
     FETCH_PEERS (one query each for the page's translators and editors), the counts by
-    count_rows."""
+    count_rows. The desk's view reads the same documents in plain SQL
+    (reviews/queue_page.py, tested against this form)."""
     documents = Document.objects.visible_to(user)
     if waiting:
         documents = documents.filter(waiting_for(user))
@@ -121,11 +125,12 @@ def count_rows(documents):
     return documents
 
 
-def queue_row_key(document):
+def queue_row_key(document, shared=None):
     """The cache key of a document's row in the queue: a hash of
 
     - the code version (every template and app module, Django's version), the URL prefix, the
-      active language and time zone (the row's times are shown in it);
+      active language and time zone (the row's times are shown in it): queue_row_shared, the
+      same for every row of a page;
     - the document's pk, created_at (a cache can outlive a database restored or reset, where
       the same pk is another document) and state_version, which database triggers raise on
       every write to the document's row (title, stage, assignees, due date, priority, last
@@ -136,10 +141,7 @@ def queue_row_key(document):
 
     Whatever the row adds that lives outside these must be added here."""
     parts = (
-        code_version(),
-        get_script_prefix(),
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
+        *(shared or queue_row_shared()),
         document.pk,
         document.created_at,
         document.state_version,
@@ -148,22 +150,61 @@ def queue_row_key(document):
     return f"queue-row:{document.pk}:{digest(parts)}"
 
 
+def queue_row_shared():
+    """What every row's key of one page shares (see queue_row_key), worked out once a page."""
+    return (
+        code_version(),
+        get_script_prefix(),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+
+
 def queue_rows(documents):
     """The rows of `documents` (a page of desk_queue) as HTML, in order: each from the rows
     cache (settings.CACHES["rows"]) while its document is unchanged, the others counted
     (count_rows, two queries for all of them) and rendered once, then stored. Nothing is
     invalidated: a write raises the document's state version, so its old row is never asked
     for again, in any app server, and ages out of the bounded cache."""
-    keyed = [(document, queue_row_key(document)) for document in documents]
+    shared = queue_row_shared()
+    keyed = [(document, queue_row_key(document, shared)) for document in documents]
     stored = row_cache().get_many([key for _, key in keyed]) if keyed else {}
     missing = [(document, key) for document, key in keyed if key not in stored]
     if missing:
+        # Their people in one query each (the page's documents come from plain SQL,
+        # reviews/queue_page.py, with no queryset to fetch them as peers).
+        prefetch_related_objects([document for document, _ in missing], "translator", "editor")
         count_rows([document for document, _ in missing])
         template = get_template("reviews/dashboard.html#queue-row")
         fresh = {key: template.render({"document": document}) for document, key in missing}
         row_cache().set_many(fresh)
         stored.update(fresh)
     return [mark_safe(stored[key]) for _, key in keyed]  # noqa: S308 - rendered, escaped, above
+
+
+def rows_html(rows):
+    """The queue's rows (queue_rows) as the table's body, joined here rather than by a loop in
+    the template (a tenth of the page's rendering), spaced as that loop spaced them."""
+    return mark_safe("".join(f"\n          {row}\n        " for row in rows))  # noqa: S308 - rendered rows
+
+
+@cache
+def _stage_options(selected, language):
+    return "".join(
+        format_html(
+            '<option value="{}"{}>{}</option>',
+            value,
+            " selected" if value == selected else "",
+            label,
+        )
+        for value, label in Stage.choices
+    )
+
+
+def stage_options(selected):
+    """The filter's <option>s of stages, `selected` (a stage's value or "") marked: the same for
+    every view, so made once per choice and language."""
+    return mark_safe(_stage_options(selected, translation.get_language()))  # noqa: S308 - format_html
 
 
 # The person's documents and their state versions, as one digest: the waiting comments read

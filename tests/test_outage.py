@@ -33,12 +33,14 @@ def assert_503(response):
 
 @pytest.mark.parametrize("error", [LOST, InterfaceError("connection already closed")])
 def test_a_lost_database_in_a_view_is_a_503(logged_in, document, error):
-    # The document's access check reads in plain SQL (reviews/plain_sql.py), the desk's
-    # queue through the ORM: the error surfaces in either.
+    # The document's access check and the desk's page read in plain SQL
+    # (reviews/plain_sql.py), the desk's "no documents yet" check through the ORM: the error
+    # surfaces in each.
     with mock.patch("reviews.plain_sql.rows", side_effect=error):
         assert_503(logged_in.get(reverse("document", args=[document.pk])))
-    with mock.patch.object(DocumentQuerySet, "visible_to", side_effect=error):
         assert_503(logged_in.get(reverse("dashboard")))
+    with mock.patch.object(DocumentQuerySet, "visible_to", side_effect=error):
+        assert_503(logged_in.get(reverse("dashboard") + "?show=all&q=no-such-title"))
 
 
 def test_a_lost_database_before_the_view_is_a_503(logged_in, document):
@@ -49,7 +51,7 @@ def test_a_lost_database_before_the_view_is_a_503(logged_in, document):
 
 
 def test_other_errors_are_still_the_500_page(logged_in, document):
-    with mock.patch.object(DocumentQuerySet, "visible_to", side_effect=ValueError("a bug")):
+    with mock.patch("reviews.plain_sql.rows", side_effect=ValueError("a bug")):
         response = logged_in.get(reverse("dashboard"))
     assert response.status_code == 500
     assert "Retry-After" not in response

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,12 +21,14 @@ from reviews.notifications import whose_turn
 from reviews.quality import document_score
 from reviews.queue import (
     ORDERS,
-    desk_queue,
     person_options,
     queue_rows,
+    rows_html,
+    stage_options,
     waiting_comments,
     waiting_count,
 )
+from reviews.queue_page import queue_paginator
 from reviews.readers import record_view
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
@@ -47,10 +48,10 @@ def dashboard(request):
     search = clean_line(request.GET.get("q", ""))[:100]
     order = request.GET.get("sort", "due")
     order = order if order in ORDERS else "due"
-    documents = desk_queue(
-        user, waiting=tab == "waiting", stage=stage, person=person, search=search, order=order
+    # desk_queue's documents, in plain SQL (the ORM's query cost a third of the view).
+    paginator = queue_paginator(
+        user, 25, waiting=tab == "waiting", stage=stage, person=person, search=search, order=order
     )
-    paginator = Paginator(documents, 25)
     waiting = waiting_count(user)
     if tab == "waiting" and not (stage or person or search):
         # The same documents, counted once, in the cheaper form (Paginator.count is a
@@ -62,12 +63,13 @@ def dashboard(request):
     context = {
         "page": page,
         "rows": rows,
+        "rows_html": rows_html(rows),
         "tab": tab,
         "stage": stage,
         "person": person,
         "search": search,
         "order": order,
-        "stages": Stage.choices,
+        "stage_options": stage_options(stage),
         "person_options": person_options(person),
         "waiting_count": waiting,
         "has_documents": bool(page.object_list) or Document.objects.visible_to(user).exists(),
