@@ -1,5 +1,5 @@
-"""The stage buttons and progress bar sent out of band are kept under a hash of what they show
-(reviews.views.stage.stage_key): kept HTML is never another count's, another viewer's or
+"""The stage buttons sent out of band are kept under a hash of what they show
+(reviews.views.stage.transitions_key): kept HTML is never another count's, another viewer's or
 another request's CSRF token."""
 
 import re
@@ -58,9 +58,9 @@ def test_kept_buttons_carry_each_request_s_own_token(rf, people):
     rendered = []
     real = stage.render_to_string
 
-    def counting(*args, **kwargs):
-        rendered.append(1)
-        return real(*args, **kwargs)
+    def counting(name, *args, **kwargs):
+        rendered.append(name)
+        return real(name, *args, **kwargs)
 
     tokens = []
     with mock.patch.object(stage, "render_to_string", counting):
@@ -70,6 +70,8 @@ def test_kept_buttons_carry_each_request_s_own_token(rf, people):
             html = stage.stage_fragments(request, document)
             assert TOKEN_PLACEHOLDER not in html
             tokens.append(TOKEN.findall(html))
-    assert len(rendered) == 1  # the second came from the cache
+    # The progress bar each time; the buttons once, the second time from the cache.
+    assert rendered.count("reviews/document.html#transitions") == 1
+    assert rendered.count("reviews/document.html#progress") == 2
     assert all(len(found) == 1 for found in tokens)  # confirm pairing is a POST form
     assert tokens[0] != tokens[1]  # each request's own (masked) token
