@@ -2,7 +2,6 @@
 (reviews/rechecking.py): these tests hold that against full runs of the checks over the demo
 article after many random proposals and accepts, and the sums against document_ratio."""
 
-import json
 import random
 import sys
 from pathlib import Path
@@ -11,11 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reviews import checks, editing, findings, rechecking
+from reviews import checks, editing, rechecking
 from reviews.checks.form import opens_quotation
 from reviews.checks.terms import consistency_names
-from reviews.models import Document, Paragraph
+from reviews.models import Paragraph
 from tests.conftest import new_document
+from tests.test_findings_incremental import brackets, full_run
 
 DEMO = Path(__file__).resolve().parents[1] / "reviews" / "demo"
 # Spellings a random edit puts in (or takes out of) a row: the demo's two names and a
@@ -48,21 +48,6 @@ def edited(text, rng):
         words = text.split()
         return " ".join(words[: max(1, len(words) // 3)])
     return text.replace(" the ", " a ", 1) if " the " in text else text + " Again."
-
-
-def full_run(document):
-    """Every row's findings and the document's, worked out from every row as stored."""
-    paragraphs = list(document.paragraphs.order_by("position"))
-    rows = [(p.source, p.text) for p in paragraphs]
-    glossary = findings.glossary_entries()
-    per_row = [findings.row_findings(document, rows, i, glossary) for i in range(len(rows))]
-    fresh = Document(pk=document.pk, findings=[], created_at=document.created_at)
-    whole = findings.document_findings(fresh, paragraphs)
-    return json.loads(json.dumps(per_row)), json.loads(json.dumps(whole))
-
-
-def brackets(found):
-    return [f for f in found if f["kind"] == "brackets"]
 
 
 @pytest.mark.parametrize("seed", [11, 13, 14, 16, 17])
