@@ -58,6 +58,14 @@ class Candidate:
     origin: str  # a label for the person: the document's title, or the unit's file name
     url: str  # the row in its document; empty for an imported unit, which has no document
     key: object  # identifies the unit, for de-duplication and tests
+    # An approved row's document: its url is made from it only if it is suggested (reverse()
+    # for each of up to 20 candidates cost more than scoring them).
+    document_pk: object = None
+
+    def link(self):
+        if self.url or self.document_pk is None:
+            return self.url
+        return f"{Document(pk=self.document_pk).get_absolute_url()}#row-{self.key[1]}"
 
 
 @dataclass
@@ -115,8 +123,18 @@ def memory_units():
 def ranked_sql(table, owner, columns, order, keys, where="", params=()):
     """Owners sharing the most of `keys`, best first: each key's newest CAP owners (so a
     boilerplate key costs no more than that), then those passing `where`, counted. One
-    statement, the same SQL on both databases; each arm is an equality on the first column of
-    the primary key, read in its order."""
+    statement; each key is an equality on the first column of the primary key, read in its
+    order. PostgreSQL gets the keys as one array and reads them through LATERAL: one plan for
+    all keys instead of one arm per key, which is cheaper to plan and to run (bench/memory.md);
+    SQLite, which has no LATERAL, gets one UNION ALL arm per key. Both count the same entries."""
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT {owner}, COUNT(*) AS shared FROM unnest(%s::bigint[]) AS wanted(key), "  # noqa: S608
+            f"LATERAL (SELECT {columns} FROM {table} WHERE {table}.key = wanted.key "
+            f"ORDER BY {table}.key DESC, {order} LIMIT {memory_index.CAP}) AS hits{where} "
+            f"GROUP BY {owner} ORDER BY shared DESC, {owner} DESC LIMIT {MAX_CANDIDATES}"
+        )
+        return sql, [list(keys), *params]
     arm = (
         f"SELECT * FROM (SELECT {columns} FROM {table} WHERE key = %s "  # noqa: S608
         f"ORDER BY key DESC, {order} LIMIT {memory_index.CAP}) AS arm"
@@ -192,8 +210,7 @@ def unit_candidates(source_text):
 def approved_paragraphs(user, source_text, exclude_document=None):
     """Candidates from the desk's own approved rows."""
     for pk, source, text, document_pk, title in row_candidates(user, source_text, exclude_document):
-        url = f"{Document(pk=document_pk).get_absolute_url()}#row-{pk}"
-        yield Candidate(source, text, title, url, ("paragraph", pk))
+        yield Candidate(source, text, title, "", ("paragraph", pk), document_pk)
 
 
 def imported_units(user, source_text, exclude_document=None):
@@ -314,7 +331,7 @@ def look_up(user, source_text, exclude_document, limit):
             source=candidate.source,
             english=candidate.english,
             origin=candidate.origin,
-            url=candidate.url,
+            url=candidate.link(),
             key=candidate.key,
             similarity=score,
             diff=diff_words(candidate.source, source_text),
