@@ -120,14 +120,16 @@ def memory_units():
     ).exclude(target="")
 
 
-def ranked_sql(table, owner, columns, order, keys, where="", params=()):
+def ranked_sql(table, owner, columns, order, keys, where="", params=(), lateral=None):
     """Owners sharing the most of `keys`, best first: each key's newest CAP owners (so a
     boilerplate key costs no more than that), then those passing `where`, counted. One
     statement; each key is an equality on the first column of the primary key, read in its
     order. PostgreSQL gets the keys as one array and reads them through LATERAL: one plan for
     all keys instead of one arm per key, which is cheaper to plan and to run (bench/memory.md);
     SQLite, which has no LATERAL, gets one UNION ALL arm per key. Both count the same entries."""
-    if connection.vendor == "postgresql":
+    if lateral is None:
+        lateral = connection.vendor == "postgresql"
+    if lateral:
         sql = (
             f"SELECT {owner}, COUNT(*) AS shared FROM unnest(%s::bigint[]) AS wanted(key), "  # noqa: S608
             f"LATERAL (SELECT {columns} FROM {table} WHERE {table}.key = wanted.key "
@@ -148,7 +150,7 @@ def ranked_sql(table, owner, columns, order, keys, where="", params=()):
     return sql, [*keys, *params]
 
 
-def ranked_rows_sql(user, keys, exclude_document=None):
+def ranked_rows_sql(user, keys, exclude_document=None, **form):
     conditions, params = [], []
     # Document.objects.visible_to, as SQL: everything for a manager, else their documents.
     # Asked once, of the keys' owners together, not once per key.
@@ -169,11 +171,13 @@ def ranked_rows_sql(user, keys, exclude_document=None):
         keys,
         where,
         params,
+        **form,
     )
 
 
-def ranked_units_sql(keys):
-    return ranked_sql(MemoryUnitKey._meta.db_table, "unit_id", "unit_id", "unit_id DESC", keys)
+def ranked_units_sql(keys, **form):
+    table = MemoryUnitKey._meta.db_table
+    return ranked_sql(table, "unit_id", "unit_id", "unit_id DESC", keys, **form)
 
 
 def _ranked(sql, arguments):
