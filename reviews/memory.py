@@ -16,9 +16,9 @@ Korean diff are shared. The sources:
 
 Finding candidates (reviews/memory_index.py): the paragraph's MinHash band keys, and per
 source the MAX_CANDIDATES owners sharing the most of them, read from the key tables with one
-statement each, the same SQL on PostgreSQL and SQLite. Templated Korean defeated pg_trgm and a
-word index (every trigram and word of it is common); band keys are rare unless the text is
-near (bench/memory.md has the figures).
+statement each (LATERAL on PostgreSQL, UNION ALL on SQLite: the same count). Templated
+Korean defeated pg_trgm and a word index (every trigram and word of it is common); band keys
+are rare unless the text is near (bench/memory.md has the figures).
 Every candidate is then scored the same way on both databases (difflib's ratio over the
 characters), so a suggestion shows the same percentage wherever it runs, and only those at
 or above WORKBENCH_MEMORY_MIN_SIMILARITY are shown.
@@ -58,8 +58,8 @@ class Candidate:
     origin: str  # a label for the person: the document's title, or the unit's file name
     url: str  # the row in its document; empty for an imported unit, which has no document
     key: object  # identifies the unit, for de-duplication and tests
-    # An approved row's document: its url is made from it only if it is suggested (reverse()
-    # for each of up to 20 candidates cost more than scoring them).
+    # An approved row's document: its url is made from it only if it is suggested, not for
+    # each of up to 20 candidates (a Document and a reverse() each).
     document_pk: object = None
 
     def link(self):
@@ -125,7 +125,7 @@ def ranked_sql(table, owner, columns, order, keys, where="", params=(), lateral=
     boilerplate key costs no more than that), then those passing `where`, counted. One
     statement; each key is an equality on the first column of the primary key, read in its
     order. PostgreSQL gets the keys as one array and reads them through LATERAL: one plan for
-    all keys instead of one arm per key, which is cheaper to plan and to run (bench/memory.md);
+    all keys instead of one arm per key, planned in a fraction of the time (bench/memory.md);
     SQLite, which has no LATERAL, gets one UNION ALL arm per key. Both count the same entries."""
     if lateral is None:
         lateral = connection.vendor == "postgresql"
