@@ -425,6 +425,35 @@ def test_postgres_reads_each_key_from_the_primary_key_index(people, last_month):
     assert "Seq Scan on reviews_memoryrowkey" not in plan, plan
 
 
+@postgres_only
+@pytest.mark.parametrize("who", ["manager", "translator"])
+def test_postgres_lateral_read_ranks_as_one_arm_per_key_does(people, who, monkeypatch):
+    """PostgreSQL reads the keys through LATERAL, SQLite one UNION ALL arm per key: the same
+    owners, counts and order, with a CAP small enough that each key's newest owners matter."""
+    rows = seed(people, documents=300, rows_per_document=4, rng=random.Random(5))
+    units = MemoryUnit.objects.bulk_create(
+        MemoryUnit(source=row.source, target=f"U{n}", source_lang="ko", target_lang="en")
+        for n, row in enumerate(rows[::3])
+    )
+    memory_index.index_units(unit.pk for unit in units)
+    monkeypatch.setattr(memory_index, "CAP", 5)
+    user, compared = getattr(people, who), 0
+    with connection.cursor() as cursor:
+        for row in rows[::40]:
+            keys = memory_index.band_keys(row.source)
+            for make, arguments in (
+                (memory.ranked_rows_sql, (user, keys, row.document_id)),
+                (memory.ranked_units_sql, (keys,)),
+            ):
+                ranked = []
+                for lateral in (True, False):
+                    cursor.execute(*make(*arguments, lateral=lateral))
+                    ranked.append(cursor.fetchall())
+                assert ranked[0] == ranked[1]
+                compared += bool(ranked[0])
+    assert compared >= 20  # most look-ups found something to rank
+
+
 # --------------------------------------------------------------------------- kept results
 # Each test looks up first, so the result is kept, then changes the memory and looks up again.
 
