@@ -165,6 +165,9 @@ class Server:
             [str(gunicorn), "workbench.wsgi", "-b", f"127.0.0.1:{port}"]
             + ["-w", str(workers), "--worker-class", "sync"]
             + ["--timeout", "120", "--graceful-timeout", "5"]
+            # Not the control socket in the home directory (gunicorn 27): another server
+            # on this machine (a test run) would take it from the bench's, or log an error.
+            + ["--no-control-socket"]
             + (["--preload"] if preload else [])
         )
 

@@ -98,6 +98,9 @@ def start_server(env, log_dir, name, *, workers=1, threads=4):
                 "60",
                 "--graceful-timeout",
                 "5",
+                # Several servers start at once here: each would take the one control socket
+                # in the home directory (gunicorn 27), and two starting together log an error.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=env,
