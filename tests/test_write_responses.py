@@ -106,6 +106,12 @@ def locking():
     return 1 if connection.vendor == "postgresql" else 2
 
 
+def touch_in_event():
+    """1 on PostgreSQL, where an event's insert also marks the document's activity (one
+    statement: reviews.models.Event.record), else 0."""
+    return 1 if connection.vendor == "postgresql" else 0
+
+
 def rows(document):
     return list(document.paragraphs.order_by("position"))
 
@@ -237,7 +243,7 @@ def test_a_comment_sends_only_what_it_changed(editor, reviewing, django_assert_n
     before = fresh_page(editor, reviewing)
     url = reverse("paragraph_comments", args=[reviewing.pk, row.pk])
     page_url = f"https://testserver{reviewing.get_absolute_url()}"
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(12 - touch_in_event()):
         response = post(editor, url, {"body": "And the date."}, **{"HX-Current-URL": page_url})
     html = response.content.decode()
     assert "And the date." in html and "Check the figure." in html
