@@ -35,10 +35,12 @@ class DismissRefused(Exception):
 _glossary = {"version": None, "entries": ()}
 
 
-def glossary_entries():
+def glossary_entries(version=None):
     """The desk's glossary as (korean, english, forbidden variants) for the checks: one small
-    query (the glossary's version) when the glossary did not change since the last call."""
-    version = glossary_version()
+    query (the glossary's version) when the glossary did not change since the last call.
+    `version`: glossary_version() as read by the caller in this request."""
+    if version is None:
+        version = glossary_version()
     if _glossary["version"] != version:
         terms = GlossaryTerm.objects.order_by().values_list("korean", "english", "forbidden")
         _glossary.update(version=version, entries=tuple(terms))

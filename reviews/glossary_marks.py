@@ -106,9 +106,12 @@ def glossary_version():
         return tuple(cursor.fetchone())
 
 
-def term_matcher():
-    """The matcher for the glossary as it is now: one small query when nothing changed."""
-    version = glossary_version()
+def term_matcher(version=None):
+    """The matcher for the glossary as it is now: one small query when nothing changed.
+    `version`: glossary_version() as this request has already read it (a write's checks),
+    so it is not read twice; never one kept from an earlier request."""
+    if version is None:
+        version = glossary_version()
     matcher = _cache["matcher"]
     if matcher is not None and matcher.version == version:
         return matcher

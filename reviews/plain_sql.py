@@ -112,15 +112,16 @@ def _insert_fields(model):
     )
 
 
-def insert(obj):
+def insert(obj, before=None):
     """Write the new instance `obj` as Model.save() would (each field's pre_save, so auto_now_add
     times are set; values prepared by each field) and set its primary key. No signals are
-    sent: the app has no receivers for the models written here."""
-    insert_many([obj])
+    sent: the app has no receivers for the models written here. `before`: (a WITH clause,
+    its parameters) run in the same statement (PostgreSQL's data-modifying WITH)."""
+    insert_many([obj], before)
     return obj
 
 
-def insert_many(objs):
+def insert_many(objs, before=None):
     """insert() for several new instances of one model, in one statement (as bulk_create)."""
     if not objs:
         return objs
@@ -135,6 +136,8 @@ def insert_many(objs):
     if len(objs) > 1:
         row = sql[sql.index(" VALUES ") + 8 : sql.index(" RETURNING ")]
         sql = sql.replace(f" VALUES {row}", " VALUES " + ", ".join([row] * len(objs)))
+    if before is not None:
+        sql, values = f"{before[0]} {sql}", [*before[1], *values]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         # Rows come back in the order of VALUES, as bulk_create also relies on.

@@ -29,6 +29,7 @@ from reviews.findings import (
     row_findings,
     stored,
 )
+from reviews.glossary_marks import glossary_version
 from reviews.models import Document, Paragraph
 
 # What str.strip() takes off: every character whose str.isspace() is true (a test holds this
@@ -170,7 +171,10 @@ def findings_after_change(paragraph, old_text):
     (the document's lock makes changes to one document take turns)."""
     document = paragraph.document
     before, after, ratio = neighbours_and_ratio(paragraph)
-    glossary = glossary_entries()
+    # Kept on the row for the row's re-render in this request (its term marks): one read of
+    # the glossary's version per write (reviews.views.grid.row_response).
+    paragraph.glossary_version = glossary_version()
+    glossary = glossary_entries(paragraph.glossary_version)
     here = (paragraph.source, paragraph.text)
     # row_findings reads rows[index] and rows[index + 1] only.
     following = [(after.source, after.text)] if after else []

@@ -43,3 +43,26 @@ def test_a_paragraph_of_another_document_is_not_locked_nor_its_document_touched(
     # Without a document to check against, the row's own document is the one locked.
     with transaction.atomic():
         assert editing.locked_paragraph(row.pk).document.pk == other.pk
+
+
+def test_an_event_on_an_untouched_document_marks_its_activity(
+    document, people, django_assert_num_queries
+):
+    """Event.record touches the document it is about unless the write's lock did: on
+    PostgreSQL in the event's own INSERT."""
+    from reviews.models import Event
+
+    before = Document.objects.get(pk=document.pk).updated_at
+    queries = 1 if connection.vendor == "postgresql" else 2
+    with transaction.atomic(), django_assert_num_queries(queries):
+        event = Event.record(document, people.editor, Event.Verb.COMMENTED, note="x")
+    assert Event.objects.get(pk=event.pk).payload == {"note": "x"}
+    assert Document.objects.get(pk=document.pk).updated_at > before
+    # A document the write's lock touched is not touched again.
+    with transaction.atomic():
+        row = document.paragraphs.first()
+        locked = editing.locked_paragraph(row.pk, document.pk)
+        touched = Document.objects.get(pk=document.pk).updated_at
+        with django_assert_num_queries(1):
+            Event.record(locked.document, people.editor, Event.Verb.COMMENTED)
+        assert Document.objects.get(pk=document.pk).updated_at == touched

@@ -1,8 +1,10 @@
 """The side-by-side grid: the whole page, and one row re-rendered after a change."""
 
 from collections import Counter
+from functools import cache
 
 from django.contrib import messages
+from django.db import connection
 from django.db.models import FETCH_PEERS, Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -160,8 +162,30 @@ def rows_of(document):
 # Plain SQL on purpose, as in reviews/progress.py: compiling the ORM's form of the row's three
 # small queries cost about 3 ms of CPU per re-rendered row (bench/fixed_cost.py), more than
 # running them. The same SQL runs on PostgreSQL and SQLite. (The row itself: paragraph_or_404.)
-PROPOSALS_SQL = "SELECT {} FROM reviews_revision WHERE paragraph_id = %s AND state = %s ORDER BY id"
-COMMENTS_SQL = "SELECT {} FROM reviews_comment WHERE paragraph_id = %s ORDER BY id"
+# The row's open proposals and its comments in one round trip: each side's columns with NULLs
+# in the other's place, so each row of the result is (a revision, None) or (None, a comment);
+# ordered by each side's id (columns 1 and {comment_id}), NULLs last on both databases.
+ROW_EXTRAS_SQL = (
+    "SELECT {revision}, {no_comment} FROM reviews_revision WHERE paragraph_id = %s AND state = %s"
+    " UNION ALL"
+    " SELECT {no_revision}, {comment} FROM reviews_comment WHERE paragraph_id = %s"
+    " ORDER BY 1 NULLS LAST, {comment_id} NULLS LAST"
+)
+
+
+@cache
+def row_extras_sql(vendor):
+    """ROW_EXTRAS_SQL with the models' columns (per database vendor: their quoting)."""
+    revision, comment = plain_sql.columns(Revision), plain_sql.columns(Comment)
+    widths = [len(Revision._meta.concrete_fields), len(Comment._meta.concrete_fields)]
+    comment_pk = [f.primary_key for f in Comment._meta.concrete_fields].index(True)
+    return ROW_EXTRAS_SQL.format(
+        revision=revision,
+        no_comment=", ".join(["NULL"] * widths[1]),
+        no_revision=", ".join(["NULL"] * widths[0]),
+        comment=comment,
+        comment_id=widths[0] + comment_pk + 1,
+    )
 
 
 def row_of(document, paragraph_pk, viewer=None, paragraph=None):
@@ -176,12 +200,10 @@ def row_of(document, paragraph_pk, viewer=None, paragraph=None):
         paragraph = paragraph_or_404(document, paragraph_pk)
     paragraph.document = document
     proposed = Revision.State.PROPOSED.value
-    paragraph.open_proposals = plain_sql.rows(
-        PROPOSALS_SQL.format(plain_sql.columns(Revision)), [paragraph.pk, proposed], Revision
-    )
-    comments = plain_sql.rows(
-        COMMENTS_SQL.format(plain_sql.columns(Comment)), [paragraph.pk], Comment
-    )
+    params = [paragraph.pk, proposed, paragraph.pk]
+    found = plain_sql.rows(row_extras_sql(connection.vendor), params, Revision, Comment)
+    paragraph.open_proposals = [revision for revision, _ in found if revision is not None]
+    comments = [comment for _, comment in found if comment is not None]
     with_people([*paragraph.open_proposals, *comments], document, viewer)
     threads = [comment for comment in comments if comment.reply_to_id is None]
     replies = Counter(comment.reply_to_id for comment in comments if comment.reply_to_id)
@@ -207,7 +229,9 @@ def row_response(
     if undo and "version" not in undo:
         # After a decision: the version the row is shown at, read with the row itself.
         extra["undo"] = {**undo, "version": paragraph.version}
-    grid = grid_context(request, document)
+    # A write's checks read the glossary's version in this request: the marks use the same.
+    known = getattr(paragraph, "glossary_version", None)
+    grid = grid_context(request, document, term_matcher(known))
     context = {**grid, "paragraph": paragraph, **extra}
     row = row_fragment(
         request,
