@@ -205,7 +205,13 @@ def row_fragment(request, paragraph, viewer, context, render):
     and not stored (`cacheable`)."""
     if not cacheable(context, paragraph):
         return render(context)
-    key = row_cache_key(paragraph, viewer)
+    return kept_html(request, row_cache_key(paragraph, viewer), context, render)
+
+
+def kept_html(request, key, context, render):
+    """The HTML kept under `key`, or `render(context)` rendered with the placeholder token and
+    kept there; served with this request's CSRF token put in. `key` must say everything the
+    HTML shows (its version digests), so what is kept is never stale."""
     html = row_cache().get(key)
     if html is None:
         # A csrf_token given in the dict wins over the context processor's.

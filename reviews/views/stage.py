@@ -2,22 +2,12 @@
 what a transition depends on (rows, approvals, proposals, decisions, comments), so a button
 never says "1 unresolved critical comment." about a comment resolved a moment ago."""
 
-from django.middleware.csrf import get_token
-from django.template import Context
-from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 
 from reviews import workflow
 from reviews.progress import document_counts
-from reviews.row_cache import (
-    PLACEHOLDER_INPUT,
-    TOKEN_PLACEHOLDER,
-    code_version,
-    digest,
-    row_cache,
-    with_token,
-)
+from reviews.row_cache import code_version, digest, kept_html
 
 
 def progress_context(counts):
@@ -40,17 +30,12 @@ def stage_fragments(request, document):
         "oob": True,
     }
     progress = render_to_string("reviews/document.html#progress", context, request)
-    key = transitions_key(context)
-    buttons = row_cache().get(key)
-    if buttons is None:
-        # A csrf_token given in the dict wins over the context processor's.
-        context["csrf_token"] = TOKEN_PLACEHOLDER
-        html = render_to_string("reviews/document.html#transitions", context, request)
-        buttons = str.__str__(html)
-        row_cache().set(key, buttons)
-    if PLACEHOLDER_INPUT in buttons:
-        token = CsrfTokenNode().render(Context({"csrf_token": get_token(request)}))
-        buttons = with_token(buttons, token)
+    buttons = kept_html(
+        request,
+        transitions_key(context),
+        context,
+        lambda context: render_to_string("reviews/document.html#transitions", context, request),
+    )
     return progress + buttons
 
 
