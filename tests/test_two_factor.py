@@ -5,6 +5,7 @@ managers (WORKBENCH_REQUIRE_2FA)."""
 import base64
 import re
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -15,6 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from reviews import two_factor
 
+clock = time.time  # the authenticator app's clock; this module's tests stop it (below)
+
 
 def code_for(secret_text, steps_ahead=0):
     """The code an authenticator app shows for the secret as the page prints it. A code is
@@ -22,8 +25,29 @@ def code_for(secret_text, steps_ahead=0):
     secret = secret_text.replace(" ", "")
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     totp = TOTP(key, step=30, digits=6)
-    totp.time = time.time() + 30 * steps_ahead
+    totp.time = clock() + 30 * steps_ahead
     return f"{totp.token():06d}"
+
+
+def wrong_code(secret):
+    """A code no step the device would accept shows (a fixed "000000" is right one time in a
+    few hundred thousand)."""
+    accepted = {code_for(secret, steps) for steps in range(-1, 3)}
+    return next(f"{n:06d}" for n in range(10) if f"{n:06d}" not in accepted)
+
+
+@pytest.fixture(autouse=True)
+def stopped_clock(monkeypatch):
+    """The app and the server read one clock that stands in the middle of a 30-second step.
+    On the real clock a code made just before a step boundary and checked just after it is
+    taken at the next step, django-otp moves the device's drift back one, and the test's next
+    code, one step ahead, falls outside the window (CI met it once). The back-off after a
+    wrong code runs on timezone.now(), so the sleeps below still wait for it."""
+    now = time.time() // 30 * 30 + 15
+    monkeypatch.setattr(f"{__name__}.clock", lambda: now)
+    monkeypatch.setattr(
+        "django_otp.plugins.otp_totp.models.time", SimpleNamespace(time=lambda: now)
+    )
 
 
 def start_setup(client):
@@ -96,7 +120,7 @@ def test_login_asks_for_the_code_after_the_password(people):
     response = password_step(client)
     assert response["Location"] == reverse("login_code")
     assert not logged_in(client)  # the password alone logs nobody in
-    wrong = client.post(reverse("login_code"), {"token": "000000"})
+    wrong = client.post(reverse("login_code"), {"token": wrong_code(secret)})
     assert wrong.status_code == 400 and not logged_in(client)
     # Straight after a wrong code even the right one must wait (django-otp's back-off).
     too_soon = client.post(reverse("login_code"), {"token": code_for(secret, 1)})
@@ -152,12 +176,13 @@ def test_new_recovery_codes_replace_the_old(client, people):
 def test_wrong_codes_count_towards_the_lockout(people, settings):
     client = Client()
     client.force_login(people.translator)
-    turn_on(client)
+    secret, _ = turn_on(client)
     client.post(reverse("logout"))
     password_step(client)
+    wrong = wrong_code(secret)
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert client.post(reverse("login_code"), {"token": "123456"}).status_code == 400
-    response = client.post(reverse("login_code"), {"token": "123456"})
+        assert client.post(reverse("login_code"), {"token": wrong}).status_code == 400
+    response = client.post(reverse("login_code"), {"token": wrong})
     assert response.status_code == 429
     assert "Too many failed logins" in response.content.decode()
 
@@ -178,7 +203,7 @@ def test_the_code_step_expires(people, monkeypatch):
 def test_turning_it_off_takes_a_code(client, people):
     client.force_login(people.translator)
     secret, _ = turn_on(client)
-    client.post(reverse("two_factor_off"), {"token": "000000"})
+    client.post(reverse("two_factor_off"), {"token": wrong_code(secret)})
     assert two_factor.is_on(people.translator)
     time.sleep(1.1)
     client.post(reverse("two_factor_off"), {"token": code_for(secret, 1)})

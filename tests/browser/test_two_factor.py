@@ -1,12 +1,14 @@
 """Two-factor authentication as a person turns it on: the secret read off the page (as one
 would type it into an app), confirmed with a code, then a login with password and code."""
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, screenshot
-from tests.test_two_factor import code_for
+from tests.test_two_factor import code_for, stopped_clock  # noqa: F401 (a fixture)
 
 
+@pytest.mark.usefixtures("stopped_clock")
 def test_turn_on_totp_then_log_in_with_password_and_code(page, people):
     log_in(page, "mina")
     page.get_by_role("link", name="Mina Seo").click()
