@@ -293,7 +293,7 @@ def parse_wrk(output, clients):
         raise RuntimeError(f"wrk printed no result:\n{output[-2000:]}")
     raw = json.loads(found.group(1))
     socket_errors = raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
-    return {
+    row = {
         "clients": clients,
         "requests": raw["requests"],
         "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
@@ -305,6 +305,10 @@ def parse_wrk(output, clients):
         "errors": raw["status"] + socket_errors + raw["misses"],
         "error_kinds": {"status": raw["status"], "socket": socket_errors, "misses": raw["misses"]},
     }
+    if raw.get("kinds"):
+        # What the answers were (a plain save, a merge, a conflict...), where the script says.
+        row["answers"] = raw["kinds"]
+    return row
 
 
 # The app's sessions on the bench database that are running a query or inside a transaction.

@@ -119,7 +119,13 @@ def applied_migrations(labels):
 
 def columns(model, with_passwords=True):
     left_out = UNARCHIVED_COLUMNS.get(model._meta.label_lower, set())
-    fields = [field for field in model._meta.concrete_fields if field.name not in left_out]
+    # Columns the database computes from the others (Paragraph.source_length) are made again
+    # as the rows are loaded, and cannot be written.
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in left_out and not field.generated
+    ]
     if model._meta.label_lower == "auth.user" and not with_passwords:
         fields = [field for field in fields if field.name != "password"]
     return fields

@@ -32,26 +32,18 @@ from reviews.findings import (
 from reviews.glossary_marks import glossary_version
 from reviews.models import Document, Paragraph
 
-# What str.strip() takes off: every character whose str.isspace() is true (a test holds this
-# against Python's own). The database's trim takes off the same, so its lengths are Python's.
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-
 # One query: the rows just before and after the changed one (kind 0), then the sums of
-# document_ratio over the other rows (kind 1: Korean, English, rows with both). trim(x, chars)
-# and length() count characters alike on PostgreSQL and SQLite.
+# document_ratio over the other rows (kind 1: Korean, English, rows with both), from the
+# lengths the database stored with each row (Paragraph.source_length, text_length).
 NEIGHBOURS_AND_LENGTHS_SQL = (
     "SELECT 0, id, position, version, source, text FROM reviews_paragraph"
     " WHERE document_id = %s AND position IN ("
     "(SELECT MAX(position) FROM reviews_paragraph WHERE document_id = %s AND position < %s),"
     " (SELECT MIN(position) FROM reviews_paragraph WHERE document_id = %s AND position > %s))"
     " UNION ALL"
-    " SELECT 1, COALESCE(SUM(korean), 0), COALESCE(SUM(english), 0), COUNT(*), NULL, NULL"
-    " FROM (SELECT length(trim(source, %s)) AS korean, length(trim(text, %s)) AS english"
-    " FROM reviews_paragraph WHERE document_id = %s AND id <> %s) AS lengths"
-    " WHERE korean > 0 AND english > 0"
+    " SELECT 1, COALESCE(SUM(source_length), 0), COALESCE(SUM(text_length), 0), COUNT(*),"
+    " NULL, NULL FROM reviews_paragraph WHERE document_id = %s AND id <> %s"
+    " AND source_length > 0 AND text_length > 0"
 )
 # The rows whose English may hold a name of the given groups (each "text LIKE %s" a first
 # word: a superset, the names are found in Python), with each row's index in the document.
@@ -79,7 +71,7 @@ def neighbours_and_ratio(paragraph):
     `paragraph`'s text as it is now, not yet written)."""
     document_id, position = paragraph.document_id, paragraph.position
     params = [document_id, document_id, position, document_id, position]
-    params += [WHITESPACE, WHITESPACE, document_id, paragraph.pk]
+    params += [document_id, paragraph.pk]
     with connection.cursor() as cursor:
         cursor.execute(NEIGHBOURS_AND_LENGTHS_SQL, params)
         found = cursor.fetchall()

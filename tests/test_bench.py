@@ -129,6 +129,8 @@ def test_wrk_result_line_is_read_with_misses_as_errors():
     }
     with pytest.raises(RuntimeError):
         run.parse_wrk("wrk: unable to connect", clients=8)
+    counted = WRK_LINE.replace("}", ', "kinds": {"plain save": 1190, "merged": 7}}')
+    assert run.parse_wrk(counted, 8)["answers"] == {"plain save": 1190, "merged": 7}
 
 
 def test_the_report_has_the_issues_shape(seeded, tmp_path):

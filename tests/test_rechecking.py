@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from reviews import checks, editing, rechecking
 from reviews.checks.form import opens_quotation
 from reviews.checks.terms import consistency_names
-from reviews.models import Paragraph
+from reviews.models import WHITESPACE, Paragraph
 from tests.conftest import new_document
 from tests.test_findings_incremental import brackets, full_run
 
@@ -95,7 +95,21 @@ def test_random_proposals_and_accepts_on_the_demo_article_keep_a_full_runs_findi
 
 def test_the_whitespace_trimmed_is_what_str_strip_takes_off():
     spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
-    assert spaces == rechecking.WHITESPACE
+    assert spaces == WHITESPACE
+
+
+def test_the_stored_lengths_are_those_str_strip_leaves(document):
+    # Paragraph.source_length and text_length are the database's; the checks take them for
+    # len(x.strip()), whatever whitespace the row starts or ends with.
+    rows = list(document.paragraphs.order_by("position")[:2])
+    edges = "\u3000\xa0 \t" + "".join(WHITESPACE)
+    rows[0].source = edges + "한국어 문장입니다." + edges
+    rows[0].text = edges
+    rows[0].save()
+    Paragraph.objects.filter(pk=rows[1].pk).update(text="\u2028 Updated by a queryset. \x85")
+    for row in Paragraph.objects.filter(pk__in=[r.pk for r in rows]):
+        stripped = (len(row.source.strip()), len(row.text.strip()))
+        assert (row.source_length, row.text_length) == stripped
 
 
 EDGES = ["", " ", "\u3000", "\xa0\n", "\x1c\x85", "\u2028\t", "\u200b"]

@@ -20,5 +20,12 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 200 and not body:find("Accepted.", 1, true) then common.miss() end
+  if status ~= 200 then
+    common.kind("status " .. status)
+  elseif body:find("Accepted.", 1, true) then
+    common.kind("accepted")
+  else
+    common.kind("not accepted")
+    common.miss()
+  end
 end

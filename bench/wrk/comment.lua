@@ -27,5 +27,12 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 200 and body:find('class="form-error"', 1, true) then common.miss() end
+  if status ~= 200 then
+    common.kind("status " .. status)
+  elseif body:find('class="form-error"', 1, true) then
+    common.kind("refused")
+    common.miss()
+  else
+    common.kind("added")
+  end
 end

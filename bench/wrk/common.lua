@@ -53,17 +53,35 @@ function M.miss()
   misses = misses + 1
 end
 
+-- Each answer's kind (a plain save, a merge, a conflict, ...), counted per thread and printed
+-- with the results: whether the run is the traffic real editors send.
+kinds = {}
+
+function M.kind(name)
+  kinds[name] = (kinds[name] or 0) + 1
+end
+
 function M.done(summary, latency, requests)
   local missed = 0
-  for _, thread in ipairs(threads) do missed = missed + (thread:get("misses") or 0) end
+  local counted = {}
+  for _, thread in ipairs(threads) do
+    missed = missed + (thread:get("misses") or 0)
+    for name, count in pairs(thread:get("kinds") or {}) do
+      counted[name] = (counted[name] or 0) + count
+    end
+  end
+  local kind_parts = {}
+  for name, count in pairs(counted) do
+    table.insert(kind_parts, string.format('"%s": %d', name, count))
+  end
   local errors = summary.errors
   io.write(string.format(
     'BENCH_RESULT {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, ' ..
     '"write": %d, "status": %d, "timeout": %d, "misses": %d, "p50_us": %d, ' ..
-    '"p95_us": %d, "p99_us": %d}\n',
+    '"p95_us": %d, "p99_us": %d, "kinds": {%s}}\n',
     summary.requests, summary.duration, errors.connect, errors.read, errors.write,
     errors.status, errors.timeout, missed, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99)))
+    latency:percentile(99), table.concat(kind_parts, ", ")))
 end
 
 return M

@@ -27,11 +27,21 @@ function request()
 end
 
 function response(status, headers, body)
-  if status ~= 200 then return end
+  if status ~= 200 then
+    common.kind("status " .. status)
+    return
+  end
   local row = tonumber(body:match('id="row%-(%d+)"'))
-  if body:find('class="conflict"', 1, true) or body:find('class="form-error"', 1, true) then
+  if body:find('class="conflict"', 1, true) then
+    common.kind("conflict")
     common.miss()
     return
   end
+  if body:find('class="form-error"', 1, true) then
+    common.kind("refused")
+    common.miss()
+    return
+  end
+  common.kind(body:find("Merged with", 1, true) and "merged" or "plain save")
   if row and versions[row] then versions[row] = versions[row] + 1 end
 end
