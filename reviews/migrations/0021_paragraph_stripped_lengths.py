@@ -30,13 +30,20 @@ def stripped_length(column):
 
 
 def add_columns(apps, schema_editor):
-    kept = "STORED" if schema_editor.connection.vendor == "postgresql" else "VIRTUAL"
+    postgresql = schema_editor.connection.vendor == "postgresql"
     chars = schema_editor.quote_value(WHITESPACE)
-    for column, source in COLUMNS:
-        schema_editor.execute(
-            f"ALTER TABLE reviews_paragraph ADD COLUMN {column} integer"
-            f" GENERATED ALWAYS AS (LENGTH(TRIM({source}, {chars}))) {kept}"
-        )
+    additions = [
+        f"ADD COLUMN {column} integer GENERATED ALWAYS AS (LENGTH(TRIM({source}, {chars})))"
+        f" {'STORED' if postgresql else 'VIRTUAL'}"
+        for column, source in COLUMNS
+    ]
+    if postgresql:
+        # One statement, so the table (400,000 rows at the bench's scale L) is rewritten once
+        # under its lock, not once per column.
+        schema_editor.execute(f"ALTER TABLE reviews_paragraph {', '.join(additions)}")
+    else:
+        for addition in additions:  # SQLite adds one column per statement
+            schema_editor.execute(f"ALTER TABLE reviews_paragraph {addition}")
 
 
 def drop_columns(apps, schema_editor):
