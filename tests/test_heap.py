@@ -1,4 +1,5 @@
-"""workbench/heap.py: after a request that left the worker much larger, collect and trim."""
+"""workbench/heap.py: after a request that grew the worker much, or once it is far above its
+floor, collect and trim."""
 
 import gc
 import io
@@ -28,42 +29,77 @@ def trims(monkeypatch):
     return calls
 
 
-def test_it_does_not_trim_below_the_growth(trims):
-    trimmer = heap.Trimmer(growth=8 * MB, measure=Sizes(100 * MB, 104 * MB, 107 * MB))
-    for _ in range(3):
-        trimmer()
+def request(trimmer):
+    """One request as `trimming` sees it: the size before, then the size after release."""
+    trimmer.after(trimmer.before())
+
+
+def test_many_small_growths_do_not_trim(trims):
+    # A run of writes: each leaves the worker 64 KB larger (its cache entries), 20 MB in all.
+    # The old rule (8 MB above the size after the last trim) trimmed twice in this run.
+    sizes = [100 * MB + step * 64 * 1024 for step in range(321)]
+    measure = Sizes(*[size for step in range(320) for size in sizes[step : step + 2]])
+    trimmer = heap.Trimmer(request_growth=8 * MB, backstop=32 * MB, measure=measure)
+    for _ in range(320):
+        request(trimmer)
     assert trims == []
     assert trimmer.floor == 100 * MB
 
 
-def test_it_trims_past_the_growth_and_starts_again_from_what_is_left(trims):
+def test_one_big_request_trims_and_starts_again_from_what_is_left(trims):
+    # Before and after each request: a small one, a big one (30 MB), then small ones again.
     trimmer = heap.Trimmer(
-        growth=8 * MB, measure=Sizes(100 * MB, 130 * MB, 104 * MB, 110 * MB, 113 * MB, 105 * MB)
+        request_growth=8 * MB,
+        backstop=32 * MB,
+        measure=Sizes(100 * MB, 101 * MB, 101 * MB, 131 * MB, 104 * MB, 104 * MB, 110 * MB),
     )
-    trimmer()  # the floor: 100
-    trimmer()  # 130: trimmed, 104 left
+    request(trimmer)
+    assert trims == []
+    request(trimmer)  # 30 MB in one request: trimmed, 104 left
     assert trims == [0]
     assert trimmer.floor == 104 * MB
-    trimmer()  # 110: 6 over the new floor, not 10 over the old one
+    request(trimmer)  # 6 MB in one request, 6 over the floor
     assert trims == [0]
-    trimmer()  # 113: 9 over
-    assert trims == [0, 0]
-    assert trimmer.floor == 105 * MB
+
+
+def test_the_backstop_trims_slow_growth(trims):
+    # Requests of 3 MB each: none is big, but the fifth leaves the worker 15 MB above its floor.
+    trimmer = heap.Trimmer(
+        request_growth=8 * MB,
+        backstop=15 * MB,
+        measure=Sizes(
+            *[
+                size * MB
+                for size in (100, 103, 103, 106, 106, 109, 109, 112, 112, 115, 102, 102, 105)
+            ]
+        ),
+    )
+    for _ in range(4):
+        request(trimmer)
+    assert trims == []
+    request(trimmer)  # 115: 15 over 100
+    assert trims == [0]
+    assert trimmer.floor == 102 * MB
+    request(trimmer)  # 105: 3 over the new floor
+    assert trims == [0]
 
 
 def test_the_floor_follows_the_allocator_down(trims):
-    trimmer = heap.Trimmer(growth=8 * MB, measure=Sizes(100 * MB, 90 * MB, 99 * MB, 91 * MB))
-    trimmer()
-    trimmer()
+    trimmer = heap.Trimmer(
+        request_growth=8 * MB,
+        backstop=9 * MB,
+        measure=Sizes(*[size * MB for size in (100, 90, 95, 99, 91)]),
+    )
+    request(trimmer)
     assert trimmer.floor == 90 * MB
-    trimmer()  # 9 over 90
+    request(trimmer)  # 4 MB in the request, 9 over 90
     assert trims == [0]
 
 
 def test_without_proc_it_does_nothing(trims):
     trimmer = heap.Trimmer(measure=lambda: None)
-    trimmer()
-    trimmer()
+    request(trimmer)
+    request(trimmer)
     assert trims == [] and trimmer.floor is None
 
 
@@ -79,10 +115,10 @@ def test_a_trim_frees_cyclic_garbage(trims):
     gc.disable()  # no collection of its own in between
     try:
         assert gone() is not None
-        trimmer = heap.Trimmer(growth=MB, measure=Sizes(0, 2 * MB, MB))
-        trimmer()  # the floor
+        trimmer = heap.Trimmer(request_growth=MB, measure=Sizes(0, 2 * MB, MB))
+        before = trimmer.before()
         assert gone() is not None
-        trimmer()  # 2 MB over it
+        trimmer.after(before)  # 2 MB over it
     finally:
         gc.enable()
     assert gone() is None
@@ -145,9 +181,8 @@ def test_it_trims_after_the_response_is_let_go_of(trims, monkeypatch):
         seen["payload"] = weakref.ref(response.payload)
         return response
 
-    trimmer = heap.Trimmer(growth=MB, measure=Sizes(0, 2 * MB, MB))
+    trimmer = heap.Trimmer(request_growth=MB, measure=Sizes(0, 2 * MB, MB))
     monkeypatch.setattr(heap, "after_request", trimmer)
-    trimmer()  # the floor
     gc.disable()
     try:
         answer = heap.trimming(application)({}, None)
@@ -163,7 +198,9 @@ def test_it_trims_after_the_response_is_let_go_of(trims, monkeypatch):
 
 
 def test_small_requests_are_not_trimmed(trims, monkeypatch):
-    trimmer = heap.Trimmer(growth=8 * MB, measure=Sizes(100 * MB, 101 * MB, 101 * MB))
+    trimmer = heap.Trimmer(
+        request_growth=8 * MB, backstop=32 * MB, measure=Sizes(*[100 * MB, 101 * MB] * 3)
+    )
     monkeypatch.setattr(heap, "after_request", trimmer)
     application = heap.trimming(lambda environ, start_response: Response([b"ok"]))
     for _ in range(3):
@@ -184,8 +221,15 @@ def test_the_wsgi_application_answers_through_it(db, monkeypatch):
     # db: Django's handler closes old connections around each request.
     from django.core.handlers.wsgi import WSGIHandler
 
+    class Recorder:
+        def before(self):
+            return 100 * MB
+
+        def after(self, before):
+            calls.append(before)
+
     calls = []
-    monkeypatch.setattr(heap, "after_request", lambda: calls.append(1))
+    monkeypatch.setattr(heap, "after_request", Recorder())
     application = heap.trimming(WSGIHandler())
     environ = {
         "REQUEST_METHOD": "GET",
@@ -202,4 +246,4 @@ def test_the_wsgi_application_answers_through_it(db, monkeypatch):
     assert calls == []
     answer.close()
     assert status == ["200 OK"] and body == b"ok"
-    assert calls == [1]
+    assert calls == [100 * MB]

@@ -9,12 +9,24 @@ it resident after the response (bench/worker_memory.md):
 - the allocator: glibc keeps freed heap pages for the next request, and returns them only when
   the free space happens to be at the top of the heap.
 
-So `trimming` wraps the WSGI application: when a response is closed and let go of, and the
-worker is `TRIM_GROWTH_BYTES` larger than after the last trim, it runs a full collection and
-`malloc_trim(0)`. Every other request pays one read of /proc/self/statm (a few microseconds); a
-trim costs a few ms (the collection walks only what requests made since `gc.freeze()` in
-workbench/wsgi.py), after the response is sent. Resident memory decides, the figure the worker
-is held to, rather than a guess from the view or the row count at which requests are big.
+So `trimming` wraps the WSGI application: it reads the worker's resident size as a request
+starts, and again once the response is closed and let go of; when that one request grew the
+worker by `TRIM_REQUEST_GROWTH_BYTES` (the 1,500-row page grows it by about 20 MB at once), or
+the worker is `TRIM_BACKSTOP_BYTES` above its floor (its size after the last trim, or the lowest
+seen), it runs a full collection and `malloc_trim(0)`. A write grows the worker by tens of KB at
+most (new row, stage and thread entries in the bounded caches), so a long run of writes never
+trims. (The rule before, 8 MB above the size after the last trim, trimmed in runs of writes as
+the caches filled, freeing next to nothing, and slowed accepts under load:
+bench/results/notes.md.) The backstop is above the plateau the bounded caches and the pages'
+garbage reach between trims (bench/worker_memory.md) and catches slow growth, such as the
+cached 400-row page's (a median 3.6 MB a request under wrk, mostly strings its context holds in
+a cycle: so few tracked objects that the collector's own full passes seldom come).
+
+Every request pays two reads of /proc/self/statm (a few microseconds); a trim costs 11 to 23 ms
+of CPU, nearly all of it the collection, which walks what requests made since `gc.freeze()` in
+workbench/wsgi.py (some 24,000 live objects after a run, and the garbage it frees), after the
+response is sent. Resident memory decides, the figure the
+worker is held to, rather than a guess from the view or the row count at which requests are big.
 (Django's request_finished signal comes too early: the response, which holds the page's
 context, is still alive while it is closed.)
 
@@ -26,11 +38,10 @@ import ctypes.util
 import gc
 import os
 
-# Well below what one big page leaves (15 to 30 MB). A cached 400-row page reaches it every
-# other request (its context's garbage and its working set: a 5 ms trim on a 20 ms page); a
-# floor that followed the recent size spared those but let garbage pile up to 50 MB unfreed
-# (bench/worker_memory.md).
-TRIM_GROWTH_BYTES = 8 * 1024 * 1024
+# One request's growth: the 1,500-row page grows a worker by about 20 MB, a write by 0 to 80 KB.
+TRIM_REQUEST_GROWTH_BYTES = 8 * 1024 * 1024
+# Growth above the floor, from many requests (bench/worker_memory.md).
+TRIM_BACKSTOP_BYTES = 40 * 1024 * 1024
 
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -66,24 +77,37 @@ def resident_bytes():
 
 
 class Trimmer:
-    """Keeps the resident size after the last trim (the floor) and trims past it."""
+    """Trims after a request that grew the worker by `request_growth`, or once the worker is
+    `backstop` above its floor (its size after the last trim, or the lowest size seen)."""
 
-    def __init__(self, growth=TRIM_GROWTH_BYTES, measure=resident_bytes):
-        self.growth = growth
+    def __init__(
+        self,
+        request_growth=TRIM_REQUEST_GROWTH_BYTES,
+        backstop=TRIM_BACKSTOP_BYTES,
+        measure=resident_bytes,
+    ):
+        self.request_growth = request_growth
+        self.backstop = backstop
         self.measure = measure
         self.floor = None
         self.trims = 0
 
-    def __call__(self):
+    def before(self):
+        """The size as a request starts (None without /proc), for `after`."""
+        size = self.measure()
+        if size is not None and (self.floor is None or size < self.floor):
+            self.floor = size  # the first request, or the allocator gave pages back itself
+        return size
+
+    def after(self, before):
         now = self.measure()
-        if now is None:
+        if now is None or before is None:
             return
-        if self.floor is None or now < self.floor:
-            self.floor = now  # the first request, or the allocator gave pages back itself
+        if now < self.floor:
+            self.floor = now
             return
-        if now - self.floor < self.growth:
-            return
-        self.trim()
+        if now - before >= self.request_growth or now - self.floor >= self.backstop:
+            self.trim()
 
     def trim(self):
         gc.collect()
@@ -99,10 +123,12 @@ after_request = Trimmer()
 
 class Released:
     """A WSGI response that, once closed, lets go of Django's response before `after_request`
-    looks at the worker's size, so that what only the response held can be freed."""
+    compares the worker's size with `before` (its size when the request started), so that what
+    only the response held can be freed."""
 
-    def __init__(self, response):
+    def __init__(self, response, before):
         self.response = response
+        self.before = before
 
     def __iter__(self):
         return iter(self.response)
@@ -114,18 +140,19 @@ class Released:
                 response.close()
         finally:
             del response
-            after_request()
+            after_request.after(self.before)
 
 
 def trimming(application):
     """The WSGI application with a trim after each big request (see the module's docstring)."""
 
     def trimmed(environ, start_response):
+        before = after_request.before()
         response = application(environ, start_response)
         # A file the server sends itself (sendfile) must reach it as the server's own wrapper.
         file_wrapper = environ.get("wsgi.file_wrapper")
         if file_wrapper is not None and isinstance(response, file_wrapper):
             return response
-        return Released(response)
+        return Released(response, before)
 
     return trimmed
