@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from django.db import connection, transaction
 
-from reviews.models import MemoryRowKey, MemoryUnit, MemoryUnitKey, Paragraph
+from reviews.models import MemoryRowKey, MemoryStopKey, MemoryUnit, MemoryUnitKey, Paragraph
 
 APPROVED = Paragraph.Status.APPROVED.value  # a plain string, as historical models store it
 
@@ -41,6 +41,14 @@ BANDS = BINS // ROWS_PER_BAND
 # reads only its newest CAP owners, so no key costs more than CAP index entries.
 CAP = 2_000
 BATCH = 2_000
+# A key with at least CAP owners in a source is a stop key of that source (MemoryStopKey), the
+# classic rule of information retrieval: it is in so many paragraphs that sharing it says
+# almost nothing, yet counting its CAP entries is most of a look-up's cost (bench/memory.md).
+# The look-up counts only the text's other keys, as long as at least this many are left;
+# with fewer (a text made mostly of boilerplate) it counts them all, capped, as before.
+MIN_RARE_KEYS = 4
+STOP_ROW = MemoryStopKey.Source.ROW.value
+STOP_UNIT = MemoryStopKey.Source.UNIT.value
 
 
 def _hash(text):
@@ -117,10 +125,104 @@ def _unit_keys(units):
             yield key, pk
 
 
+def _delete_returning_keys(model, owner, pks):
+    """Delete the owners' keys in one statement and return the keys deleted (RETURNING:
+    PostgreSQL, and SQLite since 3.35), so a save on a row that was never approved still
+    costs one statement."""
+    if not pks:
+        return []
+    table = model._meta.db_table
+    marks = ", ".join(["%s"] * len(pks))
+    with connection.cursor() as cursor:
+        # Table and column names come from the models, never from input.
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {owner} IN ({marks}) RETURNING key",  # noqa: S608
+            list(pks),
+        )
+        return [key for (key,) in cursor.fetchall()]
+
+
+def _crowded(model, keys):
+    """Those of `keys` that at least CAP owners in `model`'s table share: each probe walks at
+    most CAP entries of the primary key, however common the key."""
+    table = model._meta.db_table
+    crowded = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 200):
+            part = keys[start : start + 200]
+            if connection.vendor == "postgresql":
+                wanted, arguments = "unnest(%s::bigint[]) AS wanted(key)", [part]
+            else:
+                arms = " UNION ALL ".join(["SELECT %s AS key"] * len(part))
+                wanted, arguments = f"({arms}) AS wanted", part
+            cursor.execute(
+                f"SELECT wanted.key FROM {wanted} WHERE EXISTS (SELECT 1 FROM {table} "  # noqa: S608
+                f"WHERE {table}.key = wanted.key LIMIT 1 OFFSET {CAP - 1})",
+                arguments,
+            )
+            crowded.update(key for (key,) in cursor.fetchall())
+    return crowded
+
+
+def _stop_keys_among(source, keys):
+    found = set()
+    for start in range(0, len(keys), 500):  # SQLite caps the parameters of one query
+        part = keys[start : start + 500]
+        found.update(
+            MemoryStopKey.objects.filter(source=source, key__in=part).values_list("key", flat=True)
+        )
+    return found
+
+
+def _refresh_stop_keys(source, model, keys, grown):
+    """After `keys` gained owners (grown) or lost some: a key that reached CAP becomes a stop
+    key, one that fell under it stops being one. Only the keys that could have crossed are
+    probed. Two approvals at once may both miss the crossing; then the key is counted, capped,
+    as every key was before stop keys, until the next write to it or a rebuild."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    stop = _stop_keys_among(source, keys)
+    if grown:
+        probed = [key for key in keys if key not in stop]
+        crowded = _crowded(model, probed) if probed else set()
+        MemoryStopKey.objects.bulk_create(
+            [MemoryStopKey(key=key, source=source) for key in sorted(crowded)],
+            ignore_conflicts=True,
+        )
+    else:
+        probed = sorted(stop)
+        if not probed:
+            return
+        fallen = sorted(set(probed) - _crowded(model, probed))
+        for start in range(0, len(fallen), 500):
+            MemoryStopKey.objects.filter(
+                source=source, key__in=fallen[start : start + 500]
+            ).delete()
+
+
+def searched_keys(source, keys):
+    """The keys a look-up counts for `source`: the text's keys without the source's stop keys,
+    when at least MIN_RARE_KEYS are left; else all of them (each read up to CAP, as always)."""
+    if not keys:
+        return keys
+    marks = ", ".join(["%s"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT key FROM {MemoryStopKey._meta.db_table} "  # noqa: S608
+            f"WHERE source = %s AND key IN ({marks})",
+            [source, *keys],
+        )
+        stop = {key for (key,) in cursor.fetchall()}
+    rare = tuple(key for key in keys if key not in stop)
+    return rare if len(rare) >= MIN_RARE_KEYS else keys
+
+
 @transaction.atomic
 def forget_rows(pks):
     """Take rows out of the index (they stopped being approved, or their Korean changed)."""
-    MemoryRowKey.objects.filter(paragraph_id__in=list(pks)).delete()
+    keys = _delete_returning_keys(MemoryRowKey, "paragraph_id", list(pks))
+    _refresh_stop_keys(STOP_ROW, MemoryRowKey, keys, grown=False)
 
 
 @transaction.atomic
@@ -131,11 +233,11 @@ def index_rows(pks):
         part = pks[start : start + 500]
         forget_rows(part)
         rows = Paragraph.objects.filter(pk__in=part, status=APPROVED)
-        _write(
-            MemoryRowKey,
-            ["key", "document_id", "paragraph_id"],
-            list(_row_keys(rows.exclude(source="").values_list("pk", "document_id", "source"))),
+        written = list(
+            _row_keys(rows.exclude(source="").values_list("pk", "document_id", "source"))
         )
+        _write(MemoryRowKey, ["key", "document_id", "paragraph_id"], written)
+        _refresh_stop_keys(STOP_ROW, MemoryRowKey, [key for key, _, _ in written], grown=True)
 
 
 @transaction.atomic
@@ -143,10 +245,12 @@ def index_units(pks):
     pks = list(pks)
     for start in range(0, len(pks), 500):
         part = pks[start : start + 500]
-        MemoryUnitKey.objects.filter(unit_id__in=part).delete()
+        gone = _delete_returning_keys(MemoryUnitKey, "unit_id", part)
+        _refresh_stop_keys(STOP_UNIT, MemoryUnitKey, gone, grown=False)
         units = MemoryUnit.objects.filter(pk__in=part).exclude(source="")
         keys = list(_unit_keys(units.values_list("pk", "source")))
         _write(MemoryUnitKey, ["key", "unit_id"], keys)
+        _refresh_stop_keys(STOP_UNIT, MemoryUnitKey, [key for key, _ in keys], grown=True)
 
 
 def _batches(queryset):
@@ -190,4 +294,26 @@ def rebuild(apps=None):
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {row_key._meta.db_table}")
             cursor.execute(f"ANALYZE {unit_key._meta.db_table}")
+    rebuild_stop_keys(apps)
     return row_key.objects.count(), unit_key.objects.count()
+
+
+@transaction.atomic
+def rebuild_stop_keys(apps=None):
+    """Every stop key from the key tables as they are: one count per key, in one pass each."""
+    models = (MemoryRowKey, MemoryUnitKey, MemoryStopKey)
+    if apps is not None:
+        try:
+            models = [apps.get_model("reviews", model.__name__) for model in models]
+        except LookupError:  # migration 0019's rebuild, before 0021 made the table
+            return
+    row_key, unit_key, stop_key = models
+    stop_key.objects.all().delete()
+    stop = stop_key._meta.db_table
+    with connection.cursor() as cursor:
+        for source, model in ((STOP_ROW, row_key), (STOP_UNIT, unit_key)):
+            cursor.execute(
+                f"INSERT INTO {stop} (key, source) SELECT key, %s FROM "  # noqa: S608
+                f"{model._meta.db_table} GROUP BY key HAVING COUNT(*) >= %s",
+                [source, CAP],
+            )

@@ -396,9 +396,9 @@ def test_the_near_duplicate_is_found_first_in_a_haystack_in_a_fixed_number_of_qu
     memory_index.index_units(unit.pk for unit in units)
     user = getattr(people, who)
     user = type(user).objects.get(pk=user.pk)  # its groups not yet read
-    # The memory's version, the groups (is_manager), the ranked rows and their fields, the
-    # ranked units and theirs: however many rows and units there are.
-    with django_assert_num_queries(6):
+    # The memory's version, the groups (is_manager), and per source its stop keys among the
+    # text's keys, the ranked owners and their fields: however many rows and units there are.
+    with django_assert_num_queries(8):
         found = memory.suggestions(user, TODAY_KO)
     assert found[0].english == APPROVED_EN
     # Asked again with nothing changed: the version, and the result kept under it.
