@@ -19,7 +19,9 @@ units takes a minute instead of six.
 What keeps it right: `index_rows` is called wherever a row becomes approved, `forget_rows`
 wherever it stops being approved or its Korean changes, `index_units` when units are imported,
 `rebuild` after an archive is loaded and from `manage.py rebuild_memory_index`. Deleting a row,
-a document or a unit deletes its keys (the foreign keys cascade). A stale key can cost a
+a document or a unit deletes its keys (the foreign keys cascade). Stop keys (MemoryStopKey,
+keys CAP owners of a source share) are added by index_rows and index_units when a key reaches
+CAP and recomputed by rebuild; taking owners out leaves them. A stale key can cost a
 suggestion, never show one: the look-up reads the candidates back through memory.approved_rows
 and memory.memory_units, the one rule of who sees what.
 """
@@ -125,23 +127,6 @@ def _unit_keys(units):
             yield key, pk
 
 
-def _delete_returning_keys(model, owner, pks):
-    """Delete the owners' keys in one statement and return the keys deleted (RETURNING:
-    PostgreSQL, and SQLite since 3.35), so a save on a row that was never approved still
-    costs one statement."""
-    if not pks:
-        return []
-    table = model._meta.db_table
-    marks = ", ".join(["%s"] * len(pks))
-    with connection.cursor() as cursor:
-        # Table and column names come from the models, never from input.
-        cursor.execute(
-            f"DELETE FROM {table} WHERE {owner} IN ({marks}) RETURNING key",  # noqa: S608
-            list(pks),
-        )
-        return [key for (key,) in cursor.fetchall()]
-
-
 def _crowded(model, keys):
     """Those of `keys` that at least CAP owners in `model`'s table share: each probe walks at
     most CAP entries of the primary key, however common the key."""
@@ -174,31 +159,21 @@ def _stop_keys_among(source, keys):
     return found
 
 
-def _refresh_stop_keys(source, model, keys, grown):
-    """After `keys` gained owners (grown) or lost some: a key that reached CAP becomes a stop
-    key, one that fell under it stops being one. Only the keys that could have crossed are
-    probed. Two approvals at once may both miss the crossing; then the key is counted, capped,
-    as every key was before stop keys, until the next write to it or a rebuild."""
+def _add_stop_keys(source, model, keys):
+    """After `keys` gained owners: those that reached CAP become stop keys of `source`. Only
+    the keys not stop keys already are probed. A key whose owners fall under CAP again (rows
+    taken out) stays a stop key until the next rebuild: what was boilerplate still is, and a
+    save on an approved row costs no count. Two approvals at once may both miss the crossing;
+    the key is then counted, capped, as every key was before stop keys, until the next write
+    to it or a rebuild."""
     keys = sorted(set(keys))
     if not keys:
         return
-    stop = _stop_keys_among(source, keys)
-    if grown:
-        probed = [key for key in keys if key not in stop]
-        crowded = _crowded(model, probed) if probed else set()
-        MemoryStopKey.objects.bulk_create(
-            [MemoryStopKey(key=key, source=source) for key in sorted(crowded)],
-            ignore_conflicts=True,
-        )
-    else:
-        probed = sorted(stop)
-        if not probed:
-            return
-        fallen = sorted(set(probed) - _crowded(model, probed))
-        for start in range(0, len(fallen), 500):
-            MemoryStopKey.objects.filter(
-                source=source, key__in=fallen[start : start + 500]
-            ).delete()
+    probed = sorted(set(keys) - _stop_keys_among(source, keys))
+    crowded = _crowded(model, probed) if probed else set()
+    MemoryStopKey.objects.bulk_create(
+        [MemoryStopKey(key=key, source=source) for key in sorted(crowded)], ignore_conflicts=True
+    )
 
 
 def searched_keys(source, keys):
@@ -221,8 +196,7 @@ def searched_keys(source, keys):
 @transaction.atomic
 def forget_rows(pks):
     """Take rows out of the index (they stopped being approved, or their Korean changed)."""
-    keys = _delete_returning_keys(MemoryRowKey, "paragraph_id", list(pks))
-    _refresh_stop_keys(STOP_ROW, MemoryRowKey, keys, grown=False)
+    MemoryRowKey.objects.filter(paragraph_id__in=list(pks)).delete()
 
 
 @transaction.atomic
@@ -237,7 +211,7 @@ def index_rows(pks):
             _row_keys(rows.exclude(source="").values_list("pk", "document_id", "source"))
         )
         _write(MemoryRowKey, ["key", "document_id", "paragraph_id"], written)
-        _refresh_stop_keys(STOP_ROW, MemoryRowKey, [key for key, _, _ in written], grown=True)
+        _add_stop_keys(STOP_ROW, MemoryRowKey, [key for key, _, _ in written])
 
 
 @transaction.atomic
@@ -245,12 +219,11 @@ def index_units(pks):
     pks = list(pks)
     for start in range(0, len(pks), 500):
         part = pks[start : start + 500]
-        gone = _delete_returning_keys(MemoryUnitKey, "unit_id", part)
-        _refresh_stop_keys(STOP_UNIT, MemoryUnitKey, gone, grown=False)
+        MemoryUnitKey.objects.filter(unit_id__in=part).delete()
         units = MemoryUnit.objects.filter(pk__in=part).exclude(source="")
         keys = list(_unit_keys(units.values_list("pk", "source")))
         _write(MemoryUnitKey, ["key", "unit_id"], keys)
-        _refresh_stop_keys(STOP_UNIT, MemoryUnitKey, [key for key, _ in keys], grown=True)
+        _add_stop_keys(STOP_UNIT, MemoryUnitKey, [key for key, _ in keys])
 
 
 def _batches(queryset):
