@@ -96,7 +96,9 @@ def similarity(one, two):
 
 
 def approved_rows(user, exclude_document=None):
-    """Approved rows of the documents `user` may open (the one rule of visibility)."""
+    """Approved rows of the documents `user` may open (the one rule of visibility). The look-up
+    reads its candidates with these conditions in ranked_rows_sql's plain SQL; the tests
+    compare both (tests/test_memory_index.py scores everything this gives)."""
     rows = Paragraph.objects.filter(
         status=Paragraph.Status.APPROVED,
         document__in=Document.objects.visible_to(user),

@@ -22,8 +22,9 @@ wherever it stops being approved or its Korean changes, `index_units` when units
 a document or a unit deletes its keys (the foreign keys cascade). Stop keys (MemoryStopKey,
 keys CAP owners of a source share) are added by index_rows and index_units when a key reaches
 CAP and recomputed by rebuild; taking owners out leaves them. A stale key can cost a
-suggestion, never show one: the look-up reads the candidates back through memory.approved_rows
-and memory.memory_units, the one rule of who sees what.
+suggestion, never show one: the look-up reads the candidates back with the conditions of
+memory.approved_rows and memory.memory_units (the same statement, memory.ranked_rows_sql and
+ranked_units_sql), visibility being Document.objects.visible_to's own subquery.
 """
 
 import hashlib

@@ -650,10 +650,10 @@ class MemoryUnitKey(models.Model):
 
 class MemoryStopKey(models.Model):
     """A band key that at least memory_index.CAP owners of one source share (a row key or a
-    unit key): boilerplate, which tells a near match from the rest no better than chance. The
-    look-up leaves such keys out of its counting when enough rarer keys of the text remain
-    (memory_index.searched_keys). Added when an approval or an import makes a key reach CAP,
-recomputed by memory_index.rebuild; rows taken out leave them (boilerplate stays so)."""
+        unit key): boilerplate, which tells a near match from the rest no better than chance. The
+        look-up leaves such keys out of its counting when enough rarer keys of the text remain
+        (memory_index.searched_keys). Added when an approval or an import makes a key reach CAP,
+    recomputed by memory_index.rebuild; rows taken out leave them (boilerplate stays so)."""
 
     class Source(models.TextChoices):
         ROW = "row"
