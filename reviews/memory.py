@@ -14,7 +14,8 @@ Korean diff are shared. The sources:
   one names its file and says "imported memory" instead of linking to a document. An approved
   row comes first, so a pair both in a document and in a TMX file links to the document.
 
-Finding candidates (reviews/memory_index.py): the paragraph's MinHash band keys, and per
+Finding candidates (reviews/memory_index.py): the paragraph's MinHash band keys less the
+source's stop keys (those CAP owners share, while enough rarer keys are left), and per
 source the MAX_CANDIDATES owners sharing the most of them, read from the key tables with one
 statement each (LATERAL on PostgreSQL, UNION ALL on SQLite: the same count). Templated
 Korean defeated pg_trgm and a word index (every trigram and word of it is common); band keys
@@ -43,11 +44,12 @@ from reviews.diffing import diff_words
 from reviews.models import Document, MemoryRowKey, MemoryUnit, MemoryUnitKey, Paragraph, is_manager
 from reviews.row_cache import code_version, digest, row_cache
 
-# Per source, the owners sharing the most band keys that are scored exactly.
-MAX_CANDIDATES = 20
-# What each source's look-up reads: (pk, Korean, English, then what names its origin).
-ROW_FIELDS = ("pk", "source", "text", "document_id", "document__title")
-UNIT_FIELDS = ("pk", "source", "target", "origin")
+# Per source, the owners sharing the most band keys that are scored exactly. 40, not 20, since
+# stop keys (memory_index.MIN_RARE_KEYS) made the counting cheap: the 400 bench rows' best
+# suggestion is better in 114 and worse in 31 of them than with 20 and no stop keys; bounding
+# by ratio_bound keeps the Python cost the same (bench/memory.md).
+MAX_CANDIDATES = 40
+
 IMPORTED = "imported memory"
 
 
@@ -94,7 +96,9 @@ def similarity(one, two):
 
 
 def approved_rows(user, exclude_document=None):
-    """Approved rows of the documents `user` may open (the one rule of visibility)."""
+    """Approved rows of the documents `user` may open (the one rule of visibility). The look-up
+    reads its candidates with these conditions in ranked_rows_sql's plain SQL; the tests
+    compare both (tests/test_memory_index.py scores everything this gives)."""
     rows = Paragraph.objects.filter(
         status=Paragraph.Status.APPROVED,
         document__in=Document.objects.visible_to(user),
@@ -150,10 +154,24 @@ def ranked_sql(table, owner, columns, order, keys, where="", params=(), lateral=
     return sql, [*keys, *params]
 
 
+def language_sql(column, code):
+    """language(field, code) as a plain condition on `column` (the ORM's iexact and
+    istartswith, ASCII codes, folded to lower case on both databases); the `_` escaped as the
+    ORM escapes it. tests/test_memory.py checks that both forms pick the same units."""
+    return (
+        f"(lower({column}) = '{code}' OR lower({column}) LIKE '{code}-%%' "
+        f"OR lower({column}) LIKE '{code}\\_%%' ESCAPE '\\')"
+    )
+
+
 def ranked_rows_sql(user, keys, exclude_document=None, **form):
+    """The MAX_CANDIDATES approved rows sharing the most of `keys`, best first, with what a
+    candidate shows: the ranking and the read-back in one statement (the ORM's read-back cost
+    more Python than the rest of the look-up; bench/memory.md). Visibility is the ORM's rule
+    (Document.objects.visible_to) as a subquery, asked of the keys' documents and again of
+    the rows read back, as approved_rows asks it."""
     conditions, params = [], []
-    # Document.objects.visible_to, as SQL: everything for a manager, else their documents.
-    # Asked once, of the keys' owners together, not once per key.
+    # Everything for a manager, else their documents.
     if not is_manager(user):
         visible = Document.objects.visible_to(user).order_by().values("pk")
         visible_sql, visible_params = visible.query.sql_with_params()
@@ -163,7 +181,7 @@ def ranked_rows_sql(user, keys, exclude_document=None, **form):
         conditions.append("document_id <> %s")
         params.append(getattr(exclude_document, "pk", exclude_document))  # a document or its pk
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
-    return ranked_sql(
+    ranked, arguments = ranked_sql(
         MemoryRowKey._meta.db_table,
         "paragraph_id",
         "document_id, paragraph_id",
@@ -173,42 +191,60 @@ def ranked_rows_sql(user, keys, exclude_document=None, **form):
         params,
         **form,
     )
+    # approved_rows' conditions on the rows read back, the same visibility among them.
+    read_back = ["paragraph.status = %s", "paragraph.text <> ''"]
+    read_back += [f"paragraph.{condition}" for condition in conditions]
+    sql = (
+        "SELECT paragraph.id, paragraph.source, paragraph.text, paragraph.document_id, "  # noqa: S608
+        f"its_document.title FROM ({ranked}) AS ranked "
+        f"JOIN {Paragraph._meta.db_table} AS paragraph ON paragraph.id = ranked.paragraph_id "
+        f"JOIN {Document._meta.db_table} AS its_document "
+        "ON its_document.id = paragraph.document_id "
+        f"WHERE {' AND '.join(read_back)} "
+        "ORDER BY ranked.shared DESC, ranked.paragraph_id DESC"
+    )
+    return sql, [*arguments, Paragraph.Status.APPROVED.value, *params]
 
 
 def ranked_units_sql(keys, **form):
+    """The MAX_CANDIDATES units sharing the most of `keys`, best first, with their fields,
+    those memory_units() holds (its conditions in plain SQL: language_sql)."""
     table = MemoryUnitKey._meta.db_table
-    return ranked_sql(table, "unit_id", "unit_id", "unit_id DESC", keys, **form)
+    ranked, arguments = ranked_sql(table, "unit_id", "unit_id", "unit_id DESC", keys, **form)
+    sql = (
+        "SELECT memory_unit.id, memory_unit.source, memory_unit.target, memory_unit.origin "  # noqa: S608
+        f"FROM ({ranked}) AS ranked "
+        f"JOIN {MemoryUnit._meta.db_table} AS memory_unit ON memory_unit.id = ranked.unit_id "
+        f"WHERE {language_sql('memory_unit.source_lang', 'ko')} "
+        f"AND {language_sql('memory_unit.target_lang', 'en')} AND memory_unit.target <> '' "
+        "ORDER BY ranked.shared DESC, ranked.unit_id DESC"
+    )
+    return sql, arguments
 
 
-def _ranked(sql, arguments):
+def _read(sql, arguments):
     with connection.cursor() as cursor:
         cursor.execute(sql, arguments)
-        return [pk for pk, _ in cursor.fetchall()]
-
-
-def _in_order(queryset, pks, fields):
-    """The rows of `queryset` among `pks`, in the order of `pks` (the best first)."""
-    found = {row[0]: row for row in queryset.filter(pk__in=pks).values_list(*fields)}
-    return [found[pk] for pk in pks if pk in found]
+        return cursor.fetchall()
 
 
 def row_candidates(user, source_text, exclude_document=None):
     """Approved rows sharing the most band keys with source_text, among the documents `user`
     may open: the document filter is in the key table, so a translator's look-up ranks their
-    own documents' rows, and the rows are read back through approved_rows all the same."""
+    own documents' rows, and the rows read back are checked against it all the same."""
     keys = memory_index.band_keys(source_text)
     if not keys or not user.is_authenticated:
         return []
-    ranked = _ranked(*ranked_rows_sql(user, keys, exclude_document))
-    return _in_order(approved_rows(user, exclude_document), ranked, ROW_FIELDS)
+    keys = memory_index.searched_keys(memory_index.STOP_ROW, keys)
+    return _read(*ranked_rows_sql(user, keys, exclude_document))
 
 
 def unit_candidates(source_text):
     keys = memory_index.band_keys(source_text)
     if not keys:
         return []
-    ranked = _ranked(*ranked_units_sql(keys))
-    return _in_order(memory_units(), ranked, UNIT_FIELDS)
+    keys = memory_index.searched_keys(memory_index.STOP_UNIT, keys)
+    return _read(*ranked_units_sql(keys))
 
 
 def approved_paragraphs(user, source_text, exclude_document=None):

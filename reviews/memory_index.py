@@ -19,9 +19,12 @@ units takes a minute instead of six.
 What keeps it right: `index_rows` is called wherever a row becomes approved, `forget_rows`
 wherever it stops being approved or its Korean changes, `index_units` when units are imported,
 `rebuild` after an archive is loaded and from `manage.py rebuild_memory_index`. Deleting a row,
-a document or a unit deletes its keys (the foreign keys cascade). A stale key can cost a
-suggestion, never show one: the look-up reads the candidates back through memory.approved_rows
-and memory.memory_units, the one rule of who sees what.
+a document or a unit deletes its keys (the foreign keys cascade). Stop keys (MemoryStopKey,
+keys CAP owners of a source share) are added by index_rows and index_units when a key reaches
+CAP and recomputed by rebuild; taking owners out leaves them. A stale key can cost a
+suggestion, never show one: the look-up reads the candidates back with the conditions of
+memory.approved_rows and memory.memory_units (the same statement, memory.ranked_rows_sql and
+ranked_units_sql), visibility being Document.objects.visible_to's own subquery.
 """
 
 import hashlib
@@ -29,7 +32,7 @@ from functools import lru_cache
 
 from django.db import connection, transaction
 
-from reviews.models import MemoryRowKey, MemoryUnit, MemoryUnitKey, Paragraph
+from reviews.models import MemoryRowKey, MemoryStopKey, MemoryUnit, MemoryUnitKey, Paragraph
 
 APPROVED = Paragraph.Status.APPROVED.value  # a plain string, as historical models store it
 
@@ -41,6 +44,14 @@ BANDS = BINS // ROWS_PER_BAND
 # reads only its newest CAP owners, so no key costs more than CAP index entries.
 CAP = 2_000
 BATCH = 2_000
+# A key with at least CAP owners in a source is a stop key of that source (MemoryStopKey), the
+# classic rule of information retrieval: it is in so many paragraphs that sharing it says
+# almost nothing, yet counting its CAP entries is most of a look-up's cost (bench/memory.md).
+# The look-up counts only the text's other keys, as long as at least this many are left;
+# with fewer (a text made mostly of boilerplate) it counts them all, capped, as before.
+MIN_RARE_KEYS = 4
+STOP_ROW = MemoryStopKey.Source.ROW.value
+STOP_UNIT = MemoryStopKey.Source.UNIT.value
 
 
 def _hash(text):
@@ -117,6 +128,72 @@ def _unit_keys(units):
             yield key, pk
 
 
+def _crowded(model, keys):
+    """Those of `keys` that at least CAP owners in `model`'s table share: each probe walks at
+    most CAP entries of the primary key, however common the key."""
+    table = model._meta.db_table
+    crowded = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 200):
+            part = keys[start : start + 200]
+            if connection.vendor == "postgresql":
+                wanted, arguments = "unnest(%s::bigint[]) AS wanted(key)", [part]
+            else:
+                arms = " UNION ALL ".join(["SELECT %s AS key"] * len(part))
+                wanted, arguments = f"({arms}) AS wanted", part
+            cursor.execute(
+                f"SELECT wanted.key FROM {wanted} WHERE EXISTS (SELECT 1 FROM {table} "  # noqa: S608
+                f"WHERE {table}.key = wanted.key LIMIT 1 OFFSET {CAP - 1})",
+                arguments,
+            )
+            crowded.update(key for (key,) in cursor.fetchall())
+    return crowded
+
+
+def _stop_keys_among(source, keys):
+    found = set()
+    for start in range(0, len(keys), 500):  # SQLite caps the parameters of one query
+        part = keys[start : start + 500]
+        found.update(
+            MemoryStopKey.objects.filter(source=source, key__in=part).values_list("key", flat=True)
+        )
+    return found
+
+
+def _add_stop_keys(source, model, keys):
+    """After `keys` gained owners: those that reached CAP become stop keys of `source`. Only
+    the keys not stop keys already are probed. A key whose owners fall under CAP again (rows
+    taken out) stays a stop key until the next rebuild: what was boilerplate still is, and a
+    save on an approved row costs no count. Two approvals at once may both miss the crossing;
+    the key is then counted, capped, as every key was before stop keys, until the next write
+    to it or a rebuild."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    probed = sorted(set(keys) - _stop_keys_among(source, keys))
+    crowded = _crowded(model, probed) if probed else set()
+    MemoryStopKey.objects.bulk_create(
+        [MemoryStopKey(key=key, source=source) for key in sorted(crowded)], ignore_conflicts=True
+    )
+
+
+def searched_keys(source, keys):
+    """The keys a look-up counts for `source`: the text's keys without the source's stop keys,
+    when at least MIN_RARE_KEYS are left; else all of them (each read up to CAP, as always)."""
+    if not keys:
+        return keys
+    marks = ", ".join(["%s"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT key FROM {MemoryStopKey._meta.db_table} "  # noqa: S608
+            f"WHERE source = %s AND key IN ({marks})",
+            [source, *keys],
+        )
+        stop = {key for (key,) in cursor.fetchall()}
+    rare = tuple(key for key in keys if key not in stop)
+    return rare if len(rare) >= MIN_RARE_KEYS else keys
+
+
 @transaction.atomic
 def forget_rows(pks):
     """Take rows out of the index (they stopped being approved, or their Korean changed)."""
@@ -131,11 +208,11 @@ def index_rows(pks):
         part = pks[start : start + 500]
         forget_rows(part)
         rows = Paragraph.objects.filter(pk__in=part, status=APPROVED)
-        _write(
-            MemoryRowKey,
-            ["key", "document_id", "paragraph_id"],
-            list(_row_keys(rows.exclude(source="").values_list("pk", "document_id", "source"))),
+        written = list(
+            _row_keys(rows.exclude(source="").values_list("pk", "document_id", "source"))
         )
+        _write(MemoryRowKey, ["key", "document_id", "paragraph_id"], written)
+        _add_stop_keys(STOP_ROW, MemoryRowKey, [key for key, _, _ in written])
 
 
 @transaction.atomic
@@ -147,6 +224,7 @@ def index_units(pks):
         units = MemoryUnit.objects.filter(pk__in=part).exclude(source="")
         keys = list(_unit_keys(units.values_list("pk", "source")))
         _write(MemoryUnitKey, ["key", "unit_id"], keys)
+        _add_stop_keys(STOP_UNIT, MemoryUnitKey, [key for key, _ in keys])
 
 
 def _batches(queryset):
@@ -190,4 +268,26 @@ def rebuild(apps=None):
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {row_key._meta.db_table}")
             cursor.execute(f"ANALYZE {unit_key._meta.db_table}")
+    rebuild_stop_keys(apps)
     return row_key.objects.count(), unit_key.objects.count()
+
+
+@transaction.atomic
+def rebuild_stop_keys(apps=None):
+    """Every stop key from the key tables as they are: one count per key, in one pass each."""
+    models = (MemoryRowKey, MemoryUnitKey, MemoryStopKey)
+    if apps is not None:
+        try:
+            models = [apps.get_model("reviews", model.__name__) for model in models]
+        except LookupError:  # migration 0019's rebuild, before 0021 made the table
+            return
+    row_key, unit_key, stop_key = models
+    stop_key.objects.all().delete()
+    stop = stop_key._meta.db_table
+    with connection.cursor() as cursor:
+        for source, model in ((STOP_ROW, row_key), (STOP_UNIT, unit_key)):
+            cursor.execute(
+                f"INSERT INTO {stop} (key, source) SELECT key, %s FROM "  # noqa: S608
+                f"{model._meta.db_table} GROUP BY key HAVING COUNT(*) >= %s",
+                [source, CAP],
+            )

@@ -672,6 +672,25 @@ class MemoryUnitKey(models.Model):
         return f"{self.key} of unit {self.unit_id}"
 
 
+class MemoryStopKey(models.Model):
+    """A band key that at least memory_index.CAP owners of one source share (a row key or a
+        unit key): boilerplate, which tells a near match from the rest no better than chance. The
+        look-up leaves such keys out of its counting when enough rarer keys of the text remain
+        (memory_index.searched_keys). Added when an approval or an import makes a key reach CAP,
+    recomputed by memory_index.rebuild; rows taken out leave them (boilerplate stays so)."""
+
+    class Source(models.TextChoices):
+        ROW = "row"
+        UNIT = "unit"
+
+    pk = models.CompositePrimaryKey("key", "source")
+    key = models.BigIntegerField()
+    source = models.CharField(max_length=4, choices=Source.choices)
+
+    def __str__(self):
+        return f"stop key {self.key} of the {self.source}s"
+
+
 class MemoryVersion(models.Model):
     """One row: the translation memory's version, raised by the database itself (migration
     0020) on every write to the key tables (a row approved or taken out, units imported or

@@ -396,8 +396,8 @@ def test_the_near_duplicate_is_found_first_in_a_haystack_in_a_fixed_number_of_qu
     memory_index.index_units(unit.pk for unit in units)
     user = getattr(people, who)
     user = type(user).objects.get(pk=user.pk)  # its groups not yet read
-    # The memory's version, the groups (is_manager), the ranked rows and their fields, the
-    # ranked units and theirs: however many rows and units there are.
+    # The memory's version, the groups (is_manager), and per source its stop keys among the
+    # text's keys and the ranked candidates with their fields: however many rows and units.
     with django_assert_num_queries(6):
         found = memory.suggestions(user, TODAY_KO)
     assert found[0].english == APPROVED_EN
@@ -511,3 +511,22 @@ def test_taking_out_a_row_that_is_not_in_the_memory_leaves_its_version(people, t
     assert memory.memory_version() == version
     memory_index.index_rows(today.paragraphs.values_list("pk", flat=True))  # none approved
     assert memory.memory_version() == version
+
+
+def test_the_plain_language_condition_picks_the_units_the_orms_does(db):
+    codes = ["ko", "KO", "ko-KR", "KO_kr", "ko_", "kok", "k", "kor", "en", "en-US", "EN_gb", "eng"]
+    MemoryUnit.objects.bulk_create(
+        MemoryUnit(source="가", target="a", source_lang=one, target_lang=two)
+        for one in codes
+        for two in codes
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM reviews_memoryunit AS memory_unit WHERE "  # noqa: S608
+            f"{memory.language_sql('memory_unit.source_lang', 'ko')} AND "
+            f"{memory.language_sql('memory_unit.target_lang', 'en')} AND %s = %s",
+            [1, 1],  # with arguments, as the look-up runs it: %% is then one %
+        )
+        plain = {pk for (pk,) in cursor.fetchall()}
+    assert plain == set(memory.memory_units().values_list("pk", flat=True))
+    assert len(plain) == 5 * 3  # ko, KO, ko-KR, KO_kr, ko_ by en, en-US, EN_gb

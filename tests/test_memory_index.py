@@ -16,7 +16,14 @@ from reviews import editing, memory, memory_index, workflow
 from reviews.archive import export_archive, import_archive
 from reviews.formats.interchange import APPROVED, Bilingual, MemoryPair, Unit
 from reviews.importing import create_document, create_document_from_units, import_memory
-from reviews.models import Document, MemoryRowKey, MemoryUnit, MemoryUnitKey, Paragraph
+from reviews.models import (
+    Document,
+    MemoryRowKey,
+    MemoryStopKey,
+    MemoryUnit,
+    MemoryUnitKey,
+    Paragraph,
+)
 from tests.korean_corpus import near_duplicate, paragraph
 
 KO = "정부는 15일 국무회의를 열고 청년 일자리 대책을 확정했다고 밝혔다."
@@ -270,3 +277,77 @@ def test_the_ratio_bound_is_never_under_difflibs_ratio_and_is_it_on_near_duplica
     assert memory.ratio_bound(near, text) == memory.similarity(near, text)
     ratio = difflib.SequenceMatcher(None, other, text, autojunk=False).ratio()
     assert memory.ratio_bound(other, text) >= ratio
+
+
+# --------------------------------------------------------------------------- stop keys
+# A key that CAP owners of a source share is a stop key of it: the look-up leaves it out of
+# its counting while at least MIN_RARE_KEYS of the text's keys are rarer.
+
+
+def stop_keys(source):
+    return set(MemoryStopKey.objects.filter(source=source).values_list("key", flat=True))
+
+
+def approved_copies(people, source, count):
+    crowd = Document.objects.create(
+        title="Crowd", stage="approved", translator=people.translator, created_by=people.editor
+    )
+    rows = Paragraph.objects.bulk_create(
+        Paragraph(document=crowd, position=n, source=source, text=f"Copy {n}", status="approved")
+        for n in range(count)
+    )
+    memory_index.index_rows(row.pk for row in rows)
+    return rows
+
+
+def test_a_key_reaching_the_cap_becomes_a_stop_key_until_a_rebuild_finds_it_under(
+    people, monkeypatch
+):
+    monkeypatch.setattr(memory_index, "CAP", 3)
+    keys = set(memory_index.band_keys(KO))
+    rows = approved_copies(people, KO, 2)
+    assert stop_keys("row") == set()
+    rows += approved_copies(people, KO, 1)
+    assert stop_keys("row") == keys
+    memory_index.forget_rows([rows[0].pk])
+    assert stop_keys("row") == keys  # kept: a save on an approved row counts nothing
+    memory_index.index_rows([rows[0].pk])
+    assert stop_keys("row") == keys
+    units = MemoryUnit.objects.bulk_create(
+        MemoryUnit(source=KO, target=f"U{n}", source_lang="ko", target_lang="en") for n in range(3)
+    )
+    memory_index.index_units(unit.pk for unit in units[:2])
+    assert stop_keys("unit") == set()
+    memory_index.index_units(unit.pk for unit in units)
+    assert stop_keys("unit") == keys
+    assert stop_keys("row") == keys  # each source keeps its own
+    kept = set(MemoryStopKey.objects.values_list("key", "source"))
+    memory_index.rebuild()
+    assert set(MemoryStopKey.objects.values_list("key", "source")) == kept
+    memory_index.forget_rows([rows[0].pk])
+    memory_index.rebuild_stop_keys()
+    assert stop_keys("row") == set() and stop_keys("unit") == keys
+
+
+def test_the_look_up_counts_the_rarer_keys_while_enough_are_left(db):
+    keys = memory_index.band_keys(KO)
+    rare = memory_index.BANDS - memory_index.MIN_RARE_KEYS
+    MemoryStopKey.objects.bulk_create(MemoryStopKey(key=key, source="row") for key in keys[:rare])
+    assert memory_index.searched_keys("row", keys) == keys[rare:]
+    assert memory_index.searched_keys("unit", keys) == keys  # the rows' stop keys only
+    MemoryStopKey.objects.create(key=keys[rare], source="row")
+    # Too few rarer keys left: all of them are counted, each capped, as without stop keys.
+    assert memory_index.searched_keys("row", keys) == keys
+
+
+def test_the_near_duplicate_is_found_past_stop_keys_it_shares_with_a_crowd(people, monkeypatch):
+    monkeypatch.setattr(memory_index, "CAP", 5)
+    original = approved_row(people)
+    near = KO.replace("15일", "16일")
+    # Newer rows sharing the paragraph's opening and its ending with the near duplicate.
+    approved_copies(people, "정부는 16일 국무회의를 열고 올해 예산안을 확정했다고 밝혔다.", 30)
+    shared = stop_keys("row") & set(memory_index.band_keys(near))
+    assert shared  # the crowd made some of the near duplicate's keys stop keys
+    assert len(memory_index.searched_keys("row", memory_index.band_keys(near))) < memory_index.BANDS
+    found = memory.suggestions(people.manager, near)
+    assert found[0].key == ("paragraph", original.pk)
