@@ -12,7 +12,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reviews", "0020_memory_version")]
+    dependencies = [("reviews", "0021_paragraph_stripped_lengths")]
 
     operations = [
         migrations.CreateModel(
