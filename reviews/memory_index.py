@@ -279,7 +279,7 @@ def rebuild_stop_keys(apps=None):
     if apps is not None:
         try:
             models = [apps.get_model("reviews", model.__name__) for model in models]
-        except LookupError:  # migration 0019's rebuild, before 0021 made the table
+        except LookupError:  # migration 0019's rebuild, before 0022 made the table
             return
     row_key, unit_key, stop_key = models
     stop_key.objects.all().delete()
