@@ -146,14 +146,13 @@ def queue_row_key(document, shared=None):
     - whether it is overdue now, the one thing the row shows that time alone changes.
 
     Whatever the row adds that lives outside these must be added here."""
-    parts = (
-        *(shared or queue_row_shared()),
-        document.pk,
-        document.created_at,
-        document.state_version,
-        document.is_overdue,
-    )
+    parts = (*(shared or queue_row_shared()), *queue_row_identity(document))
     return f"queue-row:{document.pk}:{digest(parts)}"
+
+
+def queue_row_identity(document):
+    """A row's own parts of its key (queue_row_key)."""
+    return document.pk, document.created_at, document.state_version, document.is_overdue
 
 
 def queue_row_shared():
@@ -168,12 +167,19 @@ def queue_row_shared():
 
 def queue_rows(entries):
     """The rows of `entries` (a page of the desk's queue, reviews.queue_page.QueueEntry) as
-    HTML, in order: each from the rows cache (settings.CACHES["rows"]) while its document is
-    unchanged, the others made into documents, counted (count_rows, three queries for all of
-    them) and rendered once, then stored. Nothing is invalidated: a write raises the
-    document's state version, so its old row is never asked for again, in any app server, and
-    ages out of the bounded cache."""
+    HTML, in order: the whole page from the rows cache (settings.CACHES["rows"]) while none of
+    its documents changed, else each row from it while its document is unchanged, the others
+    made into documents, counted (count_rows, three queries for all of them) and rendered
+    once, then stored. Nothing is invalidated: a write raises the document's state version, so
+    its old row is never asked for again, in any app server, and ages out of the bounded
+    cache."""
     shared = queue_row_shared()
+    # The whole page's rows under one key made of every row's key parts (so equal exactly when
+    # each row's key is): an unchanged page is one look-up, not one per row.
+    page_key = "queue-page:" + digest((shared, [queue_row_identity(entry) for entry in entries]))
+    kept = row_cache().get(page_key)
+    if kept is not None:
+        return [mark_safe(row) for row in kept]  # noqa: S308 - rendered, escaped, below
     keyed = [(entry, queue_row_key(entry, shared)) for entry in entries]
     stored = row_cache().get_many([key for _, key in keyed]) if keyed else {}
     missing = [(entry.document(), key) for entry, key in keyed if key not in stored]
@@ -186,7 +192,9 @@ def queue_rows(entries):
         fresh = {key: template.render({"document": document}) for document, key in missing}
         row_cache().set_many(fresh)
         stored.update(fresh)
-    return [mark_safe(stored[key]) for _, key in keyed]  # noqa: S308 - rendered, escaped, above
+    rows = [str.__str__(stored[key]) for _, key in keyed]
+    row_cache().set(page_key, rows)
+    return [mark_safe(row) for row in rows]  # noqa: S308 - rendered, escaped, above
 
 
 def rows_html(rows):
