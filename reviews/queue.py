@@ -276,11 +276,8 @@ class DeskSummary(NamedTuple):
     count: int | None  # the page's documents counted (`documents.count()`), when asked
 
 
-def desk_summary(user, documents=None):
-    """What a view of the desk reads besides its page, in one statement: each part was a query
-    of its own (a round trip and a statement's fixed cost, several times the cost of these
-    small reads), and each is the same SQL as before, as a scalar subquery. With `documents`
-    (a QueueDocuments), their count too, for the paginator."""
+def desk_summary_sql(user, documents=None):
+    """desk_summary's select list (scalar subqueries, in DeskSummary's order) and parameters."""
     vendor = connection.vendor
     visible, visible_params = visible_to_sql(user, "d")
     parts = [
@@ -294,10 +291,24 @@ def desk_summary(user, documents=None):
         count_sql, count_params = documents.count_sql()
         parts.append("(" + count_sql + ")")
         params.update(count_params)
+    return ", ".join(parts), params
+
+
+def as_summary(values):
+    """A DeskSummary from desk_summary_sql's columns (the count None when not asked)."""
+    return DeskSummary(*values, *((None,) * (len(DeskSummary._fields) - len(values))))
+
+
+def desk_summary(user, documents=None):
+    """What a view of the desk reads besides its page, in one statement: each part was a query
+    of its own (a round trip and a statement's fixed cost, several times the cost of these
+    small reads), and each is the same SQL as before, as a scalar subquery. With `documents`
+    (a QueueDocuments), their count too, for the paginator. The desk's view reads it with its
+    page (QueueDocuments.page_with)."""
+    select, params = desk_summary_sql(user, documents)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
-    return DeskSummary(*row, *(() if documents is not None else (None,)))
+        cursor.execute("SELECT " + select, params)
+        return as_summary(cursor.fetchone())
 
 
 def waiting_comments(user, documents_digest):

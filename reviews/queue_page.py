@@ -73,8 +73,8 @@ def _where(vendor, visible, manager, waiting, stage, person, search):
 
 
 @cache
-def _select_sql(vendor, where, order):
-    select = plain_sql.columns(Document, only=ROW_COLUMNS)
+def _select_sql(vendor, where, order, extra=""):
+    select = plain_sql.columns(Document, only=ROW_COLUMNS) + (", " + extra if extra else "")
     return f"SELECT {select} FROM reviews_document{where} ORDER BY {ORDER_SQL[order]}"  # noqa: S608 - no value is in the text
 
 
@@ -117,6 +117,22 @@ class QueueDocuments:
         with connection.cursor() as cursor:
             cursor.execute(sql, self.params)
             return [QueueEntry(*plain_sql.converted(Document, row, ROW_COLUMNS)) for row in cursor]
+
+    def page_with(self, select, params, number, per_page):
+        """Page `number` (from 1) of `per_page` documents, each row with `select` (a select list
+        of uncorrelated scalar subqueries, which the database works out once) after its
+        columns: (entries, the values of `select`), or ([], None) when the page is empty, where
+        the caller reads them on their own."""
+        sql = _select_sql(connection.vendor, self.where, self.order, select)
+        sql += f" LIMIT {per_page:d} OFFSET {(number - 1) * per_page:d}"
+        width = len(ROW_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {**params, **self.params})
+            fetched = cursor.fetchall()
+        entries = [
+            QueueEntry(*plain_sql.converted(Document, row[:width], ROW_COLUMNS)) for row in fetched
+        ]
+        return entries, (fetched[0][width:] if fetched else None)
 
 
 class QueueEntry(namedtuple("QueueEntry", plain_sql.attnames(Document, ROW_COLUMNS))):

@@ -309,8 +309,8 @@ def test_the_queue_counts_and_renders_only_the_rows_that_changed(client, people)
         # The rename touches none of the manager's own documents, so only the renamed row is
         # read and counted again.
         assert warm[1] == cold[1] - 7 and one_changed[1] == cold[1] - 2
-        # The session, the person, the desk's small reads in one statement, and the page.
-        assert warm[1] == 4
+        # The session, the person, and the page with the desk's small reads in one statement.
+        assert warm[1] == 3
     assert figures[3][0][1:] == figures[30][0][1:]
 
 
@@ -471,6 +471,34 @@ def test_the_filters_people_show_every_change_on_the_next_view(client, people):
     newcomer.first_name = ""
     newcomer.save()
     assert (str(newcomer.pk), "", "hana") in options()
+
+
+def test_every_page_number_finds_the_page_the_paginator_finds(client, people):
+    """The desk reads the page asked for with its small reads in one statement; a page past
+    the last, below the first, not a number or too large for the database is the page Django's
+    Paginator.get_page gives, with the same rows, and an empty queue still says so."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.manager)
+    assert "No documents on the desk yet" in client.get(reverse("dashboard")).content.decode()
+    while Document.objects.count() < 30:
+        new_document(people)
+    everything = list(desk_queue(people.manager).values_list("pk", flat=True))
+
+    def shown(number):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("dashboard") + f"?show=all&page={number}")
+        page = response.context["page"]
+        return page.number, [entry.pk for entry in page.object_list], len(captured)
+
+    shown(1), shown(2)  # the rows stored
+    first, last = (1, everything[:25]), (2, everything[25:])
+    assert shown(1) == (*first, 3) and shown(2) == (*last, 3)
+    for number in ("x", "", "2.0"):
+        assert shown(number)[:2] == first, number
+    for number in (3, 0, -1, 10**13, 10**30):
+        assert shown(number)[:2] == last, number
 
 
 def test_the_desks_summary_reads_what_each_small_read_reads(people, django_user_model):

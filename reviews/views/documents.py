@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,7 +22,9 @@ from reviews.notifications import whose_turn
 from reviews.quality import document_score
 from reviews.queue import (
     ORDERS,
+    as_summary,
     desk_summary,
+    desk_summary_sql,
     person_options,
     queue_rows,
     rows_html,
@@ -34,6 +36,10 @@ from reviews.readers import record_view
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
 from reviews.views.grid import render_document
+
+# Pages past this are found by the paginator alone: their OFFSET would overflow the databases'
+# 64-bit integers, and no desk holds that many documents.
+LAST_PAGE_READ_AT_ONCE = 10**12
 
 
 @require_GET
@@ -55,13 +61,24 @@ def dashboard(request):
     )
     # The waiting tab unfiltered lists the waiting documents: their count is the tab's.
     counted = tab == "waiting" and not (stage or person or search)
-    summary = desk_summary(user, None if counted else documents)
-    # The header's count, read here already (reviews.views.inbox.unread_count).
-    request.unread_notifications = summary.unread_notifications
     paginator = Paginator(documents, 25)
+    # The page asked for, read with the desk's small reads in one statement while it has
+    # documents; a page past the last, below the first or empty reads them on its own and
+    # is then found as Paginator.get_page finds it (a page that is not a number is the first).
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    entries, values = [], None
+    select, params = desk_summary_sql(user, None if counted else documents)
+    if 1 <= number <= LAST_PAGE_READ_AT_ONCE:
+        entries, values = documents.page_with(select, params, number, 25)
+    summary = as_summary(values) if values else desk_summary(user, None if counted else documents)
     # A cached_property: set, the paginator does not count again.
     paginator.count = summary.waiting if counted else summary.count
-    page = paginator.get_page(request.GET.get("page"))
+    page = Page(entries, number, paginator) if entries else paginator.get_page(number)
+    # The header's count, read here already (reviews.views.inbox.unread_count).
+    request.unread_notifications = summary.unread_notifications
     rows = queue_rows(page.object_list)
     waiting_comment_count, waiting_comments_html = waiting_comments(user, summary.documents_digest)
     context = {
