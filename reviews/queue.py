@@ -26,6 +26,9 @@ from reviews.models import (
 from reviews.queue_page import STAGES
 from reviews.row_cache import code_version, digest, row_cache
 
+# The header's unread count, as the header reads it on every other page.
+from reviews.views.inbox import UNREAD_SQL
+
 # The queue's orders: by due date (the desk's deadlines first, then the priority a manager set),
 # or by the last activity.
 ORDERS = {
@@ -258,14 +261,6 @@ FILTER_PEOPLE_SQL = {
     " ORDER BY u.first_name, u.username"
     for vendor, people in PEOPLE_DIGEST_SQL.items()
 }
-
-# The header's unread count (reviews.views.inbox.UNREAD_SQL, the same text).
-UNREAD_SQL = """
-SELECT COUNT(*) FROM reviews_notification n
-JOIN reviews_event e ON e.id = n.event_id
-JOIN reviews_document d ON d.id = e.document_id
-WHERE n.recipient_id = %(recipient)s AND n.read_at IS NULL AND {visible}
-"""
 
 
 class DeskSummary(NamedTuple):

@@ -38,8 +38,8 @@ def mark_read(request):
     return redirect(target)
 
 
-# visible_notifications(user).filter(read_at=None).count() in plain SQL (reviews.queue.UNREAD_SQL
-# is the same text, for the desk), as in
+# visible_notifications(user).filter(read_at=None).count() in plain SQL (the desk reads it with
+# its page, reviews.queue.desk_summary_sql), as in
 # reviews/progress.py: every page's header shows it, and the ORM's form (a join and the
 # visibility subquery) costs about 1.4 ms of CPU to build and compile, this 0.1. Which
 # documents count is visible_to's rule, in its SQL form (visible_to_sql, beside it).
