@@ -55,13 +55,24 @@ def instance(model, values, only=None):
     attnames, pk_index = _layout(model, only)
     if values[pk_index] is None:
         return None
+    return model.from_db(connection.alias, attnames, converted(model, values, only))
+
+
+def converted(model, values, only=None):
+    """One row's values (columns(model, only=only)'s order) as the instance would hold them:
+    the converters applied, as instance() applies them."""
     converters = _converters(model, connection.vendor, only)
     if any(converters):
         values = list(values)
         for index, pairs in enumerate(converters):
             for converter, expression in pairs:
                 values[index] = converter(values[index], expression, connection)
-    return model.from_db(connection.alias, attnames, values)
+    return values
+
+
+def attnames(model, only=None):
+    """The attribute names of columns(model, only=only), in its order."""
+    return tuple(_layout(model, only)[0])
 
 
 @cache

@@ -1,6 +1,7 @@
 """The desk's queue: the documents a person may see, what waits for them, and the counts."""
 
 from functools import cache
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -12,8 +13,21 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from reviews.comments import threads_by_ids, waiting_thread_ids
-from reviews.models import Comment, Document, Paragraph, Revision, Stage, display_name, is_manager
+from reviews.models import (
+    Comment,
+    Document,
+    Paragraph,
+    Revision,
+    Stage,
+    display_name,
+    is_manager,
+    visible_to_sql,
+)
+from reviews.queue_page import STAGES
 from reviews.row_cache import code_version, digest, row_cache
+
+# The header's unread count, as the header reads it on every other page.
+from reviews.views.inbox import UNREAD_SQL
 
 # The queue's orders: by due date (the desk's deadlines first, then the priority a manager set),
 # or by the last activity.
@@ -53,14 +67,8 @@ def waiting_count(user):
     if not user.is_authenticated:
         return 0
     sql = WAITING_COUNT_SQL + (APPROVED_COUNT_SQL if is_manager(user) else "")
-    stages = {
-        "aligning": Stage.ALIGNING.value,
-        "translating": Stage.TRANSLATING.value,
-        "reviewing": Stage.REVIEWING.value,
-        "approved": Stage.APPROVED.value,
-    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"user": user.pk, **stages})
+        cursor.execute(sql, {"user": user.pk, **STAGES})
         return cursor.fetchone()[0]
 
 
@@ -126,7 +134,8 @@ def count_rows(documents):
 
 
 def queue_row_key(document, shared=None):
-    """The cache key of a document's row in the queue: a hash of
+    """The cache key of a document's row in the queue (`document` a Document or a QueueEntry):
+    a hash of
 
     - the code version (every template and app module, Django's version), the URL prefix, the
       active language and time zone (the row's times are shown in it): queue_row_shared, the
@@ -140,14 +149,13 @@ def queue_row_key(document, shared=None):
     - whether it is overdue now, the one thing the row shows that time alone changes.
 
     Whatever the row adds that lives outside these must be added here."""
-    parts = (
-        *(shared or queue_row_shared()),
-        document.pk,
-        document.created_at,
-        document.state_version,
-        document.is_overdue,
-    )
+    parts = (*(shared or queue_row_shared()), *queue_row_identity(document))
     return f"queue-row:{document.pk}:{digest(parts)}"
+
+
+def queue_row_identity(document):
+    """A row's own parts of its key (queue_row_key)."""
+    return document.pk, document.created_at, document.state_version, document.is_overdue
 
 
 def queue_row_shared():
@@ -160,16 +168,24 @@ def queue_row_shared():
     )
 
 
-def queue_rows(documents):
-    """The rows of `documents` (a page of desk_queue) as HTML, in order: each from the rows
-    cache (settings.CACHES["rows"]) while its document is unchanged, the others counted
-    (count_rows, two queries for all of them) and rendered once, then stored. Nothing is
-    invalidated: a write raises the document's state version, so its old row is never asked
-    for again, in any app server, and ages out of the bounded cache."""
+def queue_rows(entries):
+    """The rows of `entries` (a page of the desk's queue, reviews.queue_page.QueueEntry) as
+    HTML, in order: the whole page from the rows cache (settings.CACHES["rows"]) while none of
+    its documents changed, else each row from it while its document is unchanged, the others
+    made into documents, counted (count_rows, three queries for all of them) and rendered
+    once, then stored. Nothing is invalidated: a write raises the document's state version, so
+    its old row is never asked for again, in any app server, and ages out of the bounded
+    cache."""
     shared = queue_row_shared()
-    keyed = [(document, queue_row_key(document, shared)) for document in documents]
+    # The whole page's rows under one key made of every row's key parts (so equal exactly when
+    # each row's key is): an unchanged page is one look-up, not one per row.
+    page_key = "queue-page:" + digest((shared, [queue_row_identity(entry) for entry in entries]))
+    kept = row_cache().get(page_key)
+    if kept is not None:
+        return [mark_safe(row) for row in kept]  # noqa: S308 - rendered, escaped, below
+    keyed = [(entry, queue_row_key(entry, shared)) for entry in entries]
     stored = row_cache().get_many([key for _, key in keyed]) if keyed else {}
-    missing = [(document, key) for document, key in keyed if key not in stored]
+    missing = [(entry.document(), key) for entry, key in keyed if key not in stored]
     if missing:
         # Their people in one query each (the page's documents come from plain SQL,
         # reviews/queue_page.py, with no queryset to fetch them as peers).
@@ -179,7 +195,9 @@ def queue_rows(documents):
         fresh = {key: template.render({"document": document}) for document, key in missing}
         row_cache().set_many(fresh)
         stored.update(fresh)
-    return [mark_safe(stored[key]) for _, key in keyed]  # noqa: S308 - rendered, escaped, above
+    rows = [str.__str__(stored[key]) for _, key in keyed]
+    row_cache().set(page_key, rows)
+    return [mark_safe(row) for row in rows]  # noqa: S308 - rendered, escaped, above
 
 
 def rows_html(rows):
@@ -212,29 +230,88 @@ def stage_options(selected):
 # its events raises its state version (migration 0016), as does assigning it to someone else,
 # so the digest changes whenever the answer may. PostgreSQL hashes the list itself, in the
 # order it reads the rows (sorting them first tripled the query's time at scale L): another
-# order is another digest, so at worst the answer is looked up again, never stale. SQLite
-# sends the list, sorted (its group_concat takes no order), and Python hashes it.
-MY_DOCUMENTS = "FROM reviews_document WHERE translator_id = %s OR editor_id = %s"
+# order is another digest, so at worst the answer is looked up again, never stale. SQLite has
+# no md5: it sends the list as one text, which the rows cache's key hashes.
+MY_DOCUMENTS = "FROM reviews_document WHERE translator_id = %(user)s OR editor_id = %(user)s"
 MY_DOCUMENTS_DIGEST_SQL = {
-    "postgresql": "SELECT md5(string_agg(id || ':' || state_version, ',')) " + MY_DOCUMENTS,
-    "sqlite": "SELECT id, state_version " + MY_DOCUMENTS + " ORDER BY id",
+    "postgresql": f"(SELECT md5(string_agg(id || ':' || state_version, ',')) {MY_DOCUMENTS})",
+    "sqlite": "(SELECT group_concat(id || ':' || state_version, ',') FROM"  # noqa: S608 - no value is in the text
+    f" (SELECT id, state_version {MY_DOCUMENTS} ORDER BY id))",
+}
+
+# The people of the filter's list: active members of any group, by first name then username
+# (usernames are unique, so the order is total).
+FILTER_PEOPLE = (
+    "FROM auth_user u WHERE u.is_active"
+    " AND EXISTS (SELECT 1 FROM auth_user_groups m WHERE m.user_id = u.id)"
+)
+# What the list shows of them, as one digest: every column the options show, as JSON (no
+# separator a name could hold), in the list's order. Names can change back, so this digest,
+# unlike the documents', can recur: the HTML kept under it is rendered from the people read in
+# the same statement as it (FILTER_PEOPLE_SQL), never from a later read.
+PEOPLE_DIGEST_SQL = {
+    "postgresql": "(SELECT md5(json_agg(json_build_array(u.id, u.first_name, u.last_name,"
+    f" u.username) ORDER BY u.first_name, u.username)::text) {FILTER_PEOPLE})",
+    "sqlite": "(SELECT json_group_array(json_array(id, first_name, last_name, username)) FROM"  # noqa: S608 - no value is in the text
+    f" (SELECT u.id, u.first_name, u.last_name, u.username {FILTER_PEOPLE}"
+    " ORDER BY u.first_name, u.username))",
+}
+FILTER_PEOPLE_SQL = {
+    vendor: f"SELECT u.id, u.first_name, u.last_name, u.username, {people} {FILTER_PEOPLE}"
+    " ORDER BY u.first_name, u.username"
+    for vendor, people in PEOPLE_DIGEST_SQL.items()
 }
 
 
-def my_documents_digest(user):
-    """A digest of the pks and state versions of the documents `user` translates or edits."""
+class DeskSummary(NamedTuple):
+    waiting: int  # waiting_count's
+    documents_digest: str | None  # of the person's documents (waiting_comments' key)
+    people_digest: str | None  # of the filter's people (person_options' key)
+    unread_notifications: int  # the header's count
+    count: int | None  # the page's documents counted (`documents.count()`), when asked
+
+
+def desk_summary_sql(user, documents=None):
+    """desk_summary's select list (scalar subqueries, in DeskSummary's order) and parameters."""
+    vendor = connection.vendor
+    visible, visible_params = visible_to_sql(user, "d")
+    parts = [
+        "(" + WAITING_COUNT_SQL + (APPROVED_COUNT_SQL if is_manager(user) else "") + ")",
+        MY_DOCUMENTS_DIGEST_SQL[vendor],
+        PEOPLE_DIGEST_SQL[vendor],
+        "(" + UNREAD_SQL.format(visible=visible) + ")",
+    ]
+    params = {"user": user.pk, "recipient": user.pk, **STAGES, **visible_params}
+    if documents is not None:
+        count_sql, count_params = documents.count_sql()
+        parts.append("(" + count_sql + ")")
+        params.update(count_params)
+    return ", ".join(parts), params
+
+
+def as_summary(values):
+    """A DeskSummary from desk_summary_sql's columns (the count None when not asked)."""
+    return DeskSummary(*values, *((None,) * (len(DeskSummary._fields) - len(values))))
+
+
+def desk_summary(user, documents=None):
+    """What a view of the desk reads besides its page, in one statement: each part was a query
+    of its own (a round trip and a statement's fixed cost, several times the cost of these
+    small reads), and each is the same SQL as before, as a scalar subquery. With `documents`
+    (a QueueDocuments), their count too, for the paginator. The desk's view reads it with its
+    page (QueueDocuments.page_with)."""
+    select, params = desk_summary_sql(user, documents)
     with connection.cursor() as cursor:
-        cursor.execute(MY_DOCUMENTS_DIGEST_SQL[connection.vendor], [user.pk, user.pk])
-        rows = cursor.fetchall()
-    return rows[0][0] if connection.vendor == "postgresql" else repr(rows)
+        cursor.execute("SELECT " + select, params)
+        return as_summary(cursor.fetchone())
 
 
-def waiting_comments(user):
+def waiting_comments(user, documents_digest):
     """(how many, HTML): the open threads waiting for `user`'s answer
     (reviews.comments.waiting_thread_ids), counted, the first ten listed as the desk shows
     them. Kept in the rows cache under a key of the code version, URL prefix, language, the
-    person's pk and my_documents_digest (one cheap query), so the threads' own query, the
-    largest of the desk's page at scale L (bench/queue.md), runs once per change to the
+    person's pk and the digest of their documents (desk_summary's), so the threads' own query,
+    the largest of the desk's page at scale L (bench/queue.md), runs once per change to the
     person's documents, and a change on any app server shows on the next view."""
     if not user.is_authenticated:
         return 0, ""
@@ -243,7 +320,7 @@ def waiting_comments(user):
         get_script_prefix(),
         translation.get_language(),
         user.pk,
-        my_documents_digest(user),
+        documents_digest,
     )
     key = "waiting-comments:" + digest(parts)
     stored = row_cache().get(key)
@@ -260,35 +337,28 @@ def waiting_comments(user):
     return count, mark_safe(html)  # noqa: S308 - rendered, escaped, above
 
 
-# The people of the filter's list (active members of any group, by first name then username)
-# with what the list shows of them, in plain SQL as reviews/backends.py reads the person: read
-# on every view of the desk, and the ORM's form (a join, DISTINCT, 56 people as models) cost
-# more than the list.
-FILTER_PEOPLE_SQL = (
-    "SELECT DISTINCT u.id, u.first_name, u.last_name, u.username FROM auth_user u"
-    " JOIN auth_user_groups m ON m.user_id = u.id WHERE u.is_active"
-    " ORDER BY u.first_name, u.username"
-)
-
-
-def person_options(selected):
+def person_options(selected, people_digest):
     """The filter's <option>s of people, `selected` (a person or None) marked: rendered once
-    per state of the list and kept in the rows cache under a hash of the people read (one
-    query), so a renamed, added or removed person shows on the next view."""
-    with connection.cursor() as cursor:
-        cursor.execute(FILTER_PEOPLE_SQL)
-        people = cursor.fetchall()
+    per state of the list and kept in the rows cache under the digest of the people
+    (desk_summary's), so a renamed, added or removed person shows on the next view. Not stored,
+    they are read with their digest in one statement and kept under that one."""
     selected_pk = selected.pk if selected is not None else None
-    parts = (code_version(), people, selected_pk)
-    key = "person-options:" + digest(parts)
-    html = row_cache().get(key)
+    html = row_cache().get(person_options_key(people_digest, selected_pk))
     if html is None:
+        with connection.cursor() as cursor:
+            cursor.execute(FILTER_PEOPLE_SQL[connection.vendor])
+            people = cursor.fetchall()
         user = get_user_model()
         options = [
             (pk, display_name(user(first_name=first, last_name=last, username=username)))
-            for pk, first, last, username in people
+            for pk, first, last, username, _ in people
         ]
         template = get_template("reviews/dashboard.html#person-options")
         html = str.__str__(template.render({"options": options, "selected": selected_pk}))
-        row_cache().set(key, html)
+        if people:
+            row_cache().set(person_options_key(people[0][4], selected_pk), html)
     return mark_safe(html)  # noqa: S308 - rendered, escaped, above
+
+
+def person_options_key(people_digest, selected_pk):
+    return "person-options:" + digest((code_version(), people_digest, selected_pk))

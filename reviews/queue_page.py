@@ -10,6 +10,7 @@ filenames. tests/test_queue_page.py checks that both forms give the same documen
 order, and the same count, for every shape.
 """
 
+from collections import namedtuple
 from functools import cache
 
 from django.core.paginator import Paginator
@@ -72,8 +73,8 @@ def _where(vendor, visible, manager, waiting, stage, person, search):
 
 
 @cache
-def _select_sql(vendor, where, order):
-    select = plain_sql.columns(Document, only=ROW_COLUMNS)
+def _select_sql(vendor, where, order, extra=""):
+    select = plain_sql.columns(Document, only=ROW_COLUMNS) + (", " + extra if extra else "")
     return f"SELECT {select} FROM reviews_document{where} ORDER BY {ORDER_SQL[order]}"  # noqa: S608 - no value is in the text
 
 
@@ -97,9 +98,14 @@ class QueueDocuments:
         if search:
             self.params["search"] = f"%{connection.ops.prep_for_like_query(search)}%"
 
+    def count_sql(self):
+        """The count's statement and its parameters (reviews.queue.desk_summary reads it with
+        the desk's other small reads)."""
+        return "SELECT COUNT(*) FROM reviews_document" + self.where, self.params  # noqa: S608 - no value is in the text
+
     def count(self):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM reviews_document" + self.where, self.params)  # noqa: S608 - no value is in the text
+            cursor.execute(*self.count_sql())
             return cursor.fetchone()[0]
 
     def __getitem__(self, window):
@@ -108,7 +114,44 @@ class QueueDocuments:
         start, stop = int(window.start or 0), int(window.stop)
         sql = _select_sql(connection.vendor, self.where, self.order)
         sql += f" LIMIT {stop - start:d} OFFSET {start:d}"
-        return plain_sql.rows(sql, self.params, Document, only=ROW_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self.params)
+            return [QueueEntry(*plain_sql.converted(Document, row, ROW_COLUMNS)) for row in cursor]
+
+    def page_with(self, select, params, number, per_page):
+        """Page `number` (from 1) of `per_page` documents, each row with `select` (a select list
+        of uncorrelated scalar subqueries, which the database works out once) after its
+        columns: (entries, the values of `select`), or ([], None) when the page is empty, where
+        the caller reads them on their own."""
+        sql = _select_sql(connection.vendor, self.where, self.order, select)
+        sql += f" LIMIT {per_page:d} OFFSET {(number - 1) * per_page:d}"
+        width = len(ROW_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {**params, **self.params})
+            fetched = cursor.fetchall()
+        entries = [
+            QueueEntry(*plain_sql.converted(Document, row[:width], ROW_COLUMNS)) for row in fetched
+        ]
+        return entries, (fetched[0][width:] if fetched else None)
+
+
+class QueueEntry(namedtuple("QueueEntry", plain_sql.attnames(Document, ROW_COLUMNS))):
+    """A document of the queue's page as its columns: a stored row needs nothing more than its
+    cache key (reviews.queue.queue_row_key), and making 25 model instances was most of the
+    page query's CPU; document() makes the instance for a row that must be rendered."""
+
+    __slots__ = ()
+
+    @property
+    def pk(self):
+        return self.id
+
+    # The one definition of overdue, read from these columns.
+    is_overdue = Document.is_overdue
+
+    def document(self):
+        """The Document, the other columns deferred (a template reading one would cost a query)."""
+        return Document.from_db(connection.alias, self._fields, list(self))
 
 
 def queue_paginator(user, per_page, **filters):

@@ -110,14 +110,15 @@ def test_dashboard_query_count_does_not_grow_with_documents(
     for _ in range(6):
         new_document(people)
     client.force_login(people.manager)
-    # 14 (the profile comes with the user, reviews.backends), on this first view: the rows'
-    # counts and words to review are one query, the open proposals one more and the open
-    # threads a third, and their translators and editors one query each, over the page's
-    # documents alone (reviews.queue.count_rows and FETCH_PEERS; none once the rows are cached,
-    # reviews.queue.queue_rows); the digest of the person's documents one, and the comments
-    # waiting for their answer one more while that digest has none stored
-    # (reviews.queue.waiting_comments), for any page.
-    with django_assert_max_num_queries(14):
+    # 10 on this first view: the session, the person (with their profile and groups,
+    # reviews.backends), the page with the desk's small reads in one statement
+    # (reviews.queue.desk_summary_sql); then the rows' counts and words to review (one
+    # query), the open proposals and the open threads (one each), and their translators and
+    # editors (one each), over the page's documents alone (reviews.queue.count_rows; none
+    # once the rows are stored, reviews.queue.queue_rows); the comments waiting for the
+    # person's answer while their digest has none stored (reviews.queue.waiting_comments),
+    # and the filter's people while theirs has none (reviews.queue.person_options).
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("dashboard") + "?show=all")
     assert response.content.decode().count("Budget passed") == 6
 

@@ -182,6 +182,7 @@ def test_the_editors_waiting_queue_takes_the_same_queries_for_thirty_documents_a
 
     from reviews import editing
     from reviews.comments import add_comment, mark_addressed
+    from reviews.row_cache import row_cache
 
     def add(count):
         for _ in range(count):
@@ -194,6 +195,8 @@ def test_the_editors_waiting_queue_takes_the_same_queries_for_thirty_documents_a
             add_comment(people.translator, document, "A question", paragraph=second)
 
     def queries():
+        # Both views cold (the filter's people, read once per state of the list, too).
+        row_cache().clear()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(reverse("dashboard"))
         assert response.status_code == 200
@@ -302,9 +305,12 @@ def test_the_queue_counts_and_renders_only_the_rows_that_changed(client, people)
         # A view with rows to render reads their counts (three queries: rows, proposals,
         # threads) and their translators and editors (one query each); the cold view (rows
         # cache emptied) also looks up the comments waiting for the manager, kept in the same
-        # cache under their documents' digest. The rename touches none of the manager's own
-        # documents, so only the renamed row is read and counted again.
-        assert warm[1] == cold[1] - 6 and one_changed[1] == cold[1] - 1
+        # cache under their documents' digest, and the filter's people, kept under theirs.
+        # The rename touches none of the manager's own documents, so only the renamed row is
+        # read and counted again.
+        assert warm[1] == cold[1] - 7 and one_changed[1] == cold[1] - 2
+        # The session, the person, and the page with the desk's small reads in one statement.
+        assert warm[1] == 3
     assert figures[3][0][1:] == figures[30][0][1:]
 
 
@@ -457,6 +463,77 @@ def test_the_filters_people_show_every_change_on_the_next_view(client, people):
     assert str(newcomer.pk) not in [pk for pk, _, _ in options()]  # in no group yet
     newcomer.groups.add(Group.objects.get(name="editor"))
     assert (str(newcomer.pk), "", "hana") in options()
+    # A name changed back is the list of before, which is stored: it shows that list, never the
+    # one in between.
+    newcomer.first_name = "Hana"
+    newcomer.save()
+    assert (str(newcomer.pk), "", "Hana") in options()
+    newcomer.first_name = ""
+    newcomer.save()
+    assert (str(newcomer.pk), "", "hana") in options()
+
+
+def test_every_page_number_finds_the_page_the_paginator_finds(client, people):
+    """The desk reads the page asked for with its small reads in one statement; a page past
+    the last, below the first, not a number or too large for the database is the page Django's
+    Paginator.get_page gives, with the same rows, and an empty queue still says so."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.manager)
+    assert "No documents on the desk yet" in client.get(reverse("dashboard")).content.decode()
+    while Document.objects.count() < 30:
+        new_document(people)
+    everything = list(desk_queue(people.manager).values_list("pk", flat=True))
+
+    def shown(number):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("dashboard") + f"?show=all&page={number}")
+        page = response.context["page"]
+        return page.number, [entry.pk for entry in page.object_list], len(captured)
+
+    shown(1), shown(2)  # the rows stored
+    first, last = (1, everything[:25]), (2, everything[25:])
+    assert shown(1) == (*first, 3) and shown(2) == (*last, 3)
+    for number in ("x", "", "2.0"):
+        assert shown(number)[:2] == first, number
+    for number in (3, 0, -1, 10**13, 10**30):
+        assert shown(number)[:2] == last, number
+
+
+def test_the_desks_summary_reads_what_each_small_read_reads(people, django_user_model):
+    """reviews.queue.desk_summary, one statement, gives the waiting count, the header's unread
+    count and the page's count as waiting_count, unread_notifications and QueueDocuments.count
+    give them, for each role and each filter; its digests change when the person's documents
+    or the filter's people do."""
+    from reviews.models import Notification
+    from reviews.queue import desk_summary, waiting_count
+    from reviews.queue_page import QueueDocuments
+    from reviews.views.inbox import unread_notifications
+
+    admin = django_user_model.objects.create_superuser("root", password="pw")
+    documents = [new_document(people) for _ in range(3)]
+    Document.objects.filter(pk=documents[1].pk).update(editor=people.outsider, stage="reviewing")
+    event = Event.record(documents[0], people.manager, Event.Verb.COMMENTED)
+    for person in (people.translator, people.editor, people.outsider):
+        Notification.objects.create(recipient=person, event=event, reason="comment")
+    shapes = [{}, {"waiting": True}, {"stage": "reviewing"}, {"person": people.outsider}]
+    shapes += [{"search": "budget"}, {"waiting": True, "person": people.editor}]
+    for person in (people.translator, people.editor, people.manager, people.outsider, admin):
+        for filters in shapes:
+            queue = QueueDocuments(person, **filters)
+            summary = desk_summary(person, queue)
+            expected = (waiting_count(person), unread_notifications(person), queue.count())
+            assert (summary.waiting, summary.unread_notifications, summary.count) == expected
+        assert desk_summary(person).count is None
+    before = desk_summary(people.editor)
+    rename(documents[0], "Budget vetoed")
+    after = desk_summary(people.editor)
+    assert after.documents_digest != before.documents_digest
+    assert after.people_digest == before.people_digest
+    people.outsider.last_name = "O"
+    people.outsider.save()
+    assert desk_summary(people.editor).people_digest != after.people_digest
 
 
 def test_the_waiting_count_in_plain_sql_agrees_with_waiting_for(people, django_user_model):

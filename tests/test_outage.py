@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
 from reviews.models import DocumentQuerySet
+from reviews.queue_page import QueueDocuments
 
 LOST = OperationalError("server closed the connection unexpectedly")
 
@@ -33,11 +34,12 @@ def assert_503(response):
 
 @pytest.mark.parametrize("error", [LOST, InterfaceError("connection already closed")])
 def test_a_lost_database_in_a_view_is_a_503(logged_in, document, error):
-    # The document's access check and the desk's page read in plain SQL
-    # (reviews/plain_sql.py), the desk's "no documents yet" check through the ORM: the error
-    # surfaces in each.
+    # The document's access check read in plain SQL (reviews/plain_sql.py), the desk's page
+    # with its small reads (reviews/queue_page.py), the desk's "no documents yet" check
+    # through the ORM: the error surfaces in each.
     with mock.patch("reviews.plain_sql.rows", side_effect=error):
         assert_503(logged_in.get(reverse("document", args=[document.pk])))
+    with mock.patch.object(QueueDocuments, "page_with", side_effect=error):
         assert_503(logged_in.get(reverse("dashboard")))
     with mock.patch.object(DocumentQuerySet, "visible_to", side_effect=error):
         assert_503(logged_in.get(reverse("dashboard") + "?show=all&q=no-such-title"))
@@ -51,7 +53,7 @@ def test_a_lost_database_before_the_view_is_a_503(logged_in, document):
 
 
 def test_other_errors_are_still_the_500_page(logged_in, document):
-    with mock.patch("reviews.plain_sql.rows", side_effect=ValueError("a bug")):
+    with mock.patch.object(QueueDocuments, "page_with", side_effect=ValueError("a bug")):
         response = logged_in.get(reverse("dashboard"))
     assert response.status_code == 500
     assert "Retry-After" not in response

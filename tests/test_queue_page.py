@@ -76,7 +76,10 @@ def test_the_page_is_a_window_of_the_order_and_reads_the_row_columns_alone(peopl
     assert paginator.count == 7 and paginator.num_pages == 3
     pages = [[d.pk for d in paginator.page(number).object_list] for number in (1, 2, 3)]
     assert pages == [everything[0:3], everything[3:6], everything[6:7]]
-    [document] = paginator.page(3).object_list
+    [entry] = paginator.page(3).object_list
+    # The page is its columns; the document, made only for a row to render, defers the rest.
+    assert entry.is_overdue is False and entry.pk == everything[6]
+    document = entry.document()
     assert document.get_deferred_fields() == {
         field.attname for field in Document._meta.concrete_fields
     } - set(ROW_COLUMNS)
@@ -90,6 +93,7 @@ def test_the_page_is_a_window_of_the_order_and_reads_the_row_columns_alone(peopl
     assert [getattr(document, name) for name in ROW_COLUMNS] == [
         getattr(full, name) for name in ROW_COLUMNS
     ]
+    assert list(entry) == [getattr(full, name) for name in entry._fields]
 
 
 def test_the_stage_filter_marks_the_chosen_stage_alone(client, people):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -21,18 +22,24 @@ from reviews.notifications import whose_turn
 from reviews.quality import document_score
 from reviews.queue import (
     ORDERS,
+    as_summary,
+    desk_summary,
+    desk_summary_sql,
     person_options,
     queue_rows,
     rows_html,
     stage_options,
     waiting_comments,
-    waiting_count,
 )
-from reviews.queue_page import queue_paginator
+from reviews.queue_page import QueueDocuments
 from reviews.readers import record_view
 from reviews.reports import document_changes
 from reviews.views.access import document_for, number_or_404
 from reviews.views.grid import render_document
+
+# Pages past this are found by the paginator alone: their OFFSET would overflow the databases'
+# 64-bit integers, and no desk holds that many documents.
+LAST_PAGE_READ_AT_ONCE = 10**12
 
 
 @require_GET
@@ -49,17 +56,31 @@ def dashboard(request):
     order = request.GET.get("sort", "due")
     order = order if order in ORDERS else "due"
     # desk_queue's documents, in plain SQL (the ORM's query cost a third of the view).
-    paginator = queue_paginator(
-        user, 25, waiting=tab == "waiting", stage=stage, person=person, search=search, order=order
+    documents = QueueDocuments(
+        user, waiting=tab == "waiting", stage=stage, person=person, search=search, order=order
     )
-    waiting = waiting_count(user)
-    if tab == "waiting" and not (stage or person or search):
-        # The same documents, counted once, in the cheaper form (Paginator.count is a
-        # cached_property: set, it is not counted again).
-        paginator.count = waiting
-    page = paginator.get_page(request.GET.get("page"))
+    # The waiting tab unfiltered lists the waiting documents: their count is the tab's.
+    counted = tab == "waiting" and not (stage or person or search)
+    paginator = Paginator(documents, 25)
+    # The page asked for, read with the desk's small reads in one statement while it has
+    # documents; a page past the last, below the first or empty reads them on its own and
+    # is then found as Paginator.get_page finds it (a page that is not a number is the first).
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    entries, values = [], None
+    select, params = desk_summary_sql(user, None if counted else documents)
+    if 1 <= number <= LAST_PAGE_READ_AT_ONCE:
+        entries, values = documents.page_with(select, params, number, 25)
+    summary = as_summary(values) if values else desk_summary(user, None if counted else documents)
+    # A cached_property: set, the paginator does not count again.
+    paginator.count = summary.waiting if counted else summary.count
+    page = Page(entries, number, paginator) if entries else paginator.get_page(number)
+    # The header's count, read here already (reviews.views.inbox.unread_count).
+    request.unread_notifications = summary.unread_notifications
     rows = queue_rows(page.object_list)
-    waiting_comment_count, waiting_comments_html = waiting_comments(user)
+    waiting_comment_count, waiting_comments_html = waiting_comments(user, summary.documents_digest)
     context = {
         "page": page,
         "rows": rows,
@@ -70,8 +91,8 @@ def dashboard(request):
         "search": search,
         "order": order,
         "stage_options": stage_options(stage),
-        "person_options": person_options(person),
-        "waiting_count": waiting,
+        "person_options": person_options(person, summary.people_digest),
+        "waiting_count": summary.waiting,
         "has_documents": bool(page.object_list) or Document.objects.visible_to(user).exists(),
         # The queue names the first ten; the count covers them all.
         "waiting_comments": waiting_comments_html,

@@ -38,7 +38,8 @@ def mark_read(request):
     return redirect(target)
 
 
-# visible_notifications(user).filter(read_at=None).count() in plain SQL, as in
+# visible_notifications(user).filter(read_at=None).count() in plain SQL (the desk reads it with
+# its page, reviews.queue.desk_summary_sql), as in
 # reviews/progress.py: every page's header shows it, and the ORM's form (a join and the
 # visibility subquery) costs about 1.4 ms of CPU to build and compile, this 0.1. Which
 # documents count is visible_to's rule, in its SQL form (visible_to_sql, beside it).
@@ -62,8 +63,12 @@ def unread_count(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Lazy: htmx fragments rendered with the request never show it and never count.
+    # A view that read it already (the desk's, with its other small reads) set it on the
+    # request. Lazy: htmx fragments rendered with the request never show it and never count.
+    known = getattr(request, "unread_notifications", None)
     return {
-        "unread_notifications": SimpleLazyObject(lambda: unread_notifications(user)),
+        "unread_notifications": known
+        if known is not None
+        else SimpleLazyObject(lambda: unread_notifications(user)),
         "may_see_reports": workflow.can(user, "translator_report"),
     }
