@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reviews import checks
+from reviews import checks, sentences
 from reviews.alignment import align, costs
 from reviews.alignment.costs import LINK_PRIORS, make_link_cost
 from reviews.alignment.lengths import document_ratio, length_cost
@@ -415,3 +415,26 @@ def test_the_search_gives_the_same_floats():
             slow = plain_search(n, m, cost, band, list(LINK_PRIORS))
             assert repr(fast) == repr(slow)
             assert not math.isinf(fast[3])
+
+
+def match_list(pattern, text):
+    return [(match.span(), match.groups()) for match in pattern.finditer(text)]
+
+
+def test_the_patterns_that_open_with_their_first_character_match_as_before():
+    """SENTENCE_END and ENGLISH_FIGURE were written to open with a character class (re then
+    skips to the characters that can start a match): each finds the same spans and groups as
+    the pattern it replaced, on the demo and on random text of the characters they read."""
+    plain_end = re.compile(r"(?:\.{2,}|[.!?…。]+)(?:[\"'”’»」』)\]]|\s+[”’»」』])*(?=\s|$)")
+    plain_figure = re.compile(
+        rf"(?<![\d.,])({numbers.DIGITS})(?:st|nd|rd|th|s)?(?:\s?-?(hundred|thousand|million|"
+        rf"billion|trillion|mn|bn|tn)\b)?"
+    )
+    korean, english = demo_paragraphs()
+    rng = random.Random(5)
+    pieces = [*".!?…。,'\"”’»」』)] \n\t0123456789", "a", "B", "가", "٣", " million", "th", "..."]
+    texts = korean + english
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        assert match_list(sentences.SENTENCE_END, text) == match_list(plain_end, text), text
+        assert match_list(numbers.ENGLISH_FIGURE, text) == match_list(plain_figure, text), text

@@ -77,8 +77,13 @@ MONTH_NAMES = "|".join(sorted(ENGLISH_MONTHS, key=len, reverse=True))
 ENGLISH_WEEKDAYS = {name: day for day, name in enumerate(WEEKDAYS)}
 ENGLISH_WEEKDAY = re.compile(r"\b(" + "|".join(ENGLISH_WEEKDAYS) + r")\b")
 
+# A figure not inside another: DIGITS not after a digit, point or comma. Written to open with
+# its first digit, the look-behind after it, so that re looks for digits rather than trying
+# the pattern at every position (twice as fast); the same matches and groups as
+# (?<![\d.,])(DIGITS) (tests/test_checks_speed.py).
+FIGURE_DIGITS = r"\d(?<![\d.,]\d)(?:\d*(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)"
 ENGLISH_FIGURE = re.compile(
-    rf"(?<![\d.,])({DIGITS})(?:st|nd|rd|th|s)?(?:\s?-?(hundred|thousand|million|billion|"
+    rf"({FIGURE_DIGITS})(?:st|nd|rd|th|s)?(?:\s?-?(hundred|thousand|million|billion|"
     rf"trillion|mn|bn|tn)\b)?"
 )
 SPELLED = "|".join(
