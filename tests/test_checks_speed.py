@@ -438,3 +438,25 @@ def test_the_patterns_that_open_with_their_first_character_match_as_before():
     for text in texts:
         assert match_list(sentences.SENTENCE_END, text) == match_list(plain_end, text), text
         assert match_list(numbers.ENGLISH_FIGURE, text) == match_list(plain_figure, text), text
+
+
+def test_number_words_grouped_by_first_letter_match_as_the_plain_alternation():
+    plain = re.compile(
+        numbers.ENGLISH_WORD_NUMBER.pattern.replace(
+            numbers.SPELLED, "|".join(numbers.SPELLED_WORDS), 1
+        ),
+        re.IGNORECASE,
+    )
+    assert plain.pattern != numbers.ENGLISH_WORD_NUMBER.pattern
+    rng = random.Random(9)
+    korean, english = demo_paragraphs()
+    words = [*numbers.SPELLED_WORDS, "a", "hundred", "dozen", "fold", "-", " ", "the", "s"]
+    texts = [target for _, target in random_rows(rng, korean, english, 400)]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(2000)]
+    for text in texts:
+        for candidate in (text, text.upper(), text.lower()):
+            assert match_list(numbers.ENGLISH_WORD_NUMBER, candidate) == match_list(
+                plain, candidate
+            ), candidate
+            lowered = caseless.lowered(candidate)
+            assert match_list(numbers.LOWER_WORD_NUMBER, lowered) == match_list(plain, lowered)

@@ -86,9 +86,24 @@ ENGLISH_FIGURE = re.compile(
     rf"({FIGURE_DIGITS})(?:st|nd|rd|th|s)?(?:\s?-?(hundred|thousand|million|billion|"
     rf"trillion|mn|bn|tn)\b)?"
 )
-SPELLED = "|".join(
-    sorted([*ENGLISH_ONES, *ENGLISH_TENS, *ENGLISH_ORDINALS, *ENGLISH_MULTIPLES], key=len)[::-1]
-)
+SPELLED_WORDS = sorted(
+    [*ENGLISH_ONES, *ENGLISH_TENS, *ENGLISH_ORDINALS, *ENGLISH_MULTIPLES], key=len
+)[::-1]
+
+
+def by_first_letter(words: list[str]) -> str:
+    """The alternation of `words`, grouped by first letter ("t(?:hirteen|welve|en)|..."), each
+    group's words in their order. It matches what the plain alternation matches (only words
+    of one first letter can match at a place, tried in the same order), but re skips a group
+    on its letter where it tried each of 60 words at every word of a paragraph: about three
+    times faster (tests/test_checks_speed.py compares the two)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
+
+
+SPELLED = by_first_letter(SPELLED_WORDS)
 ENGLISH_WORD_NUMBER = re.compile(
     rf"\b(?:({SPELLED})(?:[- ]({'|'.join(ENGLISH_ONES)}))?|(a))(?:[- ](hundred|thousand|"
     rf"million|billion|trillion|dozen))?(?:-?fold)?\b",
