@@ -460,3 +460,21 @@ def test_number_words_grouped_by_first_letter_match_as_the_plain_alternation():
             ), candidate
             lowered = caseless.lowered(candidate)
             assert match_list(numbers.LOWER_WORD_NUMBER, lowered) == match_list(plain, lowered)
+
+
+def test_month_names_grouped_by_first_letter_match_as_the_plain_alternation():
+    plain_names = "|".join(numbers.MONTH_WORDS)
+    assert plain_names != numbers.MONTH_NAMES
+    patterns = [
+        (pattern, re.compile(pattern.pattern.replace(numbers.MONTH_NAMES, plain_names)))
+        for pattern in (numbers.ENGLISH_DATE, numbers.ENGLISH_LONE_MONTH, numbers.ENGLISH_DATELINE)
+    ]
+    rng = random.Random(13)
+    korean, english = demo_paragraphs()
+    words = [*numbers.MONTH_WORDS, "May", "Mayor", "Sept.", "5", "12th", "of", "2019", ",", "."]
+    words += ["SEOUL,", "(Yonhap)", "--", "the"]
+    texts = [target for _, target in random_rows(rng, korean, english, 400)]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(2000)]
+    for text in texts:
+        for grouped, plain in patterns:
+            assert match_list(grouped, text) == match_list(plain, text), text

@@ -20,6 +20,19 @@ from reviews.korean import stem
 
 DIGITS = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
+
+def by_first_letter(words: list[str]) -> str:
+    """The alternation of `words`, grouped by first letter ("t(?:hirteen|welve|en)|..."), each
+    group's words in their order. It matches what the plain alternation matches (only words
+    of one first letter can match at a place, tried in the same order), but re skips a group
+    on its letter where it tried each word at every word of a paragraph: about three times
+    faster for the 60 number words (tests/test_checks_speed.py compares the two)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
+
+
 KOREAN_BIG_UNITS = {"만": 10**4, "억": 10**8, "조": 10**12}
 KOREAN_SMALL_UNITS = {"십": 10, "백": 100, "천": 1000}
 # One figure with its units: "15억", "1조", "2천억", "3만5천", "1.5".
@@ -73,7 +86,8 @@ ENGLISH_MONTHS = {
     for number, month in enumerate(MONTHS, 1)
     for name in (month, month[:3], "Sept" if number == 9 else month[:3])
 }
-MONTH_NAMES = "|".join(sorted(ENGLISH_MONTHS, key=len, reverse=True))
+MONTH_WORDS = sorted(ENGLISH_MONTHS, key=len, reverse=True)
+MONTH_NAMES = by_first_letter(MONTH_WORDS)
 ENGLISH_WEEKDAYS = {name: day for day, name in enumerate(WEEKDAYS)}
 ENGLISH_WEEKDAY = re.compile(r"\b(" + "|".join(ENGLISH_WEEKDAYS) + r")\b")
 
@@ -89,18 +103,6 @@ ENGLISH_FIGURE = re.compile(
 SPELLED_WORDS = sorted(
     [*ENGLISH_ONES, *ENGLISH_TENS, *ENGLISH_ORDINALS, *ENGLISH_MULTIPLES], key=len
 )[::-1]
-
-
-def by_first_letter(words: list[str]) -> str:
-    """The alternation of `words`, grouped by first letter ("t(?:hirteen|welve|en)|..."), each
-    group's words in their order. It matches what the plain alternation matches (only words
-    of one first letter can match at a place, tried in the same order), but re skips a group
-    on its letter where it tried each of 60 words at every word of a paragraph: about three
-    times faster (tests/test_checks_speed.py compares the two)."""
-    groups: dict[str, list[str]] = {}
-    for word in words:
-        groups.setdefault(word[0], []).append(word[1:])
-    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
 
 
 SPELLED = by_first_letter(SPELLED_WORDS)
