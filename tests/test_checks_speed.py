@@ -13,11 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from reviews import checks
-from reviews.alignment import align
+from reviews import checks, sentences
+from reviews.alignment import align, costs
 from reviews.alignment.costs import LINK_PRIORS, make_link_cost
-from reviews.alignment.lengths import document_ratio
-from reviews.alignment.paragraphs import Paragraph, english_paragraph, korean_paragraph, merge
+from reviews.alignment.lengths import document_ratio, length_cost
+from reviews.alignment.lexicon import confined_terms, unrendered_terms
+from reviews.alignment.loanwords import add_loanwords
+from reviews.alignment.names import sounds_alike, unheard_names
+from reviews.alignment.paragraphs import (
+    Paragraph,
+    english_names,
+    english_paragraph,
+    korean_paragraph,
+)
 from reviews.alignment.search import INFINITY, _add_costs, _band_around, _search
 from reviews.checks import caseless, content, form, numbers
 from reviews.sentences import split_sentences
@@ -245,6 +253,94 @@ def plain_merge(paragraphs):
     )
 
 
+def plain_link_cost(ko, en, ratio, unheard=frozenset(), unrendered=frozenset()):
+    """The link cost with the features as sets, merged by plain_merge, nothing kept."""
+    shape_costs = {shape: -math.log(prior) for shape, prior in LINK_PRIORS.items()}
+
+    def heard(i, j):
+        return {n for n in en[j].sounds if any(sounds_alike(n, h) for h in ko[i].sounds)}
+
+    def cost(i0, i1, j0, j1):
+        total = shape_costs[(i1 - i0, j1 - j0)]
+        if i0 == i1 or j0 == j1:
+            return total
+        korean, english = plain_merge(ko[i0:i1]), plain_merge(en[j0:j1])
+        evidence = length_cost(korean.length, english.length, ratio)
+        if korean.sentences != english.sentences:
+            evidence += costs.SENTENCE_MISMATCH * abs(korean.sentences - english.sentences)
+        if korean.quoted != english.quoted:
+            evidence += costs.QUOTE_MISMATCH
+        if korean.anchors or english.anchors or korean.words:
+            shared_anchors = korean.anchors & english.anchors
+            shared_words = len(korean.words & english.words)
+            korean_missing = len(korean.firm - shared_anchors) + len(korean.words) - shared_words
+            english_missing = len(english.firm - shared_anchors)
+            evidence += (
+                costs.KOREAN_ANCHOR_MISS * korean_missing
+                + costs.ENGLISH_ANCHOR_MISS * english_missing
+                - costs.ANCHOR_MATCH_BONUS * (len(shared_anchors) + shared_words)
+            )
+        if unheard and english.sounds:
+            evidence += costs.UNHEARD_NAME * len(english.sounds & unheard)
+        if korean.concepts and english.concepts:
+            evidence -= costs.LEXICON_MATCH * len(korean.concepts & english.concepts)
+        if unrendered:
+            evidence += costs.UNRENDERED_TERM * sum(
+                len(p.terms & unrendered) for p in ko[i0:i1] + en[j0:j1]
+            )
+        if english.sounds and korean.sounds:
+            names = set().union(*(heard(i, j) for i in range(i0, i1) for j in range(j0, j1)))
+            evidence -= costs.NAME_MATCH_BONUS * len(names)
+        return total + evidence
+
+    return cost
+
+
+def document_features(ko_texts, en_texts):
+    """The features, ratio and document-wide evidence, as reviews.alignment._align_texts
+    makes them."""
+    common = frozenset(re.findall(r"\b[a-z]+\b", " ".join(en_texts)))
+    ko = [korean_paragraph(text) for text in ko_texts]
+    en = [english_paragraph(text, common) for text in en_texts]
+    ratio = document_ratio([p.length for p in ko], [p.length for p in en])
+    unheard = unheard_names("\n".join(ko_texts), english_names(en_texts, common))
+    unrendered = unrendered_terms("\n".join(ko_texts), "\n".join(en_texts))
+    ko, unheard_loans = add_loanwords(ko_texts, en_texts, ko)
+    unrendered = confined_terms(unrendered | unheard_loans, ko + en)
+    return ko, en, ratio, unheard, unrendered
+
+
+def every_link(n, m):
+    for i1 in range(n + 1):
+        for j1 in range(m + 1):
+            for di, dj in LINK_PRIORS:
+                if i1 - di >= 0 and j1 - dj >= 0:
+                    yield i1 - di, i1, j1 - dj, j1
+
+
+def test_the_link_costs_on_bits_give_the_same_floats_as_on_sets():
+    """make_link_cost holds each paragraph's sets as bits: every link of the demo, and of
+    pieces of it with paragraphs dropped, doubled and swapped (names, figures, lexicon words
+    and unrendered words on one side), costs exactly what the set-based cost gives."""
+    korean, english = demo_paragraphs()
+    rng = random.Random(11)
+    for trial in range(8):
+        ko_texts = [p for p in korean if trial == 0 or rng.random() > 0.2]
+        en_texts = [p for p in english if trial == 0 or rng.random() > 0.2]
+        if trial:
+            en_texts = en_texts + rng.sample(en_texts, 2)
+            ko_texts.insert(rng.randrange(len(ko_texts)), rng.choice(korean))
+        ko, en, ratio, unheard, unrendered = document_features(ko_texts, en_texts)
+        if trial == 0:
+            # The demo exercises every term of the cost.
+            assert unrendered and any(p.sounds for p in en) and any(p.concepts for p in ko)
+        for extra in ((frozenset(), frozenset()), (unheard, unrendered)):
+            fast = make_link_cost(ko, en, ratio, unheard=extra[0], unrendered=extra[1])
+            plain = plain_link_cost(ko, en, ratio, unheard=extra[0], unrendered=extra[1])
+            for link in every_link(len(ko), len(en)):
+                assert fast(*link) == plain(*link), link
+
+
 def plain_search(n, m, link_cost, band, shapes):
     lows = [low for low, _ in band]
     highs = [high for _, high in band]
@@ -298,7 +394,7 @@ def plain_search(n, m, link_cost, band, shapes):
     return path, forward, backward, forward[n][m - lows[n]]
 
 
-def test_the_search_and_merges_give_the_same_floats():
+def test_the_search_gives_the_same_floats():
     korean, english = demo_paragraphs()
     rng = random.Random(7)
     for trial in range(12):
@@ -309,10 +405,6 @@ def test_the_search_and_merges_give_the_same_floats():
             en = en + rng.sample(en, 2)
         ko_features = [korean_paragraph(text) for text in ko]
         en_features = [english_paragraph(text) for text in en]
-        for start in range(len(ko_features) - 2):
-            for size in (2, 3):
-                part = ko_features[start : start + size]
-                assert merge(part) == plain_merge(part)
         ratio = document_ratio([p.length for p in ko_features], [p.length for p in en_features])
         cost = make_link_cost(ko_features, en_features, ratio)
         n, m = len(ko), len(en)
@@ -323,3 +415,66 @@ def test_the_search_and_merges_give_the_same_floats():
             slow = plain_search(n, m, cost, band, list(LINK_PRIORS))
             assert repr(fast) == repr(slow)
             assert not math.isinf(fast[3])
+
+
+def match_list(pattern, text):
+    return [(match.span(), match.groups()) for match in pattern.finditer(text)]
+
+
+def test_the_patterns_that_open_with_their_first_character_match_as_before():
+    """SENTENCE_END and ENGLISH_FIGURE were written to open with a character class (re then
+    skips to the characters that can start a match): each finds the same spans and groups as
+    the pattern it replaced, on the demo and on random text of the characters they read."""
+    plain_end = re.compile(r"(?:\.{2,}|[.!?…。]+)(?:[\"'”’»」』)\]]|\s+[”’»」』])*(?=\s|$)")
+    plain_figure = re.compile(
+        rf"(?<![\d.,])({numbers.DIGITS})(?:st|nd|rd|th|s)?(?:\s?-?(hundred|thousand|million|"
+        rf"billion|trillion|mn|bn|tn)\b)?"
+    )
+    korean, english = demo_paragraphs()
+    rng = random.Random(5)
+    pieces = [*".!?…。,'\"”’»」』)] \n\t0123456789", "a", "B", "가", "٣", " million", "th", "..."]
+    texts = korean + english
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        assert match_list(sentences.SENTENCE_END, text) == match_list(plain_end, text), text
+        assert match_list(numbers.ENGLISH_FIGURE, text) == match_list(plain_figure, text), text
+
+
+def test_number_words_grouped_by_first_letter_match_as_the_plain_alternation():
+    plain = re.compile(
+        numbers.ENGLISH_WORD_NUMBER.pattern.replace(
+            numbers.SPELLED, "|".join(numbers.SPELLED_WORDS), 1
+        ),
+        re.IGNORECASE,
+    )
+    assert plain.pattern != numbers.ENGLISH_WORD_NUMBER.pattern
+    rng = random.Random(9)
+    korean, english = demo_paragraphs()
+    words = [*numbers.SPELLED_WORDS, "a", "hundred", "dozen", "fold", "-", " ", "the", "s"]
+    texts = [target for _, target in random_rows(rng, korean, english, 400)]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(2000)]
+    for text in texts:
+        for candidate in (text, text.upper(), text.lower()):
+            assert match_list(numbers.ENGLISH_WORD_NUMBER, candidate) == match_list(
+                plain, candidate
+            ), candidate
+            lowered = caseless.lowered(candidate)
+            assert match_list(numbers.LOWER_WORD_NUMBER, lowered) == match_list(plain, lowered)
+
+
+def test_month_names_grouped_by_first_letter_match_as_the_plain_alternation():
+    plain_names = "|".join(numbers.MONTH_WORDS)
+    assert plain_names != numbers.MONTH_NAMES
+    patterns = [
+        (pattern, re.compile(pattern.pattern.replace(numbers.MONTH_NAMES, plain_names)))
+        for pattern in (numbers.ENGLISH_DATE, numbers.ENGLISH_LONE_MONTH, numbers.ENGLISH_DATELINE)
+    ]
+    rng = random.Random(13)
+    korean, english = demo_paragraphs()
+    words = [*numbers.MONTH_WORDS, "May", "Mayor", "Sept.", "5", "12th", "of", "2019", ",", "."]
+    words += ["SEOUL,", "(Yonhap)", "--", "the"]
+    texts = [target for _, target in random_rows(rng, korean, english, 400)]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(2000)]
+    for text in texts:
+        for grouped, plain in patterns:
+            assert match_list(grouped, text) == match_list(plain, text), text

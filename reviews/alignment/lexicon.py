@@ -10,12 +10,12 @@ matched on a crude lemma: the word itself if the lexicon has it, else the word l
 plural or verb ending ("elections", "elected", "voting").
 """
 
-import functools
 import re
 from collections import Counter
 from pathlib import Path
 
 from reviews.alignment.learning import english_word
+from reviews.alignment.word_caches import word_cache
 from reviews.korean import stem
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.txt")
@@ -59,7 +59,7 @@ for _korean, _words in KOREAN_TO_ENGLISH.items():
 LONGEST_KOREAN_KEY = max(map(len, KOREAN_TO_ENGLISH))
 
 
-@functools.lru_cache(maxsize=65_536)
+@word_cache
 def korean_keys_of_word(word: str) -> frozenset:
     """The lexicon keys of one Hangul word: its stem, or the stem's head or first noun
     when it is a compound."""
@@ -74,7 +74,7 @@ def korean_keys_of_word(word: str) -> frozenset:
     return frozenset(found)
 
 
-@functools.lru_cache(maxsize=65_536)
+@word_cache
 def english_lemma(word: str) -> str:
     """The lexicon's form of an English word (lower case), or "" if it has none."""
     word = word.lower()
@@ -155,8 +155,8 @@ def use_learned(lexicon: dict, version=None) -> None:
     LEARNED_KOREAN, LEARNED_ENGLISH, learned_version = korean, english, version
 
 
-_korean_stem = functools.lru_cache(maxsize=65_536)(stem)
-_english_form = functools.lru_cache(maxsize=65_536)(english_word)
+_korean_stem = word_cache(stem)
+_english_form = word_cache(english_word)
 
 
 def korean_concepts(text: str, terms: frozenset) -> frozenset:

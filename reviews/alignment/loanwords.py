@@ -16,11 +16,11 @@ signal was weak on lower-case words (names.py hears the capitalised ones), so th
 used.
 """
 
-import functools
 import re
 
 from reviews.alignment.lexicon import KOREAN_TO_ENGLISH
 from reviews.alignment.names import distance_rows, english_skeleton, hangul_skeleton
+from reviews.alignment.word_caches import word_cache
 from reviews.korean import stem
 
 HANGUL_WORD = re.compile(r"[가-힣]+")
@@ -68,7 +68,7 @@ def _jamo(syllable: str) -> tuple[str, str, int]:
 NATIVE_OPENINGS = ("크", "드", "그", "스스", "스승", "스님", "스물", "슬프", "아프", "고프")
 
 
-@functools.lru_cache(maxsize=65_536)
+@word_cache
 def is_loanword(word: str) -> bool:
     """Whether a Hangul word (a stem, its particles off) is spelt as a transcription of a
     foreign word is: it has one of the marks above."""
@@ -97,7 +97,7 @@ def is_loanword(word: str) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=65_536)
+@word_cache
 def korean_loanword(word: str) -> str:
     """The loanword stem of a Hangul word, or "" if it is not one. Words of the hand-written
     lexicon are left to it (lexicon.py weighs them already)."""
@@ -148,7 +148,7 @@ RESPELLINGS = (("th", "t"), ("ch", "k"), ("gi", "ji"), ("ts", "ch"), ("tz", "ch"
                ("gn", "n"), ("tion", "shon"))  # fmt: skip
 
 
-@functools.lru_cache(maxsize=65_536)
+@word_cache
 def english_word_sounds(word: str) -> frozenset:
     """The skeletons an English word (lower case) may be heard as in Korean."""
     spellings = {word}
@@ -161,7 +161,7 @@ def english_word_sounds(word: str) -> frozenset:
     return frozenset(english_skeleton(spelling).translate(FOLD) for spelling in spellings)
 
 
-@functools.lru_cache(maxsize=65_536)
+@word_cache
 def loanword_sound(word: str) -> str:
     """A loanword's skeleton, compared with English ones: an h inside an English word is
     silent to names.english_skeleton, so ㅎ counts only at the start (무함마드 Muhammad)."""
@@ -248,7 +248,7 @@ def english_sounds(text: str) -> frozenset:
     return frozenset(sounds)
 
 
-@functools.lru_cache(maxsize=16_384)
+@word_cache
 def loanword_parts(word: str) -> tuple[str, ...]:
     """The skeletons of a loanword and of its parts of two syllables or more: a compound
     joins a loanword to a Sino-Korean noun ("텍사스산", "테러공격")."""

@@ -2,9 +2,10 @@
 share a consonant skeleton (JNSN). Both sides are reduced to coarse consonant classes:
 K (k, g, c, q), T (t, d), P (p, b, f, v), S (s, sh, th), J (j, ch, z), L (l, r), M, N, H."""
 
-import functools
 import re
 from collections import deque
+
+from reviews.alignment.word_caches import word_cache
 
 HANGUL_WORD = re.compile(r"[가-힣]+")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
@@ -34,12 +35,7 @@ def _squeeze(classes) -> str:
     return "".join(out)
 
 
-# Skeletons are pure functions of a word, and an article repeats its words: each paragraph's
-# Hangul words and the whole document's are read for names, so each word is read once.
-SKELETONS = 16_384
-
-
-@functools.lru_cache(maxsize=SKELETONS)
+@word_cache
 def hangul_skeleton(word: str) -> str:
     classes = []
     for char in word:
@@ -50,7 +46,7 @@ def hangul_skeleton(word: str) -> str:
     return _squeeze(classes)
 
 
-@functools.lru_cache(maxsize=SKELETONS)
+@word_cache
 def english_skeleton(word: str) -> str:
     word = word.lower()
     classes = []

@@ -92,28 +92,6 @@ def english_paragraph(text: str, common_words: frozenset = frozenset()) -> Parag
     )
 
 
-def merge(paragraphs: list[Paragraph]) -> Paragraph:
-    if len(paragraphs) == 1:
-        return paragraphs[0]
-    # One pass over the paragraphs, field by field (a generator per field cost a third of
-    # the link costs of an upload).
-    length, sentences, anchors, firm, words, quoted, sounds, terms, concepts = zip(
-        *paragraphs, strict=True
-    )
-    none = frozenset()
-    return Paragraph(
-        length=sum(length),
-        sentences=sum(sentences),
-        anchors=none.union(*anchors),
-        firm=none.union(*firm),
-        words=none.union(*words),
-        quoted=any(quoted),
-        sounds=none.union(*sounds),
-        terms=none.union(*terms),
-        concepts=none.union(*concepts),
-    )
-
-
 def english_names(texts: list[str], common_words: frozenset) -> dict:
     """The names of an English document, as english_paragraph finds them: each skeleton
     with the words it came from."""

@@ -138,9 +138,15 @@ def _search(n: int, m: int, link_cost, band: list[tuple[int, int]], shapes: list
     # row's band is never negative.
     log1p, exp = math.log1p, math.exp
 
+    # The forward pass keeps each reached cell's link costs, in the order it asked for them,
+    # for the backward pass, which asks for the same links in the same order: the second
+    # pass's costs align sentences and are not kept by the cost function, so asking again
+    # would align them again; a list per cell is a fraction of what the kept costs take.
+    link_costs = [[None] * (high - low + 1) for low, high in band]
     for i in range(n + 1):
         low = lows[i]
         best_row, forward_row, back_row = best[i], forward[i], back[i]
+        costs_row = link_costs[i]
         sources = [
             (shape, shape[1], i - shape[0], lows[i - shape[0]], highs[i - shape[0]])
             for shape in shapes
@@ -152,6 +158,7 @@ def _search(n: int, m: int, link_cost, band: list[tuple[int, int]], shapes: list
         ]
         for j in range(low, highs[i] + 1):
             best_cost, best_shape, soft_cost = INFINITY, None, INFINITY
+            cell_costs = []
             for shape, dj, pi, plow, phigh, pbest, pforward in sources:
                 pj = j - dj
                 if pj < plow or pj > phigh:
@@ -160,6 +167,7 @@ def _search(n: int, m: int, link_cost, band: list[tuple[int, int]], shapes: list
                 if start == INFINITY:
                     continue
                 cost = link_cost(pi, i, pj, j)
+                cell_costs.append(cost)
                 if start + cost < best_cost:
                     best_cost, best_shape = start + cost, shape
                 a, b = soft_cost, pforward[pj - plow] + cost
@@ -170,11 +178,13 @@ def _search(n: int, m: int, link_cost, band: list[tuple[int, int]], shapes: list
                 best_row[j - low] = best_cost
                 back_row[j - low] = best_shape
                 forward_row[j - low] = soft_cost
+                costs_row[j - low] = cell_costs
     del best
 
     # Backward pass: the soft cost of finishing from (i, j). The links into each cell are
-    # those the forward pass reached it by; their costs are asked for again (the cost
-    # function keeps them) rather than stored per cell, which would double the memory.
+    # those the forward pass reached it by (a cell before is reached forward exactly when
+    # its best cost is finite, so the same links pass both filters), their costs the ones
+    # it kept.
     backward = [[INFINITY] * (high - low + 1) for low, high in band]
     backward[n][m - lows[n]] = 0.0
     for i in range(n, -1, -1):
@@ -185,21 +195,21 @@ def _search(n: int, m: int, link_cost, band: list[tuple[int, int]], shapes: list
             for shape in shapes
             if i - shape[0] >= 0
         ]
-        sources = [
-            (dj, pi, plow, phigh, forward[pi], backward[pi]) for dj, pi, plow, phigh in sources
-        ]
+        sources = [(dj, plow, phigh, forward[pi], backward[pi]) for dj, pi, plow, phigh in sources]
+        costs_row = link_costs[i]
         for j in range(highs[i], low - 1, -1):
             remaining = backward_row[j - low]
             if remaining == INFINITY or back_row[j - low] is None:
                 continue
-            for dj, pi, plow, phigh, pforward, pbackward in sources:
+            cell_costs = iter(costs_row[j - low])
+            for dj, plow, phigh, pforward, pbackward in sources:
                 pj = j - dj
                 if pj < plow or pj > phigh:
                     continue
                 index = pj - plow
                 if pforward[index] == INFINITY:
                     continue
-                a, b = pbackward[index], remaining + link_cost(pi, i, pj, j)
+                a, b = pbackward[index], remaining + next(cell_costs)
                 if a > b:
                     a, b = b, a
                 pbackward[index] = a if b == INFINITY else a - log1p(exp(a - b))
