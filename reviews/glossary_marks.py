@@ -93,6 +93,11 @@ _cache = {"matcher": None}
 _lock = threading.Lock()
 
 
+# Also read, as two scalar subqueries, by a write's checks (reviews/rechecking.py's
+# NEIGHBOURS_AND_LENGTHS_SQL): a change here is made there too.
+GLOSSARY_VERSION_SQL = "SELECT MAX(id), MAX(created_at) FROM reviews_glossarychange"
+
+
 def glossary_version():
     """The latest change to the glossary. Its time as well as its id, because an id can come
     back after a rolled-back transaction.
@@ -102,7 +107,7 @@ def glossary_version():
     compared and hashed into cache keys, so the time stays as the database driver gives it
     (a datetime from PostgreSQL, text from SQLite)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT MAX(id), MAX(created_at) FROM reviews_glossarychange")
+        cursor.execute(GLOSSARY_VERSION_SQL)
         return tuple(cursor.fetchone())
 
 

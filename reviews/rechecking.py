@@ -29,20 +29,25 @@ from reviews.findings import (
     row_findings,
     stored,
 )
-from reviews.glossary_marks import glossary_version
 from reviews.models import Document, Paragraph
 
 # One query: the rows just before and after the changed one (kind 0), then the sums of
 # document_ratio over the other rows (kind 1: Korean, English, rows with both), from the
-# lengths the database stored with each row (Paragraph.source_length, text_length).
+# lengths the database stored with each row (Paragraph.source_length, text_length), with the
+# glossary's version in its last two columns: the checks and the row's re-render need it, and
+# as a query of its own it was one more round trip per write. Its columns are those of
+# GLOSSARY_VERSION_SQL (reviews/glossary_marks.py), so the version is the same tuple, of the
+# same types, that glossary_version() gives; the kind 0 rows have NULLs there.
 NEIGHBOURS_AND_LENGTHS_SQL = (
-    "SELECT 0, id, position, version, source, text FROM reviews_paragraph"
+    "SELECT 0, id, position, version, source, text, NULL, NULL FROM reviews_paragraph"
     " WHERE document_id = %s AND position IN ("
     "(SELECT MAX(position) FROM reviews_paragraph WHERE document_id = %s AND position < %s),"
     " (SELECT MIN(position) FROM reviews_paragraph WHERE document_id = %s AND position > %s))"
     " UNION ALL"
     " SELECT 1, COALESCE(SUM(source_length), 0), COALESCE(SUM(text_length), 0), COUNT(*),"
-    " NULL, NULL FROM reviews_paragraph WHERE document_id = %s AND id <> %s"
+    " NULL, NULL, (SELECT MAX(id) FROM reviews_glossarychange),"
+    " (SELECT MAX(created_at) FROM reviews_glossarychange)"
+    " FROM reviews_paragraph WHERE document_id = %s AND id <> %s"
     " AND source_length > 0 AND text_length > 0"
 )
 # The rows whose English may hold a name of the given groups (each "text LIKE %s" a first
@@ -68,7 +73,8 @@ class Rechecked(NamedTuple):
 
 def neighbours_and_ratio(paragraph):
     """(the row before or None, the row after or None, document_ratio of the document with
-    `paragraph`'s text as it is now, not yet written)."""
+    `paragraph`'s text as it is now, not yet written, the glossary's version as
+    glossary_version() gives it)."""
     document_id, position = paragraph.document_id, paragraph.position
     params = [document_id, document_id, position, document_id, position]
     params += [document_id, paragraph.pk]
@@ -77,11 +83,13 @@ def neighbours_and_ratio(paragraph):
         found = cursor.fetchall()
     before = after = None
     korean = english = pairs = 0
+    glossary = None
     for kind, *values in found:
         if kind == 1:
             korean, english, pairs = (int(value) for value in values[:3])
+            glossary = tuple(values[5:])
             continue
-        pk, row_position, version, source, text = values
+        pk, row_position, version, source, text = values[:5]
         row = CheckedRow(pk, row_position + 1, version, source, text)
         if row_position < position:
             before = row
@@ -90,7 +98,7 @@ def neighbours_and_ratio(paragraph):
     source, text = paragraph.source.strip(), paragraph.text.strip()
     if source and text:
         korean, english, pairs = korean + len(source), english + len(text), pairs + 1
-    return before, after, checks.ratio_of(korean, english, pairs)
+    return before, after, checks.ratio_of(korean, english, pairs), glossary
 
 
 def named_rows(paragraph, groups):
@@ -162,10 +170,9 @@ def findings_after_change(paragraph, old_text):
     inside the transaction that changes the text, with the paragraph and its document locked
     (the document's lock makes changes to one document take turns)."""
     document = paragraph.document
-    before, after, ratio = neighbours_and_ratio(paragraph)
-    # Kept on the row for the row's re-render in this request (its term marks): one read of
-    # the glossary's version per write (reviews.views.grid.row_response).
-    paragraph.glossary_version = glossary_version()
+    # The glossary's version is kept on the row for the row's re-render in this request (its
+    # term marks): one read of it per write, with the neighbours (reviews.views.grid.row_response).
+    before, after, ratio, paragraph.glossary_version = neighbours_and_ratio(paragraph)
     glossary = glossary_entries(paragraph.glossary_version)
     here = (paragraph.source, paragraph.text)
     # row_findings reads rows[index] and rows[index + 1] only.

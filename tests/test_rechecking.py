@@ -13,6 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from reviews import checks, editing, rechecking
 from reviews.checks.form import opens_quotation
 from reviews.checks.terms import consistency_names
+from reviews.glossary import add_term
+from reviews.glossary_marks import glossary_version
 from reviews.models import WHITESPACE, Paragraph
 from tests.conftest import new_document
 from tests.test_findings_incremental import brackets, full_run
@@ -138,13 +140,28 @@ def test_the_databases_length_sums_give_document_ratio(people):
         changed.text = "\u3000 A new text for this row, longer than before. \n"
         rows = [(p.source, p.text) for p in paragraphs]
         rows[index] = (changed.source, changed.text)
-        before, after, ratio = rechecking.neighbours_and_ratio(changed)
+        before, after, ratio, glossary = rechecking.neighbours_and_ratio(changed)
+        assert glossary == glossary_version()
         assert ratio == checks.document_ratio(rows)
         assert ratio != checks.ratio_of(0, 0, 0)
         assert (before.pk if before else None) == (paragraphs[index - 1].pk if index else None)
         following = paragraphs[index + 1].pk if index + 1 < len(paragraphs) else None
         assert (after.pk if after else None) == following
         assert after is None or after.text == paragraphs[index + 1].text
+
+
+def test_the_glossary_version_read_with_the_neighbours_is_glossary_version(people):
+    # The same tuple, of the same types: the term marker's cache (glossary_marks.term_matcher)
+    # compares it with glossary_version()'s and would be rebuilt on every write otherwise.
+    document = new_document(people)
+    row = document.paragraphs.order_by("position").first()
+    assert rechecking.neighbours_and_ratio(row)[3] == glossary_version() == (None, None)
+    add_term(people.editor, korean="예산", english="budget")
+    add_term(people.editor, korean="문단", english="paragraph")
+    version = rechecking.neighbours_and_ratio(row)[3]
+    assert version == glossary_version()
+    assert [type(part) for part in version] == [type(part) for part in glossary_version()]
+    assert version[0] is not None
 
 
 def accept_queries(people, edit, before_accept=lambda: None):
