@@ -84,34 +84,27 @@ def make_link_cost(
             mask |= bit
         return mask
 
-    # (length, sentences, anchors, firm anchors, Latin words, quoted, names, unheard names,
-    # concepts); names are the English names' bits on the English side, and on the Korean
-    # side only whether the paragraph has any sounds at all (names_heard compares them).
-    korean_features = [
-        (
+    def features(p, names, unheard_names):
+        """(length, sentences, anchors, firm anchors, Latin words, quoted, names, unheard
+        names, concepts) with the sets as bits."""
+        return (
             p.length,
             p.sentences,
             bits(p.anchors, anchor_bits),
             bits(p.firm, anchor_bits),
             bits(p.words, word_bits),
             p.quoted,
-            bool(p.sounds),
-            0,
+            names,
+            unheard_names,
             bits(p.concepts, concept_bits),
         )
-        for p in ko
-    ]
+
+    # Names are the English names' bits on the English side, and on the Korean side only
+    # whether the paragraph has any sounds at all (names_heard compares them).
+    korean_features = [features(p, bool(p.sounds), 0) for p in ko]
     english_features = [
-        (
-            p.length,
-            p.sentences,
-            bits(p.anchors, anchor_bits),
-            bits(p.firm, anchor_bits),
-            bits(p.words, word_bits),
-            p.quoted,
-            bits(p.sounds, name_bits),
-            bits(p.sounds & unheard, name_bits) if unheard else 0,
-            bits(p.concepts, concept_bits),
+        features(
+            p, bits(p.sounds, name_bits), bits(p.sounds & unheard, name_bits) if unheard else 0
         )
         for p in en
     ]
