@@ -9,7 +9,7 @@ import random
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reviews import editing, memory, memory_index, workflow
@@ -220,6 +220,7 @@ def exhaustive(user, text):
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(pick=st.integers(0, 499), seed=st.integers(0, 10_000), who=st.sampled_from(["m", "t"]))
+@example(pick=264, seed=1, who="m")
 def test_a_near_duplicate_is_found_as_scoring_everything_finds_it(people, corpus, pick, seed, who):
     rows, units = corpus
     texts = [(row.source, row.text) for row in rows] + [(u.source, u.target) for u in units]
@@ -233,7 +234,13 @@ def test_a_near_duplicate_is_found_as_scoring_everything_finds_it(people, corpus
     assert [round(s.similarity, 9) for s in found][: len(near)] == near
     visible = memory.approved_rows(user).filter(source=source).exists() or pick >= len(rows)
     if visible:
-        assert found and found[0].english == english
+        # The original is shown wherever scoring everything puts it among the first three:
+        # the corpus's templates can make another row read even closer to the rewritten text
+        # (the example above: the original second at 0.907, another row first at 0.933).
+        own = max(ratio for ratio, shown in best if shown == english)
+        assert found
+        if sum(ratio >= own for ratio, _ in best) <= 3:
+            assert english in [suggestion.english for suggestion in found]
 
 
 def test_the_translator_never_gets_a_row_of_a_document_they_cannot_open(people, corpus):
