@@ -151,12 +151,19 @@ def _crowded(model, keys):
 
 
 def _stop_keys_among(source, keys):
+    """Those of `keys` that are stop keys of `source`, in plain SQL: a look-up asks for its 16
+    keys on every first look-up (the ORM's form cost more than the read)."""
     found = set()
-    for start in range(0, len(keys), 500):  # SQLite caps the parameters of one query
-        part = keys[start : start + 500]
-        found.update(
-            MemoryStopKey.objects.filter(source=source, key__in=part).values_list("key", flat=True)
-        )
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 500):  # SQLite caps the parameters of one query
+            part = keys[start : start + 500]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"SELECT key FROM {MemoryStopKey._meta.db_table} "  # noqa: S608
+                f"WHERE source = %s AND key IN ({marks})",
+                [source, *part],
+            )
+            found.update(key for (key,) in cursor.fetchall())
     return found
 
 
@@ -182,14 +189,7 @@ def searched_keys(source, keys):
     when at least MIN_RARE_KEYS are left; else all of them (each read up to CAP, as always)."""
     if not keys:
         return keys
-    marks = ", ".join(["%s"] * len(keys))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT key FROM {MemoryStopKey._meta.db_table} "  # noqa: S608
-            f"WHERE source = %s AND key IN ({marks})",
-            [source, *keys],
-        )
-        stop = {key for (key,) in cursor.fetchall()}
+    stop = _stop_keys_among(source, list(keys))
     rare = tuple(key for key in keys if key not in stop)
     return rare if len(rare) >= MIN_RARE_KEYS else keys
 

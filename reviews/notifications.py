@@ -9,11 +9,11 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from reviews import plain_sql
-from reviews.models import Notification, Role, Stage, display_name
+from reviews.models import Notification, Role, Stage, display_name, visible_to_sql
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +93,23 @@ def notify_stage(event, managers):
     notify(event, turn, Notification.Reason.YOUR_TURN)
     others = [person for person in document.people() if person not in turn]
     notify(event, others, Notification.Reason.STAGE)
+
+
+# The header's unread count: reviews.views.inbox.visible_notifications(user)
+# .filter(read_at=None).count() in plain SQL, as in reviews/progress.py (the desk reads it with
+# its page, reviews.queue.desk_summary_sql). Every page's header shows it, and the ORM's form
+# (a join and the visibility subquery) costs about 1.4 ms of CPU to build and compile, this
+# 0.1. Which documents count is visible_to's rule, in its SQL form (models.visible_to_sql).
+UNREAD_SQL = """
+SELECT COUNT(*) FROM reviews_notification n
+JOIN reviews_event e ON e.id = n.event_id
+JOIN reviews_document d ON d.id = e.document_id
+WHERE n.recipient_id = %(recipient)s AND n.read_at IS NULL AND {visible}
+"""
+
+
+def unread_notifications(user):
+    visible, params = visible_to_sql(user, "d")
+    with connection.cursor() as cursor:
+        cursor.execute(UNREAD_SQL.format(visible=visible), {"recipient": user.pk, **params})
+        return cursor.fetchone()[0]

@@ -23,11 +23,9 @@ from reviews.models import (
     is_manager,
     visible_to_sql,
 )
+from reviews.notifications import UNREAD_SQL  # the header's count, as every other page reads it
 from reviews.queue_page import STAGES
 from reviews.row_cache import code_version, digest, row_cache
-
-# The header's unread count, as the header reads it on every other page.
-from reviews.views.inbox import UNREAD_SQL
 
 # The queue's orders: by due date (the desk's deadlines first, then the priority a manager set),
 # or by the last activity.

@@ -116,7 +116,7 @@ class QueueDocuments:
         sql += f" LIMIT {stop - start:d} OFFSET {start:d}"
         with connection.cursor() as cursor:
             cursor.execute(sql, self.params)
-            return [QueueEntry(*plain_sql.converted(Document, row, ROW_COLUMNS)) for row in cursor]
+            return entries(cursor.fetchall())
 
     def page_with(self, select, params, number, per_page):
         """Page `number` (from 1) of `per_page` documents, each row with `select` (a select list
@@ -129,10 +129,12 @@ class QueueDocuments:
         with connection.cursor() as cursor:
             cursor.execute(sql, {**params, **self.params})
             fetched = cursor.fetchall()
-        entries = [
-            QueueEntry(*plain_sql.converted(Document, row[:width], ROW_COLUMNS)) for row in fetched
-        ]
-        return entries, (fetched[0][width:] if fetched else None)
+        return entries(row[:width] for row in fetched), (fetched[0][width:] if fetched else None)
+
+
+def entries(rows):
+    """QueueEntry of each row of ROW_COLUMNS, with the model's converters applied."""
+    return [QueueEntry(*plain_sql.converted(Document, row, ROW_COLUMNS)) for row in rows]
 
 
 class QueueEntry(namedtuple("QueueEntry", plain_sql.attnames(Document, ROW_COLUMNS))):

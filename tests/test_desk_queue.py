@@ -507,9 +507,9 @@ def test_the_desks_summary_reads_what_each_small_read_reads(people, django_user_
     give them, for each role and each filter; its digests change when the person's documents
     or the filter's people do."""
     from reviews.models import Notification
+    from reviews.notifications import unread_notifications
     from reviews.queue import desk_summary, waiting_count
     from reviews.queue_page import QueueDocuments
-    from reviews.views.inbox import unread_notifications
 
     admin = django_user_model.objects.create_superuser("root", password="pw")
     documents = [new_document(people) for _ in range(3)]

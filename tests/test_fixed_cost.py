@@ -23,10 +23,11 @@ from reviews.models import (
     desk_roles,
     is_manager,
 )
+from reviews.notifications import unread_notifications
 from reviews.preferences import set_time_zone, time_zone_of
 from reviews.progress import document_counts
 from reviews.static_files import StaticFilesStorage
-from reviews.views.inbox import unread_notifications, visible_notifications
+from reviews.views.inbox import visible_notifications
 from tests.conftest import new_document
 
 IN_REVIEW = ("confirm_pairing", "submit_for_review")
