@@ -72,7 +72,7 @@ def main(paths, show_plans, cold):
                 continue
             for query in captured.captured_queries:
                 sql = query["sql"]
-                if "django_session" in sql or sql.startswith(("SAVEPOINT", "RELEASE")):
+                if "reviews_session" in sql or sql.startswith(("SAVEPOINT", "RELEASE")):
                     continue
                 print(f"  -- {sql[:300]}")
                 print("\n".join(f"     {line}" for line in explain(sql)))

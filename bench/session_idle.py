@@ -35,7 +35,7 @@ def counts(client):
         with clock, CaptureQueriesContext(connection) as queries:
             assert client.get("/notifications/").status_code == 200
         totals.append(len(queries))
-        writes += sum("UPDATE" in q["sql"] and "django_session" in q["sql"] for q in queries)
+        writes += sum("UPDATE" in q["sql"] and "reviews_session" in q["sql"] for q in queries)
     return totals, writes
 
 

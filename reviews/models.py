@@ -7,6 +7,7 @@ except a proposal's decision and a thread's resolve/reopen (see SECURITY.md).
 """
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, Q
@@ -790,3 +791,20 @@ class EditingPresence(models.Model):
 
     def __str__(self):
         return f"{self.person} editing {self.paragraph_id}, seen {self.last_seen}"
+
+
+class Session(AbstractBaseSession):
+    """Django's database session with the user it holds, so that the one read of a signed-in
+    request brings the person's row too (reviews/sessions.py), and a person's sessions are
+    found without decoding every one. State, not history: sessions end and are deleted."""
+
+    # Set on every save from the session's data (SessionStore.create_model_instance).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from reviews.sessions import SessionStore  # it imports this module
+
+        return SessionStore

@@ -95,17 +95,17 @@ def test_the_second_view_is_the_stored_page(editor, reviewing, monkeypatch):
     assert first.count("data-row data-attention") == 4
 
 
-def test_a_stored_page_costs_five_queries(editor, reviewing, django_capture_on_commit_callbacks):
+def test_a_stored_page_costs_four_queries(editor, reviewing, django_capture_on_commit_callbacks):
     # The first view of the day writes the reader's view, remembered once committed.
     with django_capture_on_commit_callbacks(execute=True):
         page(editor, reviewing)
     with CaptureQueriesContext(connection) as queries:
         page(editor, reviewing)
-    # The session, the user with their profile and groups, the document with the access check
+    # The session with the user, their profile and groups, the document with the access check
     # (its state version comes with it), the glossary's version, the header's unread count. No
     # row, revision or comment is read, and the reader's view is not written again.
     sql = [query["sql"] for query in queries.captured_queries]
-    assert len(sql) == 5, "\n".join(sql)
+    assert len(sql) == 4, "\n".join(sql)
     assert not [query for query in sql if "reviews_paragraph" in query]
     assert not [query for query in sql if "reviews_documentview" in query]
 

@@ -59,14 +59,14 @@ def test_row_of_gives_each_row_what_the_page_gives_it(people, busy):
 
 
 def test_a_row_fragment_asks_for_its_details_once(client, people, busy, django_assert_num_queries):
-    """Session, user (with their groups), document; the row, its proposals and comments (one
+    """Session with the user (and their groups), document; the row, its proposals and comments (one
     query); the glossary's version; the progress counts (once the glossary's terms are read,
     as a first request does)."""
     first = busy.paragraphs.get(position=0)
     client.force_login(people.editor)
     url = reverse("row", args=[busy.pk, first.pk])
     client.get(url, headers={"HX-Request": "true"})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "Check this." in response.content.decode()

@@ -5,13 +5,13 @@ sessions."""
 import time
 from datetime import timedelta
 
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.models import Session
 from reviews.sessions import REFRESHED_AT
 
 
@@ -70,7 +70,7 @@ def test_the_expiry_moves_forward_at_most_once_a_minute(people, settings):
     def session_writes():
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
-        return [q["sql"] for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+        return [q["sql"] for q in queries if "reviews_session" in q["sql"] and "UPDATE" in q["sql"]]
 
     # Within the minute after the login: no write at all.
     assert session_writes() == []

@@ -123,15 +123,15 @@ def post(client, url, data=None, **headers):
 def test_a_saved_proposal_sends_the_row_and_stage_a_fresh_page_shows(
     editor, reviewing, django_assert_num_queries
 ):
-    """Session, person with their groups, document; a savepoint (the test's transaction),
-    the document locked by marking its activity, the row locked, the revision, the event, its
-    release; the row's proposals and comments (one query), the glossary's version, the counts:
-    12 on SQLite, 11 on PostgreSQL (16 before: the row read again, the document's activity
-    marked on its own, the groups in a query of their own; 13 with the proposals and comments
-    apart)."""
+    """Session with the person and their groups, document; a savepoint (the test's
+    transaction), the document locked by marking its activity, the row locked, the revision, the
+    event, its release; the row's proposals and comments (one query), the glossary's version,
+    the counts: 11 on SQLite, 10 on PostgreSQL (16 before: the row read again, the document's
+    activity marked on its own, the groups in a query of their own; 13 with the proposals and
+    comments apart; 12 with the person read apart from the session)."""
     row = rows(reviewing)[0]
     url = reverse("edit", args=[reviewing.pk, row.pk])
-    with django_assert_num_queries(10 + locking()):
+    with django_assert_num_queries(9 + locking()):
         response = post(editor, url, {"text": row.text + " Edited.", "version": row.version})
     assert Revision.objects.filter(paragraph=row, state=Revision.State.PROPOSED).count() == 1
     html = response.content.decode()
@@ -147,14 +147,14 @@ def test_a_save_and_accept_sends_the_row_a_fresh_page_shows_and_no_stage(
     """As a proposal, and the checks: the document's rows with the glossary's version (one
     query), the row's text and findings in one update; no counts, as the row was not approved,
     so the stage buttons and the progress count what they counted; the glossary's version read
-    once, for the checks and the row's marks: 12 on SQLite (19 before; 15 with the version read
+    once, for the checks and the row's marks: 11 on SQLite (19 before; 15 with the version read
     twice and the row's proposals and comments apart; 13 with the version in a query of its
-    own), one fewer on PostgreSQL."""
+    own; 12 with the person read apart from the session), one fewer on PostgreSQL."""
     row = rows(reviewing)[1]  # the row with a thread: its card and count come along
     before = fresh_page(editor, reviewing)
     url = reverse("edit", args=[reviewing.pk, row.pk])
     data = {"text": row.text + " Accepted.", "version": row.version, "accept": "1"}
-    with django_assert_num_queries(10 + locking()):
+    with django_assert_num_queries(9 + locking()):
         response = post(editor, url, data)
     assert Paragraph.objects.get(pk=row.pk).version == row.version + 1
     html = response.content.decode()
@@ -196,18 +196,18 @@ def test_a_save_and_accept_on_an_approved_row_sends_the_stage_too(editor, people
 def test_an_accept_sends_the_row_and_stage_a_fresh_page_shows(
     editor, people, reviewing, django_assert_num_queries
 ):
-    """Session, person with their groups, document; a savepoint, the proposal, the document (marking
-    its activity) and the row locked, the document's rows with the glossary's version (one
-    query) for the checks, the row's update, the decision's, the event, the author told (the
-    document's translator, as the access check read her: not read again), the release; the
-    row's proposals and comments in one query, the counts (the glossary's version as the
-    checks read it): 15 on SQLite, 14 on PostgreSQL (19 while the author was read; 18 with the
-    version read again and the proposals and comments apart; 16 with the version in a query of
-    its own)."""
+    """Session with the person and their groups, document; a savepoint, the proposal, the document
+    (marking its activity) and the row locked, the document's rows with the glossary's version
+    (one query) for the checks, the row's update, the decision's, the event, the author told
+    (the document's translator, as the access check read her: not read again), the release; the
+    row's proposals and comments in one query, the counts (the glossary's version as the checks
+    read it): 14 on SQLite, 13 on PostgreSQL (19 while the author was read; 18 with the version
+    read again and the proposals and comments apart; 16 with the version in a query of its own;
+    15 with the person read apart from the session)."""
     row = rows(reviewing)[2]
     proposal = Revision.objects.get(paragraph=row, state=Revision.State.PROPOSED)
     url = reverse("decide", args=[reviewing.pk, proposal.pk, "accept"])
-    with django_assert_num_queries(13 + locking()):
+    with django_assert_num_queries(12 + locking()):
         response = post(editor, url)
     assert people.translator.notifications.filter(reason="decided").count() == 1
     html = response.content.decode()
@@ -221,13 +221,14 @@ def test_an_accept_sends_the_row_and_stage_a_fresh_page_shows(
 def test_an_accept_of_ones_own_proposal_reads_no_author(
     editor, people, reviewing, django_assert_num_queries
 ):
-    """An editor's own proposal: no one to tell, so the author is not read: 14 on SQLite (20
+    """An editor's own proposal: no one to tell, so the author is not read: 13 on SQLite (20
     before, 17 with the glossary's version read twice and the row's reads apart, 15 with the
-    version in a query of its own), one fewer on PostgreSQL."""
+    version in a query of its own, 14 with the person read apart from the session), one fewer
+    on PostgreSQL."""
     row = rows(reviewing)[0]
     proposal = editing.save_edit(people.editor, row.pk, row.text + " Mine.", row.version)
     url = reverse("decide", args=[reviewing.pk, proposal.pk, "accept"])
-    with django_assert_num_queries(12 + locking()):
+    with django_assert_num_queries(11 + locking()):
         response = post(editor, url)
     assert "Proposal accepted" in response.headers["HX-Trigger-After-Settle"]
     assert without_notice_and_undo(row_html(response.content.decode(), row.pk)) == row_html(
@@ -238,14 +239,15 @@ def test_an_accept_of_ones_own_proposal_reads_no_author(
 def test_a_comment_sends_only_what_it_changed(editor, reviewing, django_assert_num_queries):
     """A thread that quotes nothing and is not critical changes neither the row's texts nor
     the stage buttons or the progress: those are not sent, and the page shows them as before.
-    Session, person, groups, document, the row; a savepoint, the comment, the event and the
-    document's activity, the notification, its release; the threads with their replies, the
-    addressed ones: 13 (16 before)."""
+    Session with the person and their groups, document, the row; a savepoint, the comment, the
+    event and the document's activity, the notification, its release; the threads with their
+    replies, the addressed ones: 12 (16 before, 13 with the person read apart from the
+    session)."""
     row = rows(reviewing)[1]
     before = fresh_page(editor, reviewing)
     url = reverse("paragraph_comments", args=[reviewing.pk, row.pk])
     page_url = f"https://testserver{reviewing.get_absolute_url()}"
-    with django_assert_num_queries(12 - touch_in_event()):
+    with django_assert_num_queries(11 - touch_in_event()):
         response = post(editor, url, {"body": "And the date."}, **{"HX-Current-URL": page_url})
     html = response.content.decode()
     assert "And the date." in html and "Check the figure." in html
