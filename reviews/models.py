@@ -798,9 +798,16 @@ class Session(AbstractBaseSession):
     request brings the person's row too (reviews/sessions.py), and a person's sessions are
     found without decoding every one. State, not history: sessions end and are deleted."""
 
-    # Set on every save from the session's data (SessionStore.create_model_instance).
+    # Set on every save from the session's data (SessionStore.create_model_instance). No
+    # database constraint: a session naming a user deleted meanwhile must still save (Django's
+    # create() retries a failed insert with a new key, for ever); the read then finds no person
+    # and the backend nobody. Deleting a user with the ORM still deletes their sessions.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
     )
 
     @classmethod

@@ -3,6 +3,7 @@ session and the person, and every one of Django's checks of the session as befor
 
 from importlib import import_module
 
+import pytest
 from django.apps import apps
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
@@ -164,3 +165,15 @@ def test_the_migration_copies_live_sessions_with_their_user(people):
     client.cookies["sessionid"] = old.session_key
     username, _, reads = whoami(client)
     assert username == people.editor.username and len(reads) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_naming_a_deleted_user_still_saves_and_holds_nobody():
+    store = SessionStore()
+    store[SESSION_KEY] = "999999"
+    store[BACKEND_SESSION_KEY] = PERSON
+    store.create()  # committed: a foreign key constraint would refuse it, and create() retry
+    assert Session.objects.get(pk=store.session_key).user_id == 999999
+    client = Client()
+    client.cookies["sessionid"] = store.session_key
+    assert whoami(client)[0] is None
