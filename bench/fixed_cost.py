@@ -4,7 +4,9 @@ Builds one 40-row document in review (2 rows in 10 with an open proposal, 1 in 1
 comment), then drives, through Django's test client as the document's editor: the document
 page, a row fragment (htmx), saving an edit (htmx), accepting a proposal (htmx), adding a
 comment (htmx) and adding comments to 8 rows in turn (htmx, as the load benchmark). Prints the
-queries of one request and the mean and median `time.process_time()` of REQUESTS requests each.
+queries of one request and the mean and median `time.process_time()` of REQUESTS requests each;
+on a PostgreSQL server on this machine also its backend's mean CPU per request, read from
+/proc/<backend>/schedstat (nanoseconds on the CPU) around each request.
 
     DEBUG=false SECRET_KEY=scratch-key DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_scratch \
         .venv/bin/python bench/fixed_cost.py
@@ -57,6 +59,25 @@ def build(translator, editor, manager):
     return document
 
 
+def backend_cpu_reader():
+    """A function giving the CPU seconds this connection's backend has used, or None when the
+    database is not a PostgreSQL server on this machine."""
+    if connection.vendor != "postgresql":
+        return lambda: None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    path = f"/proc/{pid}/schedstat"
+    if not os.path.exists(path):
+        return lambda: None
+
+    def read():
+        with open(path) as stat:
+            return int(stat.read().split()[0]) / 1e9
+
+    return read
+
+
 def measure(name, request, prepare=lambda i: None, count=REQUESTS):
     """`request(i, prepared)` makes the i-th request after an untimed `prepare(i)`; the first
     is counted for queries, the next `count` timed."""
@@ -70,19 +91,24 @@ def measure(name, request, prepare=lambda i: None, count=REQUESTS):
     with connection.execute_wrapper(record):
         response = request(0, prepared)
     assert response.status_code == 200, (name, response.status_code)
-    cpu = []
+    cpu, database_cpu = [], 0.0
+    backend = backend_cpu_reader()
     for i in range(1, count + 1):
         prepared = prepare(i)
+        before = backend()
         start = time.process_time()
         response = request(i, prepared)
         cpu.append(time.process_time() - start)
+        if before is not None:
+            database_cpu += backend() - before
         assert response.status_code == 200, (name, response.status_code)
         assert b"overlaps" not in response.content, name
     if os.environ.get("SHOW_QUERIES"):
         for query in queries:
             print("   ", query["sql"][:160])
     mean, median = statistics.mean(cpu) * 1000, statistics.median(cpu) * 1000
-    print(f"{name:<24}{len(queries):>9}{mean:>12.2f}{median:>12.2f}{count:>10}")
+    database = f"{database_cpu / count * 1000:>12.2f}" if backend() is not None else f"{'':>12}"
+    print(f"{name:<24}{len(queries):>9}{mean:>12.2f}{median:>12.2f}{database}{count:>10}")
 
 
 def main():
@@ -101,7 +127,8 @@ def main():
     page = document.get_absolute_url()
     client.get(page, secure=True)  # the first view of the day records the reader; later ones do not
     print(f"database: {connection.vendor}; {ROWS} rows; CPU is time.process_time() per request")
-    print(f"{'endpoint':<24}{'queries':>9}{'cpu ms':>12}{'median ms':>12}{'requests':>10}")
+    headings = f"{'endpoint':<24}{'queries':>9}{'cpu ms':>12}{'median ms':>12}{'db cpu ms':>12}"
+    print(f"{headings}{'requests':>10}")
     measure(f"document page {ROWS} rows", lambda i, _: client.get(page, secure=True))
 
     # A row fragment (htmx GET), as after Escape in the row editor: rows taken in turn.
