@@ -31,6 +31,7 @@ server.
 """
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -41,7 +42,15 @@ from rapidfuzz.distance import LCSseq
 
 from reviews import memory_index
 from reviews.diffing import diff_words
-from reviews.models import Document, MemoryRowKey, MemoryUnit, MemoryUnitKey, Paragraph, is_manager
+from reviews.models import (
+    Document,
+    MemoryRowKey,
+    MemoryUnit,
+    MemoryUnitKey,
+    Paragraph,
+    is_manager,
+    visible_to_sql,
+)
 from reviews.row_cache import code_version, digest, row_cache
 
 # Per source, the owners sharing the most band keys that are scored exactly. 40, not 20, since
@@ -164,17 +173,28 @@ def language_sql(column, code):
     )
 
 
+def visible_documents_sql(user):
+    """The pks of the documents `user` may see, as a subquery with positional parameters (the
+    statements here are positional; visible_to_sql names its parameters)."""
+    condition, named = visible_to_sql(user, "visible")
+    params = [named[name] for name in re.findall(r"%\((\w+)\)s", condition)]
+    condition = re.sub(r"%\(\w+\)s", "%s", condition)
+    table = Document._meta.db_table
+    return f"SELECT visible.id FROM {table} AS visible WHERE {condition}", params  # noqa: S608
+
+
 def ranked_rows_sql(user, keys, exclude_document=None, **form):
     """The MAX_CANDIDATES approved rows sharing the most of `keys`, best first, with what a
     candidate shows: the ranking and the read-back in one statement (the ORM's read-back cost
-    more Python than the rest of the look-up; bench/memory.md). Visibility is the ORM's rule
-    (Document.objects.visible_to) as a subquery, asked of the keys' documents and again of
-    the rows read back, as approved_rows asks it."""
+    more Python than the rest of the look-up; bench/memory.md). Visibility is the one rule's
+    plain form (models.visible_to_sql, which tests/test_fixed_cost.py holds to
+    Document.objects.visible_to) as a subquery, asked of the keys' documents and again of the
+    rows read back, as approved_rows asks it; compiling the ORM's subquery cost about 0.9 ms a
+    look-up."""
     conditions, params = [], []
     # Everything for a manager, else their documents.
     if not is_manager(user):
-        visible = Document.objects.visible_to(user).order_by().values("pk")
-        visible_sql, visible_params = visible.query.sql_with_params()
+        visible_sql, visible_params = visible_documents_sql(user)
         conditions.append(f"document_id IN ({visible_sql})")
         params += visible_params
     if exclude_document is not None:
@@ -228,37 +248,36 @@ def _read(sql, arguments):
         return cursor.fetchall()
 
 
-def row_candidates(user, source_text, exclude_document=None):
-    """Approved rows sharing the most band keys with source_text, among the documents `user`
-    may open: the document filter is in the key table, so a translator's look-up ranks their
-    own documents' rows, and the rows read back are checked against it all the same."""
-    keys = memory_index.band_keys(source_text)
+def row_candidates(user, keys, exclude_document=None):
+    """Approved rows sharing the most of `keys` (a text's searched band keys), among the
+    documents `user` may open: the document filter is in the key table, so a translator's
+    look-up ranks their own documents' rows, and the rows read back are checked against it
+    all the same."""
     if not keys or not user.is_authenticated:
         return []
-    keys = memory_index.searched_keys(memory_index.STOP_ROW, keys)
     return _read(*ranked_rows_sql(user, keys, exclude_document))
 
 
-def unit_candidates(source_text):
-    keys = memory_index.band_keys(source_text)
+def unit_candidates(keys):
     if not keys:
         return []
-    keys = memory_index.searched_keys(memory_index.STOP_UNIT, keys)
     return _read(*ranked_units_sql(keys))
 
 
-def approved_paragraphs(user, source_text, exclude_document=None):
-    """Candidates from the desk's own approved rows."""
-    for pk, source, text, document_pk, title in row_candidates(user, source_text, exclude_document):
+def approved_paragraphs(user, searched, exclude_document=None):
+    """Candidates from the desk's own approved rows; `searched` is
+    memory_index.searched_keys_by_source's answer for the text."""
+    rows = row_candidates(user, searched[memory_index.STOP_ROW], exclude_document)
+    for pk, source, text, document_pk, title in rows:
         yield Candidate(source, text, title, "", ("paragraph", pk), document_pk)
 
 
-def imported_units(user, source_text, exclude_document=None):
+def imported_units(user, searched, exclude_document=None):
     """Candidates from imported TMX files, for anyone signed in (the memory view lets only
     those who may edit the document ask)."""
     if not (user.is_authenticated and user.is_active):
         return
-    for pk, source, target, origin in unit_candidates(source_text):
+    for pk, source, target, origin in unit_candidates(searched[memory_index.STOP_UNIT]):
         yield Candidate(source, target, origin, "", ("unit", pk))
 
 
@@ -358,8 +377,10 @@ def suggestions(user, source_text, exclude_document=None, limit=3):
 def look_up(user, source_text, exclude_document, limit):
     candidates = []
     seen = set()
+    # Each source's keys, with their stop keys asked in one query for all.
+    searched = memory_index.searched_keys_by_source(memory_index.band_keys(source_text))
     for source in SOURCES:
-        for candidate in source(user, source_text, exclude_document):
+        for candidate in source(user, searched, exclude_document):
             # The same pair in several documents, or in a document and a TMX file, is one
             # suggestion.
             pair = (candidate.source, candidate.english)

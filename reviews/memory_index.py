@@ -150,21 +150,29 @@ def _crowded(model, keys):
     return crowded
 
 
-def _stop_keys_among(source, keys):
-    """Those of `keys` that are stop keys of `source`, in plain SQL: a look-up asks for its 16
-    keys on every first look-up (the ORM's form cost more than the read)."""
-    found = set()
+def _stop_keys(keys, source=None):
+    """{source: those of `keys` that are its stop keys}, of `source` alone or of every source,
+    in plain SQL: a first look-up asks for its 16 keys (the ORM's form cost more than the
+    read)."""
+    found = {}
+    only = "source = %s AND " if source is not None else ""
     with connection.cursor() as cursor:
         for start in range(0, len(keys), 500):  # SQLite caps the parameters of one query
             part = keys[start : start + 500]
             marks = ", ".join(["%s"] * len(part))
             cursor.execute(
-                f"SELECT key FROM {MemoryStopKey._meta.db_table} "  # noqa: S608
-                f"WHERE source = %s AND key IN ({marks})",
-                [source, *part],
+                f"SELECT source, key FROM {MemoryStopKey._meta.db_table} "  # noqa: S608
+                f"WHERE {only}key IN ({marks})",
+                [source, *part] if source is not None else part,
             )
-            found.update(key for (key,) in cursor.fetchall())
+            for stop_source, key in cursor.fetchall():
+                found.setdefault(stop_source, set()).add(key)
     return found
+
+
+def _stop_keys_among(source, keys):
+    """Those of `keys` that are stop keys of `source`."""
+    return _stop_keys(keys, source).get(source, set())
 
 
 def _add_stop_keys(source, model, keys):
@@ -184,14 +192,23 @@ def _add_stop_keys(source, model, keys):
     )
 
 
+def _searched(keys, stop):
+    rare = tuple(key for key in keys if key not in stop)
+    return rare if len(rare) >= MIN_RARE_KEYS else keys
+
+
 def searched_keys(source, keys):
     """The keys a look-up counts for `source`: the text's keys without the source's stop keys,
     when at least MIN_RARE_KEYS are left; else all of them (each read up to CAP, as always)."""
     if not keys:
         return keys
-    stop = _stop_keys_among(source, list(keys))
-    rare = tuple(key for key in keys if key not in stop)
-    return rare if len(rare) >= MIN_RARE_KEYS else keys
+    return _searched(keys, _stop_keys_among(source, list(keys)))
+
+
+def searched_keys_by_source(keys):
+    """{source: searched_keys(source, keys)} for the rows and the units, from one query."""
+    stop = _stop_keys(list(keys)) if keys else {}
+    return {source: _searched(keys, stop.get(source, ())) for source in (STOP_ROW, STOP_UNIT)}
 
 
 @transaction.atomic

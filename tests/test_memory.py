@@ -6,6 +6,7 @@ from xml.sax.saxutils import escape
 
 import lxml.html
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
@@ -396,9 +397,10 @@ def test_the_near_duplicate_is_found_first_in_a_haystack_in_a_fixed_number_of_qu
     memory_index.index_units(unit.pk for unit in units)
     user = getattr(people, who)
     user = type(user).objects.get(pk=user.pk)  # its groups not yet read
-    # The memory's version, the groups (is_manager), and per source its stop keys among the
-    # text's keys and the ranked candidates with their fields: however many rows and units.
-    with django_assert_num_queries(6):
+    # The memory's version, the groups (is_manager), the stop keys among the text's keys (both
+    # sources' in one), and per source the ranked candidates with their fields: however many
+    # rows and units.
+    with django_assert_num_queries(5):
         found = memory.suggestions(user, TODAY_KO)
     assert found[0].english == APPROVED_EN
     # Asked again with nothing changed: the version, and the result kept under it.
@@ -530,3 +532,25 @@ def test_the_plain_language_condition_picks_the_units_the_orms_does(db):
         plain = {pk for (pk,) in cursor.fetchall()}
     assert plain == set(memory.memory_units().values_list("pk", flat=True))
     assert len(plain) == 5 * 3  # ko, KO, ko-KR, KO_kr, ko_ by en, en-US, EN_gb
+
+
+def test_the_memorys_visibility_is_the_one_rule(people):
+    """The look-up's plain subquery of visible documents holds what Document.objects.visible_to
+    holds, for each kind of person."""
+    mine = new_document(people)
+    other = new_document(people)
+    other.translator = people.outsider
+    other.editor = None
+    other.save()
+    superuser = get_user_model().objects.create_superuser("root-memory", password="pw")
+    for user in (superuser, people.manager, people.translator, people.editor, people.outsider):
+        user = type(user).objects.get(pk=user.pk)
+        expected = set(Document.objects.visible_to(user).values_list("pk", flat=True))
+        if memory.is_manager(user):
+            assert expected == {mine.pk, other.pk}
+            continue  # a manager's look-up asks no visibility at all
+        sql, params = memory.visible_documents_sql(user)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            assert {pk for (pk,) in cursor.fetchall()} == expected, user.username
+    assert expected == {other.pk}  # the outsider, last: their document only
